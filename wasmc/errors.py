@@ -1,0 +1,68 @@
+"""The errors users see. Library code raises these; only the CLI prints them."""
+from __future__ import annotations
+
+
+class WasmcError(Exception):
+    """Base of every error wasmc reports to a user."""
+
+
+class DecodeError(WasmcError):
+    """The bytes are not a well-formed Wasm binary (the spec's "malformed")."""
+
+    def __init__(self, message: str, offset: int | None = None):
+        self.message = message
+        self.offset = offset
+        where = f" (at offset 0x{offset:x})" if offset is not None else ""
+        super().__init__(f"malformed module: {message}{where}")
+
+
+class ValidationError(WasmcError):
+    """The module is well-formed but does not validate (the spec's "invalid")."""
+
+    def __init__(self, message: str, where: str = "", offset: int | None = None):
+        self.message = message
+        self.offset = offset
+        parts = [p for p in (where, f"offset 0x{offset:x}" if offset is not None else "") if p]
+        suffix = f" ({', '.join(parts)})" if parts else ""
+        super().__init__(f"invalid module: {message}{suffix}")
+
+
+class UnsupportedError(WasmcError):
+    """The module uses a Wasm feature wasmc does not implement yet."""
+
+    def __init__(self, feature: str, offset: int | None = None):
+        self.feature = feature
+        self.offset = offset
+        where = f" (at offset 0x{offset:x})" if offset is not None else ""
+        super().__init__(f"unsupported feature: {feature}{where}")
+
+
+class LinkError(WasmcError):
+    """An import could not be satisfied (the spec's "unlinkable")."""
+
+
+class InstantiationError(WasmcError):
+    """Instantiation failed after linking, e.g. a segment out of bounds (the spec's "uninstantiable")."""
+
+    def __init__(self, message: str, trap: "Trap | None" = None):
+        self.trap = trap
+        super().__init__(message)
+
+
+class Trap(WasmcError):
+    """Wasm code trapped. `kind` is the TrapKind name, `message` the spec-style text."""
+
+    def __init__(self, kind: str, message: str, func: str | None = None):
+        self.kind = kind
+        self.message = message
+        self.func = func
+        where = f" in {func}" if func else ""
+        super().__init__(f"wasm trap: {message}{where}")
+
+
+class ProcExit(WasmcError):
+    """The guest called proc_exit (WASI)."""
+
+    def __init__(self, code: int):
+        self.code = code
+        super().__init__(f"exit status {code}")

@@ -1,0 +1,1 @@
+"""Wasm -> LLVM IR, one file per instruction family."""

@@ -1,0 +1,1 @@
+"""The Wasm binary format: decoding and validation. Never imports llvmlite."""

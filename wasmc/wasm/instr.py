@@ -1,0 +1,116 @@
+"""Reading one operator and its immediates from a function body or constant expression.
+
+Immediates are decoded by the kinds listed in the operator's row (opcodes.py): one kind gives a scalar,
+several give a tuple, none gives None. Block types are None (empty), a ValType, or a type index (int).
+"""
+from __future__ import annotations
+
+from ..errors import UnsupportedError
+from .opcodes import PLAIN, PREFIXED, UNSUPPORTED_PREFIXES, Op
+from .reader import Reader
+from .types import ValType
+
+_VALTYPES = {int(t): t for t in ValType}
+
+
+def read_valtype(r: Reader) -> ValType:
+    at = r.pos
+    b = r.byte()
+    t = _VALTYPES.get(b)
+    if t is None:
+        raise r.error("malformed value type", at)
+    if t is ValType.V128:
+        raise UnsupportedError("simd (v128)", at)
+    return t
+
+
+def read_reftype(r: Reader) -> ValType:
+    at = r.pos
+    b = r.byte()
+    if b == 0x70:
+        return ValType.FUNCREF
+    if b == 0x6F:
+        return ValType.EXTERNREF
+    raise r.error("malformed reference type", at)
+
+
+def _blocktype(r: Reader):
+    b = r.data[r.pos] if r.pos < r.end else -1
+    if b == 0x40:
+        r.pos += 1
+        return None
+    if b in _VALTYPES:
+        return read_valtype(r)
+    at = r.pos
+    idx = r.s33()
+    if idx < 0:
+        raise r.error("malformed block type", at)
+    return idx
+
+
+def _br_table(r: Reader):
+    n = r.u32()
+    targets = tuple(r.u32() for _ in range(n))
+    return targets, r.u32()
+
+
+def _memarg(r: Reader):
+    align = r.u32()
+    return align, r.u32()
+
+
+def _zero_byte(r: Reader):
+    at = r.pos
+    if r.byte() != 0:
+        raise r.error("zero byte expected", at)
+    return 0
+
+
+def _valtypes(r: Reader):
+    n = r.u32()
+    return tuple(read_valtype(r) for _ in range(n))
+
+
+IMMEDIATE_READERS = {
+    "blocktype": _blocktype,
+    "labelidx": Reader.u32, "funcidx": Reader.u32, "typeidx": Reader.u32, "tableidx": Reader.u32,
+    "localidx": Reader.u32, "globalidx": Reader.u32, "elemidx": Reader.u32, "dataidx": Reader.u32,
+    "br_table": _br_table,
+    "memarg": _memarg,
+    "memidx": _zero_byte,
+    "i32": Reader.s32, "i64": Reader.s64, "f32": Reader.f32_bits, "f64": Reader.f64_bits,
+    "reftype": read_reftype,
+    "valtypes": _valtypes,
+}
+
+# Per operator: None (no immediate), one reader, or a tuple of readers.
+_READ: dict[Op, object] = {}
+for _table in (PLAIN, *PREFIXED.values()):
+    for _op in (_table if isinstance(_table, list) else _table.values()):
+        if _op is None:
+            continue
+        readers = tuple(IMMEDIATE_READERS[k] for k in _op.imm)
+        _READ[_op] = None if not readers else readers[0] if len(readers) == 1 else readers
+
+
+def read_op(r: Reader) -> tuple[Op, object]:
+    """Read one operator at r.pos; return its row and decoded immediate."""
+    at = r.pos
+    b = r.byte()
+    op = PLAIN[b]
+    if op is None:
+        if b in PREFIXED:
+            sub = r.u32()
+            op = PREFIXED[b].get(sub)
+            if op is None:
+                raise r.error(f"illegal opcode 0x{b:02x} 0x{sub:x}", at)
+        elif b in UNSUPPORTED_PREFIXES:
+            raise UnsupportedError(UNSUPPORTED_PREFIXES[b], at)
+        else:
+            raise r.error(f"illegal opcode 0x{b:02x}", at)
+    rd = _READ[op]
+    if rd is None:
+        return op, None
+    if type(rd) is tuple:
+        return op, tuple(f(r) for f in rd)
+    return op, rd(r)
