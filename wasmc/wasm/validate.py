@@ -1,0 +1,676 @@
+"""Validation: module-level checks (validate_module) and FuncValidator, stepped once per operator.
+
+Follows the spec's validation rules and, for function bodies, the operand/control-stack algorithm of
+its appendix. Messages start with the spec test suite's words. Decoding is decode.py's, lowering lower/'s.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import DecodeError, ValidationError
+from .module import ConstExpr, Module
+from .opcodes import ALL_OPS, Op
+from .types import (F32, F64, FUNCREF, I32, I64, MAX_PAGES, ExternKind, FuncType, GlobalType, Limits,
+                    ValType)
+
+# The type of an operand left open by the polymorphic stack of unreachable code (the spec's Unknown).
+UNKNOWN = None
+
+_EMPTY = FuncType((), ())
+_SINGLE = {t: FuncType((), (t,)) for t in ValType}
+
+
+def _text(t: ValType | None) -> str:
+    return "a value" if t is None else t.text
+
+
+def _mismatch(expected: ValType | None, found: ValType | None | str) -> ValidationError:
+    found = found if isinstance(found, str) else _text(found)
+    return ValidationError(f"type mismatch: expected {_text(expected)}, found {found}")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Module validation
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleInfo:
+    """What function validation needs from module validation."""
+    declared_funcs: frozenset[int]   # C.refs: funcs named by ref.func in globals/elems, or exported
+
+
+def validate_module(m: Module) -> ModuleInfo:
+    """Everything except function bodies. Raises ValidationError."""
+    for imp in m.imports:
+        where = f'import "{imp.module}" "{imp.name}"'
+        if imp.kind == ExternKind.FUNC:
+            _check_type_idx(m, imp.desc, where)
+        elif imp.kind == ExternKind.TABLE:
+            _check_limits(imp.desc.limits, None, where)
+        elif imp.kind == ExternKind.MEMORY:
+            _check_limits(imp.desc.limits, MAX_PAGES, where)
+    for defined_idx, type_idx in enumerate(m.funcs):
+        _check_type_idx(m, type_idx, f"func {m.num_imported_funcs + defined_idx}")
+    for defined_idx, table in enumerate(m.tables):
+        _check_limits(table.limits, None, f"table {m.num_imported_tables + defined_idx}")
+    for defined_idx, memory in enumerate(m.memories):
+        _check_limits(memory.limits, MAX_PAGES, f"memory {m.num_imported_memories + defined_idx}")
+    if len(m.memory_types) > 1:
+        raise ValidationError("multiple memories")
+
+    refs: set[int] = set()
+    for defined_idx, g in enumerate(m.globals):
+        _check_const(m, g.init, g.type.type, refs, f"global {m.num_imported_globals + defined_idx}")
+    for elem_idx, seg in enumerate(m.elems):
+        where = f"elem {elem_idx}"
+        if seg.mode == "active":
+            if seg.table_idx >= len(m.table_types):
+                raise ValidationError(f"unknown table {seg.table_idx}", where)
+            _check_const(m, seg.offset, I32, refs, where)
+            table_elem = m.table_types[seg.table_idx].elem
+            if table_elem is not seg.elem_type:
+                raise ValidationError(f"type mismatch: {seg.elem_type.text} segment for a "
+                                      f"{table_elem.text} table", where)
+        for item in seg.items:
+            _check_const(m, item, seg.elem_type, refs, where)
+    for data_idx, seg in enumerate(m.datas):
+        if seg.mode == "active":
+            where = f"data {data_idx}"
+            if seg.mem_idx >= len(m.memory_types):
+                raise ValidationError(f"unknown memory {seg.mem_idx}", where)
+            _check_const(m, seg.offset, I32, refs, where)
+
+    if m.start is not None:
+        if m.start >= len(m.func_type_idx):
+            raise ValidationError(f"unknown function {m.start}", "start function")
+        if m.func_type(m.start) != _EMPTY:
+            raise ValidationError(f"start function must have type [] -> [], not {m.func_type(m.start)}")
+
+    counts = {ExternKind.FUNC: (len(m.func_type_idx), "function"),
+              ExternKind.TABLE: (len(m.table_types), "table"),
+              ExternKind.MEMORY: (len(m.memory_types), "memory"),
+              ExternKind.GLOBAL: (len(m.global_types), "global")}
+    names: set[str] = set()
+    for e in m.exports:
+        where = f'export "{e.name}"'
+        if e.name in names:
+            raise ValidationError("duplicate export name", where)
+        names.add(e.name)
+        count, kind = counts[e.kind]
+        if e.index >= count:
+            raise ValidationError(f"unknown {kind} {e.index}", where)
+        if e.kind == ExternKind.FUNC:
+            refs.add(e.index)
+    return ModuleInfo(frozenset(refs))
+
+
+def _check_type_idx(m: Module, type_idx: int, where: str) -> None:
+    if type_idx >= len(m.types):
+        raise ValidationError(f"unknown type {type_idx}", where)
+
+
+def _check_limits(limits: Limits, max_pages: int | None, where: str) -> None:
+    if max_pages is not None and (limits.min > max_pages or (limits.max or 0) > max_pages):
+        raise ValidationError("memory size must be at most 65536 pages (4GiB)", where)
+    if limits.max is not None and limits.min > limits.max:
+        raise ValidationError("size minimum must not be greater than maximum", where)
+
+
+_CONST_TYPES = {"i32.const": I32, "i64.const": I64, "f32.const": F32, "f64.const": F64}
+
+
+def _check_const(m: Module, expr: ConstExpr, expected: ValType, refs: set[int], where: str) -> None:
+    """A constant expression yielding one `expected`; its ref.func targets are added to refs."""
+    stack: list[ValType] = []
+    for name, imm in expr:
+        t = _CONST_TYPES.get(name)
+        if t is not None:
+            stack.append(t)
+        elif name == "ref.null":
+            stack.append(imm)
+        elif name == "ref.func":
+            if imm >= len(m.func_type_idx):
+                raise ValidationError(f"unknown function {imm}", where)
+            refs.add(imm)
+            stack.append(FUNCREF)
+        elif name == "global.get":
+            # Wasm 2.0: only imported globals are visible to constant expressions, and only immutable ones.
+            if imm >= m.num_imported_globals:
+                raise ValidationError(f"unknown global {imm}", where)
+            g = m.global_types[imm]
+            if g.mutable:
+                raise ValidationError(f"constant expression required: global {imm} is mutable", where)
+            stack.append(g.type)
+        else:
+            raise ValidationError(f"constant expression required, found {name}", where)
+    if len(stack) != 1 or stack[0] is not expected:
+        found = " ".join(t.text for t in stack) or "nothing"
+        raise ValidationError(f"type mismatch: expected {expected.text}, found {found}", where)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Function bodies
+
+
+class Frame:
+    """A control-stack entry (the spec appendix's ctrl_frame). `kind` is "func", "block", "loop", "if"
+    or "else"; `labels` are the types a branch to it carries."""
+    __slots__ = ("kind", "params", "results", "labels", "height", "unreachable")
+
+    def __init__(self, kind: str, params: tuple[ValType, ...], results: tuple[ValType, ...], height: int):
+        self.kind = kind
+        self.params = params
+        self.results = results
+        self.labels = params if kind == "loop" else results
+        self.height = height
+        self.unreachable = False
+
+
+class FuncValidator:
+    """Type-checks one function body, one operator per step() call, in order, including the final `end`.
+
+    `vals` (operand types, None where unknown) and `ctrls` (Frames) are readable by the translator.
+    """
+
+    def __init__(self, m: Module, info: ModuleInfo, func_idx: int):
+        self.m = m
+        self.info = info
+        self.func_idx = func_idx
+        ft = m.func_type(func_idx)
+        self.locals: tuple[ValType, ...] = ft.params + m.code[func_idx - m.num_imported_funcs].locals
+        self.vals: list[ValType | None] = []
+        self.ctrls: list[Frame] = []
+        self.done = False
+        self._top: Frame | None = None
+        self._push_ctrl("func", (), ft.results)
+
+    def step(self, op: Op, imm, offset: int) -> None:
+        """Check one operator. Raises ValidationError, or DecodeError for the binary-format rules that
+        only show here (operators after the final `end`, memory.init without a data count section)."""
+        try:
+            if self.done:
+                raise DecodeError("operators remaining after end of function")
+            _DISPATCH[op.name](self, imm)
+        except ValidationError as e:
+            raise ValidationError(e.message, self._where(), offset) from None
+        except DecodeError as e:
+            raise DecodeError(e.message, offset) from None
+
+    def block_type(self, imm) -> FuncType:
+        """Resolve a blocktype immediate: None (empty), a ValType (one result) or a type index."""
+        if imm is None:
+            return _EMPTY
+        if type(imm) is ValType:
+            return _SINGLE[imm]
+        return self._type(imm)
+
+    @property
+    def reachable(self) -> bool:
+        """False after br, return, unreachable and the like, until the enclosing block ends."""
+        top = self._top
+        return top is None or not top.unreachable
+
+    def _where(self) -> str:
+        name = self.m.func_name(self.func_idx)
+        plain = f"func {self.func_idx}"
+        return plain if name == plain else f'{plain} "{name}"'
+
+    # The spec appendix's stack primitives.
+
+    def _pop(self, expect: ValType | None) -> ValType | None:
+        vals = self.vals
+        top = self._top
+        if len(vals) == top.height:
+            if top.unreachable:
+                return UNKNOWN
+            raise _mismatch(expect, "nothing")
+        actual = vals.pop()
+        if actual is not expect and actual is not None and expect is not None:
+            raise _mismatch(expect, actual)
+        return actual
+
+    def _pop_vals(self, types: tuple[ValType, ...]) -> tuple[ValType | None, ...] | list[ValType | None]:
+        n = len(types)
+        if not n:
+            return types
+        vals = self.vals
+        if len(vals) - n >= self._top.height and tuple(vals[-n:]) == types:
+            del vals[-n:]
+            return types
+        popped = [self._pop(t) for t in reversed(types)]
+        popped.reverse()
+        return popped
+
+    def _push_ctrl(self, kind: str, params: tuple[ValType, ...], results: tuple[ValType, ...]) -> None:
+        frame = Frame(kind, params, results, len(self.vals))
+        self.ctrls.append(frame)
+        self._top = frame
+        self.vals.extend(params)
+
+    def _pop_ctrl(self) -> Frame:
+        frame = self._top
+        self._pop_vals(frame.results)
+        if len(self.vals) != frame.height:
+            extra = " ".join(_text(t) for t in self.vals[frame.height:])
+            raise ValidationError(f"type mismatch: values remaining at end of {frame.kind}: {extra}")
+        self.ctrls.pop()
+        self._top = self.ctrls[-1] if self.ctrls else None
+        return frame
+
+    def _set_unreachable(self) -> None:
+        top = self._top
+        del self.vals[top.height:]
+        top.unreachable = True
+
+    def _label(self, depth: int) -> Frame:
+        if depth >= len(self.ctrls):
+            raise ValidationError(f"unknown label {depth}")
+        return self.ctrls[-1 - depth]
+
+    # Index-space checks shared by several operators.
+
+    def _type(self, type_idx: int) -> FuncType:
+        if type_idx >= len(self.m.types):
+            raise ValidationError(f"unknown type {type_idx}")
+        return self.m.types[type_idx]
+
+    def _func_type(self, func_idx: int) -> FuncType:
+        m = self.m
+        if func_idx >= len(m.func_type_idx):
+            raise ValidationError(f"unknown function {func_idx}")
+        return m.types[m.func_type_idx[func_idx]]
+
+    def _table_elem(self, table_idx: int) -> ValType:
+        tables = self.m.table_types
+        if table_idx >= len(tables):
+            raise ValidationError(f"unknown table {table_idx}")
+        return tables[table_idx].elem
+
+    def _elem_type(self, elem_idx: int) -> ValType:
+        elems = self.m.elems
+        if elem_idx >= len(elems):
+            raise ValidationError(f"unknown elem segment {elem_idx}")
+        return elems[elem_idx].elem_type
+
+    def _global(self, global_idx: int) -> GlobalType:
+        globals_ = self.m.global_types
+        if global_idx >= len(globals_):
+            raise ValidationError(f"unknown global {global_idx}")
+        return globals_[global_idx]
+
+
+
+# Handlers: one per operator name, `handler(v, imm)`. Operators without a fixed stack signature in the
+# table are typed by hand below; the rest get a handler from their signature (_fixed), run after any
+# index or alignment check (_CHECKS, _memory_access).
+
+
+def _unreachable(v: FuncValidator, imm) -> None:
+    v._set_unreachable()
+
+
+def _nop(v: FuncValidator, imm) -> None:
+    pass
+
+
+def _block(v: FuncValidator, imm) -> None:
+    ft = v.block_type(imm)
+    v._pop_vals(ft.params)
+    v._push_ctrl("block", ft.params, ft.results)
+
+
+def _loop(v: FuncValidator, imm) -> None:
+    ft = v.block_type(imm)
+    v._pop_vals(ft.params)
+    v._push_ctrl("loop", ft.params, ft.results)
+
+
+def _if(v: FuncValidator, imm) -> None:
+    ft = v.block_type(imm)
+    v._pop(I32)
+    v._pop_vals(ft.params)
+    v._push_ctrl("if", ft.params, ft.results)
+
+
+def _else(v: FuncValidator, imm) -> None:
+    if v._top.kind != "if":
+        raise DecodeError("else without matching if")
+    frame = v._pop_ctrl()
+    v._push_ctrl("else", frame.params, frame.results)
+
+
+def _end(v: FuncValidator, imm) -> None:
+    frame = v._pop_ctrl()
+    # An `if` without `else` has an implicit else that passes its params through.
+    if frame.kind == "if" and frame.params != frame.results:
+        raise ValidationError(f"type mismatch: if without else must have type [t*] -> [t*], "
+                              f"not {FuncType(frame.params, frame.results)}")
+    v.vals.extend(frame.results)
+    if not v.ctrls:
+        v.done = True
+
+
+def _br(v: FuncValidator, imm) -> None:
+    v._pop_vals(v._label(imm).labels)
+    v._set_unreachable()
+
+
+def _br_if(v: FuncValidator, imm) -> None:
+    labels = v._label(imm).labels
+    v._pop(I32)
+    v._pop_vals(labels)
+    v.vals.extend(labels)
+
+
+def _br_table(v: FuncValidator, imm) -> None:
+    targets, default = imm
+    v._pop(I32)
+    default_labels = v._label(default).labels
+    arity = len(default_labels)
+    for depth in targets:
+        labels = v._label(depth).labels
+        if len(labels) != arity:
+            raise ValidationError(f"type mismatch: br_table targets {depth} and {default} "
+                                  f"differ in arity")
+        # Push back what was popped, not the label types: in unreachable code each target may
+        # constrain an Unknown differently.
+        v.vals.extend(v._pop_vals(labels))
+    v._pop_vals(default_labels)
+    v._set_unreachable()
+
+
+def _return(v: FuncValidator, imm) -> None:
+    v._pop_vals(v.ctrls[0].results)
+    v._set_unreachable()
+
+
+def _call(v: FuncValidator, imm) -> None:
+    ft = v._func_type(imm)
+    v._pop_vals(ft.params)
+    v.vals.extend(ft.results)
+
+
+def _call_indirect(v: FuncValidator, imm) -> None:
+    type_idx, table_idx = imm
+    if v._table_elem(table_idx) is not FUNCREF:
+        raise ValidationError(f"type mismatch: call_indirect through table {table_idx}, "
+                              f"which is not a funcref table")
+    ft = v._type(type_idx)
+    v._pop(I32)
+    v._pop_vals(ft.params)
+    v.vals.extend(ft.results)
+
+
+def _ref_null(v: FuncValidator, imm) -> None:
+    v.vals.append(imm)
+
+
+def _ref_is_null(v: FuncValidator, imm) -> None:
+    t = v._pop(None)
+    if t is not None and not t.is_ref:
+        raise _mismatch(None, f"{t.text}, not a reference")
+    v.vals.append(I32)
+
+
+def _ref_func(v: FuncValidator, imm) -> None:
+    v._func_type(imm)
+    if imm not in v.info.declared_funcs:
+        raise ValidationError(f"undeclared function reference {imm}")
+    v.vals.append(FUNCREF)
+
+
+def _drop(v: FuncValidator, imm) -> None:
+    v._pop(None)
+
+
+def _select(v: FuncValidator, imm) -> None:
+    v._pop(I32)
+    t1 = v._pop(None)
+    t2 = v._pop(None)
+    # Untyped select is for numeric operands only; references need select_t.
+    for t in (t1, t2):
+        if t is not None and not t.is_num:
+            raise _mismatch(None, f"{t.text}; select without a type needs numeric operands")
+    if t1 is not t2 and t1 is not None and t2 is not None:
+        raise _mismatch(t1, t2)
+    v.vals.append(t2 if t1 is None else t1)
+
+
+def _select_t(v: FuncValidator, imm) -> None:
+    if len(imm) != 1:
+        raise ValidationError("invalid result arity: select takes exactly one type")
+    t = imm[0]
+    v._pop(I32)
+    v._pop(t)
+    v._pop(t)
+    v.vals.append(t)
+
+
+# The local and memory operators are most of a typical body: they inline their checks and pops.
+
+def _local_get(v: FuncValidator, imm) -> None:
+    local_types = v.locals
+    if imm >= len(local_types):
+        raise ValidationError(f"unknown local {imm}")
+    v.vals.append(local_types[imm])
+
+
+def _local_set(v: FuncValidator, imm) -> None:
+    local_types = v.locals
+    if imm >= len(local_types):
+        raise ValidationError(f"unknown local {imm}")
+    t = local_types[imm]
+    vals = v.vals
+    if len(vals) > v._top.height and vals[-1] is t:
+        vals.pop()
+    else:
+        v._pop(t)
+
+
+def _local_tee(v: FuncValidator, imm) -> None:
+    local_types = v.locals
+    if imm >= len(local_types):
+        raise ValidationError(f"unknown local {imm}")
+    t = local_types[imm]
+    vals = v.vals
+    if not (len(vals) > v._top.height and vals[-1] is t):
+        v._pop(t)
+        vals.append(t)
+
+
+def _global_get(v: FuncValidator, imm) -> None:
+    v.vals.append(v._global(imm).type)
+
+
+def _global_set(v: FuncValidator, imm) -> None:
+    g = v._global(imm)
+    if not g.mutable:
+        raise ValidationError(f"global is immutable: global {imm}")
+    v._pop(g.type)
+
+
+def _table_get(v: FuncValidator, imm) -> None:
+    t = v._table_elem(imm)
+    v._pop(I32)
+    v.vals.append(t)
+
+
+def _table_set(v: FuncValidator, imm) -> None:
+    t = v._table_elem(imm)
+    v._pop(t)
+    v._pop(I32)
+
+
+def _table_grow(v: FuncValidator, imm) -> None:
+    t = v._table_elem(imm)
+    v._pop(I32)
+    v._pop(t)
+    v.vals.append(I32)
+
+
+def _table_fill(v: FuncValidator, imm) -> None:
+    t = v._table_elem(imm)
+    v._pop(I32)
+    v._pop(t)
+    v._pop(I32)
+
+
+_HANDLERS = {
+    "unreachable": _unreachable, "nop": _nop, "block": _block, "loop": _loop, "if": _if, "else": _else,
+    "end": _end, "br": _br, "br_if": _br_if, "br_table": _br_table, "return": _return,
+    "call": _call, "call_indirect": _call_indirect,
+    "ref.null": _ref_null, "ref.is_null": _ref_is_null, "ref.func": _ref_func,
+    "drop": _drop, "select": _select, "select_t": _select_t,
+    "local.get": _local_get, "local.set": _local_set, "local.tee": _local_tee,
+    "global.get": _global_get, "global.set": _global_set,
+    "table.get": _table_get, "table.set": _table_set, "table.grow": _table_grow, "table.fill": _table_fill,
+}
+
+
+# Checks on the immediates of operators whose stack signature is fixed.
+
+def _need_memory(v: FuncValidator, imm) -> None:
+    if not v.m.memory_types:
+        raise ValidationError("unknown memory 0")
+
+
+def _need_data(v: FuncValidator, data_idx: int) -> None:
+    count = v.m.data_count
+    if count is None:
+        # Binary-format rule: data indices in code need the data count section, so one pass suffices.
+        raise DecodeError("data count section required")
+    if data_idx >= count:
+        raise ValidationError(f"unknown data segment {data_idx}")
+
+
+def _check_memory_init(v: FuncValidator, imm) -> None:
+    data_idx, _ = imm
+    _need_memory(v, None)
+    _need_data(v, data_idx)
+
+
+def _need_table(v: FuncValidator, imm) -> None:
+    v._table_elem(imm)
+
+
+def _check_table_init(v: FuncValidator, imm) -> None:
+    elem_idx, table_idx = imm
+    table_type = v._table_elem(table_idx)
+    elem_type = v._elem_type(elem_idx)
+    if elem_type is not table_type:
+        raise _mismatch(table_type, elem_type)
+
+
+def _check_table_copy(v: FuncValidator, imm) -> None:
+    dst, src = imm
+    dst_type = v._table_elem(dst)
+    src_type = v._table_elem(src)
+    if dst_type is not src_type:
+        raise _mismatch(dst_type, src_type)
+
+
+def _check_elem_drop(v: FuncValidator, imm) -> None:
+    v._elem_type(imm)
+
+
+_CHECKS = {
+    "memory.size": _need_memory, "memory.grow": _need_memory, "memory.copy": _need_memory,
+    "memory.fill": _need_memory, "memory.init": _check_memory_init, "data.drop": _need_data,
+    "table.size": _need_table, "table.init": _check_table_init, "table.copy": _check_table_copy,
+    "elem.drop": _check_elem_drop,
+}
+
+
+def _natural_align(op: Op) -> int:
+    """log2 of the access width in bytes: i64.load32_u -> 2, f64.store -> 3."""
+    access = op.name.split(".")[1].split("_")[0]          # "load32", "store", ...
+    digits = access.removeprefix("load").removeprefix("store")
+    bits = int(digits) if digits else int(op.name[1:3])
+    return (bits // 8).bit_length() - 1
+
+
+def _memory_access(op: Op):
+    """A handler for a load or store: memory and alignment checks, then the fixed signature."""
+    max_align = _natural_align(op)
+    apply = _fixed(op.params, op.results)
+
+    def access(v: FuncValidator, imm) -> None:
+        if not v.m.memory_types:
+            raise ValidationError("unknown memory 0")
+        if imm[0] > max_align:
+            raise ValidationError(f"alignment must not be larger than natural: 2**{imm[0]} for {op.name}")
+        apply(v, imm)
+    return access
+
+
+def _fixed(params: tuple[ValType, ...], results: tuple[ValType, ...]):
+    """The stack effect of a fixed signature, with fast paths for the common shapes when the operands
+    are on the stack with exactly the expected types."""
+    if len(params) == 2 and len(results) == 1:
+        a, b = params
+        r = results[0]
+
+        def binary(v: FuncValidator, imm) -> None:
+            vals = v.vals
+            if len(vals) - 2 >= v._top.height and vals[-1] is b and vals[-2] is a:
+                del vals[-1]
+                vals[-1] = r
+            else:
+                v._pop(b)
+                v._pop(a)
+                vals.append(r)
+        return binary
+    if len(params) == 1 and len(results) == 1:
+        a = params[0]
+        r = results[0]
+
+        def unary(v: FuncValidator, imm) -> None:
+            vals = v.vals
+            if len(vals) > v._top.height and vals[-1] is a:
+                vals[-1] = r
+            else:
+                v._pop(a)
+                vals.append(r)
+        return unary
+    if not params and len(results) == 1:
+        r = results[0]
+
+        def constant(v: FuncValidator, imm) -> None:
+            v.vals.append(r)
+        return constant
+    reversed_params = params[::-1]
+
+    def general(v: FuncValidator, imm) -> None:
+        for t in reversed_params:
+            v._pop(t)
+        v.vals.extend(results)
+    return general
+
+
+def _then(check, apply):
+    def checked(v: FuncValidator, imm) -> None:
+        check(v, imm)
+        apply(v, imm)
+    return checked
+
+
+def _build_dispatch() -> dict[str, object]:
+    dispatch = {}
+    for op in ALL_OPS:
+        handler = _HANDLERS.get(op.name)
+        if handler is None:
+            if op.params is None:
+                raise AssertionError(f"validate.py: no handler for {op.name}")
+            check = _CHECKS.get(op.name)
+            if "memarg" in op.imm:
+                handler = _memory_access(op)
+            elif check is not None:
+                handler = _then(check, _fixed(op.params, op.results))
+            else:
+                handler = _fixed(op.params, op.results)
+        dispatch[op.name] = handler
+    return dispatch
+
+
+# Keyed by operator name: str hashes are cached, so this beats hashing the Op dataclass per step.
+_DISPATCH = _build_dispatch()
