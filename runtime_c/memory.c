@@ -1,0 +1,122 @@
+/* memory.c: linear memories (reservation, guard pages, grow) and the bulk memory operators. Turning a
+ * guard-page fault into a trap is trap.c's job; this file only registers each reservation there. */
+#define _GNU_SOURCE
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "rt_internal.h"
+
+#define MAX_PAGES 65536u   /* 4 GiB: the most a 32-bit index can address */
+
+/* The public struct first, so a wasmc_memory* is also a memory_impl*. */
+typedef struct memory_impl {
+    wasmc_memory pub;
+    int range_slot;
+} memory_impl;
+
+wasmc_memory *wasmc_memory_new(uint32_t min_pages, uint32_t max_pages)
+{
+    if (max_pages > MAX_PAGES)
+        max_pages = MAX_PAGES;
+    if (min_pages > max_pages)
+        return NULL;
+    memory_impl *mem = calloc(1, sizeof *mem);
+    if (mem == NULL)
+        return NULL;
+    /* Address space only: PROT_NONE with MAP_NORESERVE commits nothing, and the pages made accessible
+     * later read as zero because they were never touched. */
+    void *base = mmap(NULL, WASMC_MEMORY_RESERVATION, PROT_NONE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (base == MAP_FAILED) {
+        free(mem);
+        return NULL;
+    }
+    uint64_t size = (uint64_t)min_pages * WASMC_PAGE_SIZE;
+    if (size != 0 && mprotect(base, size, PROT_READ | PROT_WRITE) != 0)
+        goto fail;
+    mem->range_slot = rt_range_add((uintptr_t)base, (uintptr_t)base + WASMC_MEMORY_RESERVATION,
+                                   WASMC_TRAP_MEMORY_OOB);
+    if (mem->range_slot < 0)
+        goto fail;
+    mem->pub.base = base;
+    mem->pub.size = size;
+    mem->pub.max_pages = max_pages;
+    return &mem->pub;
+
+fail:
+    munmap(base, WASMC_MEMORY_RESERVATION);
+    free(mem);
+    return NULL;
+}
+
+void wasmc_memory_free(wasmc_memory *pub)
+{
+    if (pub == NULL)
+        return;
+    memory_impl *mem = (memory_impl *)pub;
+    /* Unregister first: once unmapped, the addresses may be handed to someone else. */
+    rt_range_remove(mem->range_slot);
+    munmap(pub->base, WASMC_MEMORY_RESERVATION);
+    free(mem);
+}
+
+uint32_t wasmc_memory_grow_raw(wasmc_memory *mem, uint32_t delta_pages)
+{
+    uint64_t old_pages = mem->size / WASMC_PAGE_SIZE;
+    uint64_t new_pages = old_pages + delta_pages;
+    if (new_pages > mem->max_pages || new_pages > MAX_PAGES)
+        return UINT32_MAX;
+    if (delta_pages != 0 &&
+        mprotect(mem->base + mem->size, (uint64_t)delta_pages * WASMC_PAGE_SIZE, PROT_READ | PROT_WRITE) != 0)
+        return UINT32_MAX;   /* out of memory: memory.grow reports failure, it does not trap */
+    mem->size = new_pages * WASMC_PAGE_SIZE;
+    return (uint32_t)old_pages;
+}
+
+uint32_t wasmc_memory_grow(wasmc_vmctx *vmctx, uint32_t mem_idx, uint32_t delta_pages)
+{
+    return wasmc_memory_grow_raw(vmctx->memories[mem_idx], delta_pages);
+}
+
+/* Bounds are checked in 64 bits so that offset + n cannot wrap; an empty access exactly at the end is
+ * in bounds (the spec allows n == 0 at offset == size). */
+static int out_of_bounds(uint32_t offset, uint32_t n, uint64_t size)
+{
+    return (uint64_t)offset + n > size;
+}
+
+void wasmc_memory_copy(wasmc_vmctx *vmctx, uint32_t dst_mem, uint32_t src_mem,
+                       uint32_t dst, uint32_t src, uint32_t n)
+{
+    wasmc_memory *d = vmctx->memories[dst_mem];
+    wasmc_memory *s = vmctx->memories[src_mem];
+    if (out_of_bounds(dst, n, d->size) || out_of_bounds(src, n, s->size))
+        wasmc_trap(vmctx, WASMC_TRAP_MEMORY_OOB);
+    memmove(d->base + dst, s->base + src, n);   /* the spec defines overlapping copies like memmove */
+}
+
+void wasmc_memory_fill(wasmc_vmctx *vmctx, uint32_t mem_idx, uint32_t dst, uint32_t value, uint32_t n)
+{
+    wasmc_memory *mem = vmctx->memories[mem_idx];
+    if (out_of_bounds(dst, n, mem->size))
+        wasmc_trap(vmctx, WASMC_TRAP_MEMORY_OOB);
+    memset(mem->base + dst, (int)(value & 0xff), n);
+}
+
+void wasmc_memory_init(wasmc_vmctx *vmctx, uint32_t mem_idx, uint32_t data_idx,
+                       uint32_t dst, uint32_t src, uint32_t n)
+{
+    wasmc_memory *mem = vmctx->memories[mem_idx];
+    const wasmc_segment *seg = &vmctx->datas[data_idx];
+    /* A dropped segment has len 0, so only an empty init at 0 succeeds, as the spec requires. */
+    if (out_of_bounds(src, n, seg->len) || out_of_bounds(dst, n, mem->size))
+        wasmc_trap(vmctx, WASMC_TRAP_MEMORY_OOB);
+    if (n != 0)
+        memcpy(mem->base + dst, (const uint8_t *)seg->ptr + src, n);
+}
+
+void wasmc_data_drop(wasmc_vmctx *vmctx, uint32_t data_idx)
+{
+    vmctx->datas[data_idx].len = 0;
+}
