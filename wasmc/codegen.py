@@ -1,0 +1,54 @@
+"""LLVM in one place: target machine, data layout, the pass pipeline per -O level, object/asm output."""
+from __future__ import annotations
+
+import functools
+
+import llvmlite.binding as llvm
+
+
+@functools.cache
+def _init() -> None:
+    llvm.initialize_native_target()
+    llvm.initialize_native_asmprinter()
+    llvm.initialize_all_targets()
+    llvm.initialize_all_asmprinters()
+
+
+def target_machine(opt_level: int = 2, triple: str | None = None, host_cpu: bool = False):
+    """A target machine for `triple` (default: this host). Portable CPU unless host_cpu is set.
+
+    Code is position independent so the same object serves the in-process loader and the linker."""
+    _init()
+    target = llvm.Target.from_triple(triple or llvm.get_process_triple())
+    cpu, features = ("", "")
+    if host_cpu and triple is None:
+        cpu, features = llvm.get_host_cpu_name(), llvm.get_host_cpu_features().flatten()
+    return target.create_target_machine(cpu=cpu, features=features, opt=min(opt_level, 3), reloc="pic",
+                                        codemodel="small")
+
+
+def parse(ir_text: str, tm) -> "llvm.ModuleRef":
+    _init()
+    mod = llvm.parse_assembly(ir_text)
+    mod.triple = tm.triple
+    mod.data_layout = str(tm.target_data)
+    mod.verify()
+    return mod
+
+
+def optimize(mod, tm, opt_level: int) -> None:
+    """Run the standard -O<level> module pipeline (new pass manager). -O0 runs nothing."""
+    if opt_level <= 0:
+        return
+    pto = llvm.create_pipeline_tuning_options(speed_level=min(opt_level, 3))
+    pb = llvm.create_pass_builder(tm, pto)
+    pm = pb.getModulePassManager()
+    pm.run(mod, pb)
+
+
+def compile_ir(ir_text: str, opt_level: int = 2, triple: str | None = None, host_cpu: bool = False):
+    """IR text -> (object bytes, target machine)."""
+    tm = target_machine(opt_level, triple, host_cpu)
+    mod = parse(ir_text, tm)
+    optimize(mod, tm, opt_level)
+    return tm.emit_object(mod), tm

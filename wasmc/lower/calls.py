@@ -1,0 +1,55 @@
+"""call and call_indirect. Defined functions are called directly; imports and table entries through
+their wasmc_funcref record {fn, type_id, vmctx}, passing the record's vmctx as the first argument."""
+from __future__ import annotations
+
+from ..abi import FUNCREF_TYPE_ID, FUNCREF_VMCTX, TrapKind
+from ..wasm.types import FuncType
+from .builder import LLVM_TYPE, Value, results_type
+from .function import FunctionTranslator
+
+
+def _emit_call(t: FunctionTranslator, ft: FuncType, callee: str, vmctx: str) -> None:
+    args = t.popn(len(ft.params))
+    text = ", ".join([f"ptr {vmctx}"] + [f"{LLVM_TYPE[a.type]} {a.ref}" for a in args])
+    ret = results_type(ft.results)
+    result = t.b.call(ret, callee, text)
+    if len(ft.results) == 1:
+        t.push(Value(ft.results[0], result))
+    elif ft.results:
+        for i, ty in enumerate(ft.results):
+            t.push(Value(ty, t.b.op(f"extractvalue {ret} {result}, {i}")))
+
+
+def _call_funcref(t: FunctionTranslator, ft: FuncType, record: str) -> None:
+    fn = t.b.op(f"load ptr, ptr {record}")
+    vp = t.b.op(f"getelementptr inbounds i8, ptr {record}, i64 {FUNCREF_VMCTX}")
+    _emit_call(t, ft, fn, t.b.op(f"load ptr, ptr {vp}"))
+
+
+def lower_call(t: FunctionTranslator, op, func_idx: int) -> None:
+    ft = t.module.func_type(func_idx)
+    if func_idx >= t.module.num_imported_funcs:
+        _emit_call(t, ft, f"@wasm_func_{func_idx}", "%vmctx")
+    else:
+        _call_funcref(t, ft, t.env.funcref(t, func_idx))
+
+
+def lower_call_indirect(t: FunctionTranslator, op, imm) -> None:
+    type_idx, table_idx = imm
+    ft = t.module.types[type_idx]
+    index = t.pop()
+    size = t.env.table_size(t, table_idx)
+    t.trap_if(t.b.op(f"icmp uge i32 {index.ref}, {size}"), TrapKind.UNDEFINED_ELEMENT)
+    elems = t.env.table_elems(t, table_idx)
+    wide = t.b.op(f"zext i32 {index.ref} to i64")
+    slot = t.b.op(f"getelementptr inbounds ptr, ptr {elems}, i64 {wide}")
+    record = t.b.op(f"load ptr, ptr {slot}")
+    t.trap_if(t.b.op(f"icmp eq ptr {record}, null"), TrapKind.UNINITIALIZED)
+    idp = t.b.op(f"getelementptr inbounds i8, ptr {record}, i64 {FUNCREF_TYPE_ID}")
+    actual = t.b.op(f"load i64, ptr {idp}")
+    expected = t.env.type_id(t, type_idx)
+    t.trap_if(t.b.op(f"icmp ne i64 {actual}, {expected}"), TrapKind.INDIRECT_TYPE)
+    _call_funcref(t, ft, record)
+
+
+HANDLERS = {"call": lower_call, "call_indirect": lower_call_indirect}

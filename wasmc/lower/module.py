@@ -1,0 +1,126 @@
+"""Lowering a whole module: every function body, plus the glue the host needs.
+
+Besides `wasm_func_<func_idx>` for each defined function it emits, per distinct signature, an entry
+trampoline (host -> wasm, arguments in 8-byte slots) and a host adapter (wasm -> host function), and
+three arrays the loader reads: @wasmc_funcs (by defined index), @wasmc_entries and @wasmc_host_adapters
+(by type_idx).
+"""
+from __future__ import annotations
+
+from ..wasm.module import Module
+from ..wasm.opcodes import ALL_OPS
+from ..wasm.types import FuncType
+from ..wasm.validate import FuncValidator, validate_module
+from . import calls, control, convert, memory, numeric, tables, variables
+from .builder import LLVM_TYPE, results_type
+from .env import ModuleEnv
+from .function import FunctionTranslator
+
+FAMILIES = (control, variables, numeric, convert, memory, tables, calls)
+
+
+def build_dispatch() -> dict:
+    """Op row -> handler, from the family tables; every operator has exactly one handler."""
+    by_name = {}
+    for family in FAMILIES:
+        for name, handler in family.HANDLERS.items():
+            if name in by_name:
+                raise AssertionError(f"two handlers for {name}")
+            by_name[name] = handler
+    return {op: by_name[op.name] for op in ALL_OPS if op.name in by_name}
+
+
+DISPATCH = build_dispatch()
+
+
+def _sig_name(ft: FuncType) -> str:
+    code = {"i32": "i", "i64": "l", "float": "f", "double": "d", "ptr": "r"}
+    p = "".join(code[LLVM_TYPE[x]] for x in ft.params)
+    r = "".join(code[LLVM_TYPE[x]] for x in ft.results)
+    return f"{p}_{r}"
+
+
+def _entry_trampoline(ft: FuncType, name: str) -> str:
+    lines = [f"define internal void @wasm_entry_{name}(ptr %vmctx, ptr %callee, ptr %slots) {{"]
+    args = ["ptr %vmctx"]
+    for i, ty in enumerate(ft.params):
+        lt = LLVM_TYPE[ty]
+        lines.append(f"  %ap{i} = getelementptr i64, ptr %slots, i64 {i}")
+        lines.append(f"  %a{i} = load {lt}, ptr %ap{i}")
+        args.append(f"{lt} %a{i}")
+    ret = results_type(ft.results)
+    call = f"call {ret} %callee({', '.join(args)})"
+    lines.append(f"  {call}" if ret == "void" else f"  %r = {call}")
+    for i, ty in enumerate(ft.results):
+        lt = LLVM_TYPE[ty]
+        val = "%r"
+        if len(ft.results) > 1:
+            lines.append(f"  %r{i} = extractvalue {ret} %r, {i}")
+            val = f"%r{i}"
+        lines.append(f"  %rp{i} = getelementptr i64, ptr %slots, i64 {i}")
+        lines.append(f"  store {lt} {val}, ptr %rp{i}")
+    lines += ["  ret void", "}"]
+    return "\n".join(lines)
+
+
+def _host_adapter(ft: FuncType, name: str) -> str:
+    params = ", ".join(["ptr %host"] + [f"{LLVM_TYPE[t]} %a{i}" for i, t in enumerate(ft.params)])
+    ret = results_type(ft.results)
+    n = max(len(ft.params), len(ft.results), 1)
+    lines = [f"define internal {ret} @wasm_host_{name}({params}) {{",
+             f"  %slots = alloca [{n} x i64], align 8"]
+    for i, ty in enumerate(ft.params):
+        lines.append(f"  %ap{i} = getelementptr i64, ptr %slots, i64 {i}")
+        lines.append(f"  store {LLVM_TYPE[ty]} %a{i}, ptr %ap{i}")
+    lines.append("  call void @wasmc_host_call(ptr %host, ptr %slots)")
+    agg = "undef"
+    for i, ty in enumerate(ft.results):
+        lines.append(f"  %rp{i} = getelementptr i64, ptr %slots, i64 {i}")
+        lines.append(f"  %r{i} = load {LLVM_TYPE[ty]}, ptr %rp{i}")
+        if len(ft.results) > 1:
+            lines.append(f"  %g{i} = insertvalue {ret} {agg}, {LLVM_TYPE[ty]} %r{i}, {i}")
+            agg = f"%g{i}"
+    if not ft.results:
+        lines.append("  ret void")
+    elif len(ft.results) == 1:
+        lines.append(f"  ret {ret} %r0")
+    else:
+        lines.append(f"  ret {ret} {agg}")
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def lower_module(m: Module, on_function=None) -> str:
+    """Validate and lower `m` to LLVM IR text. `on_function(done, total)` reports progress."""
+    info = validate_module(m)
+    env = ModuleEnv(m)
+    env.runtime("wasmc_host_call")
+    parts = []
+    n_imported = m.num_imported_funcs
+    total = len(m.code)
+    for defined_idx in range(total):
+        func_idx = n_imported + defined_idx
+        validator = FuncValidator(m, info, func_idx)
+        parts.append(FunctionTranslator(m, env, validator, func_idx, DISPATCH).translate())
+        if on_function:
+            on_function(defined_idx + 1, total)
+
+    sig_names = {}
+    for ft in m.types:
+        name = _sig_name(ft)
+        if name not in sig_names:
+            sig_names[name] = ft
+            parts.append(_entry_trampoline(ft, name))
+            parts.append(_host_adapter(ft, name))
+    funcs = ", ".join(f"ptr @wasm_func_{n_imported + i}" for i in range(total))
+    entries = ", ".join(f"ptr @wasm_entry_{_sig_name(ft)}" for ft in m.types)
+    adapters = ", ".join(f"ptr @wasm_host_{_sig_name(ft)}" for ft in m.types)
+    parts.append(f"@wasmc_funcs = constant [{total} x ptr] [{funcs}]")
+    parts.append(f"@wasmc_entries = constant [{len(m.types)} x ptr] [{entries}]")
+    parts.append(f"@wasmc_host_adapters = constant [{len(m.types)} x ptr] [{adapters}]")
+    parts.extend(env.declarations())
+    # Self-recursion must keep growing the stack so runaway recursion reaches the stack-limit trap;
+    # tail-recursion elimination would turn it into an endless loop.
+    parts.append('attributes #0 = { "disable-tail-calls"="true" }')
+    parts.append('!0 = !{!"branch_weights", i32 1, i32 2000}')
+    return "\n".join(parts) + "\n"

@@ -1,0 +1,38 @@
+"""Locals (entry-block allocas that mem2reg promotes) and globals (16-byte cells reached through vmctx)."""
+from __future__ import annotations
+
+from .builder import LLVM_TYPE, Value
+from .function import FunctionTranslator
+
+
+def lower_local_get(t: FunctionTranslator, op, idx: int) -> None:
+    ty, slot = t.locals[idx]
+    t.push(Value(ty, t.b.op(f"load {LLVM_TYPE[ty]}, ptr {slot}")))
+
+
+def lower_local_set(t: FunctionTranslator, op, idx: int) -> None:
+    ty, slot = t.locals[idx]
+    t.b.emit(f"store {LLVM_TYPE[ty]} {t.pop().ref}, ptr {slot}")
+
+
+def lower_local_tee(t: FunctionTranslator, op, idx: int) -> None:
+    ty, slot = t.locals[idx]
+    t.b.emit(f"store {LLVM_TYPE[ty]} {t.stack[-1].ref}, ptr {slot}")
+
+
+def lower_global_get(t: FunctionTranslator, op, idx: int) -> None:
+    ty = t.module.global_types[idx].type
+    cell = t.env.global_cell(t, idx)
+    t.push(Value(ty, t.b.op(f"load {LLVM_TYPE[ty]}, ptr {cell}")))
+
+
+def lower_global_set(t: FunctionTranslator, op, idx: int) -> None:
+    ty = t.module.global_types[idx].type
+    cell = t.env.global_cell(t, idx)
+    t.b.emit(f"store {LLVM_TYPE[ty]} {t.pop().ref}, ptr {cell}")
+
+
+HANDLERS = {
+    "local.get": lower_local_get, "local.set": lower_local_set, "local.tee": lower_local_tee,
+    "global.get": lower_global_get, "global.set": lower_global_set,
+}
