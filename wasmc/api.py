@@ -234,6 +234,7 @@ class Global:
         ffi, _ = _rt()
         self.type = gt
         self._owner = owner
+        self._users: list = []        # instances whose funcrefs this global may hold
         if cell is None:
             cell = ffi.new("uint64_t[2]")
             cell[0] = to_bits(gt.type, value)
@@ -293,7 +294,7 @@ class Table:
         ffi, lib = _rt()
         self.type = tt
         self._owner = owner
-        self._refs: list = []
+        self._users: list = []        # instances whose funcrefs this table may hold
         if ptr is None:
             limits = tt.limits
             raw = lib.wasmc_table_new(limits.min, 0xFFFFFFFF if limits.max is None else limits.max)

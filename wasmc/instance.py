@@ -62,6 +62,10 @@ class Instance:
             self.memories.append(Memory(mt))
         for tt in m.tables:
             self.tables.append(Table(tt))
+        # Tables and reference globals may come to hold pointers into this instance's funcref records
+        # (segments, table.set, global.set), even if instantiation fails later: they keep it alive.
+        for holder in self.tables + [g for g in self.globals if g.type.type.is_ref]:
+            holder._users.append(self)
 
         vm = self.vmctx = ffi.new("wasmc_vmctx*")
         self._keep: list = []
@@ -90,8 +94,7 @@ class Instance:
 
         # Globals: imported cells are shared; defined ones are evaluated in order.
         for g in m.globals:
-            self.globals.append(Global(g.type, None, owner=self))
-            self.globals[-1].set_raw(self._eval(g.init, g.type.type))
+            self.globals.append(Global(g.type, self._eval(g.init, g.type.type)))
         self._global_ptrs = ffi.new("void*[]", [gl._cell for gl in self.globals] or [ffi.NULL])
 
         self._memory_ptrs = ffi.new("wasmc_memory*[]", [mm._ptr for mm in self.memories] or [ffi.NULL])

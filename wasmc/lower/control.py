@@ -84,7 +84,7 @@ def lower_end(t: FunctionTranslator, op, imm) -> None:
     if frame.kind == "loop":
         t.reachable = fallthrough     # only fall-through reaches the end of a loop
     elif fallthrough and not frame.incoming:
-        pass                          # only fall-through: keep going in the current block
+        t.reachable = True            # only fall-through: keep going in the current block
     else:
         if fallthrough:
             t.b.br(t.branch_target(frame, t.b.cur.label))
@@ -187,7 +187,12 @@ def lower_nop(t: FunctionTranslator, op, imm) -> None:
 
 
 def lower_drop(t: FunctionTranslator, op, imm) -> None:
-    t.pop()
+    v = t.pop()
+    # A dropped load must still trap when out of bounds, but LLVM deletes unused loads: make it
+    # volatile. (A load feeding only dead arithmetic can still be deleted; see DESIGN notes.)
+    if t.last_load is not None and t.last_load[0] == v.ref:
+        _, lines, index = t.last_load
+        lines[index] = lines[index].replace(" = load ", " = load volatile ", 1)
 
 
 def lower_select(t: FunctionTranslator, op, imm) -> None:

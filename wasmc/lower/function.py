@@ -60,6 +60,7 @@ class FunctionTranslator:
         self.entry = Block("entry")
         self.entry_cache: dict[str, str] = {}
         self.traps: dict[int, Block] = {}
+        self.last_load: tuple[str, list[str], int] | None = None   # (result, block lines, line index)
 
     # --- stacks --------------------------------------------------------------------------------
     def push(self, v: Value) -> None:
@@ -178,8 +179,6 @@ class FunctionTranslator:
             at = r.pos
             op, imm = read_op(r)
             step(op, imm, at)
-            if op.prefix is not None and op.name in ("memory.init", "data.drop") and m.data_count is None:
-                raise DecodeError("data count section required", at)
             if self.reachable:
                 dispatch[op](self, op, imm)
             elif op.name in ("block", "loop", "if"):

@@ -25,8 +25,10 @@ def load(mem_type: str, extend: str | None = None):
         ptr = _address(t, t.pop(), memarg[1])
         to = op.results[0]
         v = t.b.op(f"load {mem_type}, ptr {ptr}, align 1")
+        load_line = (t.b.cur.lines, len(t.b.cur.lines) - 1)
         if extend:
             v = t.b.op(f"{extend} {mem_type} {v} to {LLVM_TYPE[to]}")
+        t.last_load = (v, *load_line)      # lets `drop` keep the load (control.lower_drop)
         t.push(Value(to, v))
     return lower
 

@@ -38,10 +38,48 @@ def lower_f64_const(t: FunctionTranslator, op, bits: int) -> None:
 
 # --- row factories ----------------------------------------------------------------------------------
 def binary(instr: str):
-    """`a instr b` of the operand type (add, fmul, ...)."""
+    """`a instr b` of the operand type (add, mul, ...)."""
     def lower(t: FunctionTranslator, op, imm) -> None:
         b, a = t.pop(), t.pop()
         t.push(Value(a.type, t.b.op(f"{instr} {LLVM_TYPE[a.type]} {a.ref}, {b.ref}")))
+    return lower
+
+
+def _is_literal(ref: str) -> bool:
+    return not ref.startswith("%")
+
+
+def _opaque(t: FunctionTranslator, v: Value) -> str:
+    """The same float, hidden from the optimizer behind an empty inline asm on its bits."""
+    ity = f"i{BITS[v.type]}"
+    bits = t.b.op(f"bitcast {LLVM_TYPE[v.type]} {v.ref} to {ity}")
+    hidden = t.b.op(f'call {ity} asm "", "=r,0"({ity} {bits})')
+    return t.b.op(f"bitcast {ity} {hidden} to {LLVM_TYPE[v.type]}")
+
+
+def float_binary(instr: str):
+    """fadd/fsub/fmul/fdiv. Wasm quiets a signalling NaN operand; LLVM folds x-0.0, x*1.0, x/1.0 and
+    -0.0-x to x or -x, which would not. Hiding a literal operand keeps the operation."""
+    def lower(t: FunctionTranslator, op, imm) -> None:
+        b, a = t.pop(), t.pop()
+        ar = _opaque(t, a) if _is_literal(a.ref) else a.ref
+        br = _opaque(t, b) if _is_literal(b.ref) else b.ref
+        t.push(Value(a.type, t.b.op(f"{instr} {LLVM_TYPE[a.type]} {ar}, {br}")))
+    return lower
+
+
+def min_max(name: str):
+    """llvm.minimum/maximum give Wasm's NaN propagation and signed-zero order but may return a
+    signalling NaN operand unchanged; Wasm returns a quiet NaN, which a + b produces."""
+    def lower(t: FunctionTranslator, op, imm) -> None:
+        b, a = t.pop(), t.pop()
+        ty = LLVM_TYPE[a.type]
+        suffix = "f32" if ty == "float" else "f64"
+        fn = t.env.intrinsic(f"llvm.{name}.{suffix}", f"declare {ty} @llvm.{name}.{suffix}({ty}, {ty})")
+        m = t.b.op(f"call {ty} {fn}({ty} {a.ref}, {ty} {b.ref})")
+        nan = t.b.op(f"fcmp uno {ty} {a.ref}, {b.ref}")
+        quiet = t.b.op(f"fadd {ty} {a.ref}, {b.ref}")
+        t.push(Value(a.type, t.b.op(f"select i1 {nan}, {ty} {quiet}, {ty} {m}")))
     return lower
 
 
@@ -166,10 +204,9 @@ def _float_rows(p: str) -> dict:
         f"{p}.trunc": intrinsic("trunc", 1),
         f"{p}.nearest": intrinsic("roundeven", 1),      # Wasm rounds half to even
         f"{p}.sqrt": intrinsic("sqrt", 1),
-        f"{p}.add": binary("fadd"), f"{p}.sub": binary("fsub"), f"{p}.mul": binary("fmul"),
-        f"{p}.div": binary("fdiv"),
-        f"{p}.min": intrinsic("minimum", 2),            # NaN-propagating, -0 < +0, as Wasm requires
-        f"{p}.max": intrinsic("maximum", 2),
+        f"{p}.add": float_binary("fadd"), f"{p}.sub": float_binary("fsub"),
+        f"{p}.mul": float_binary("fmul"), f"{p}.div": float_binary("fdiv"),
+        f"{p}.min": min_max("minimum"), f"{p}.max": min_max("maximum"),
         f"{p}.copysign": intrinsic("copysign", 2),
     }
 
