@@ -1,6 +1,8 @@
 /* memory.c: linear memories (reservation, guard pages, grow) and the bulk memory operators. Turning a
  * guard-page fault into a trap is trap.c's job; this file only registers each reservation there. */
 #define _GNU_SOURCE
+#include <errno.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -15,6 +17,43 @@ typedef struct memory_impl {
     int range_slot;
 } memory_impl;
 
+/* Reservations come from a region of their own, above where the kernel places ordinary mappings
+ * (top-down from below the stack) and below it on a 47-bit address space. Interleaved with other
+ * mappings, 8 GiB holes push the JIT's code and data sections of one object more than 2 GiB apart, and
+ * its 32-bit PC-relative references between them no longer fit. */
+#define REGION_START (16ULL << 40)
+#define REGION_END (64ULL << 40)
+static _Atomic uint64_t next_hint = REGION_START;
+
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE 0x100000
+#endif
+
+static void *reserve(void)
+{
+    const int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
+    for (int attempt = 0; attempt < 64; attempt++) {
+        uint64_t hint = atomic_fetch_add(&next_hint, WASMC_MEMORY_RESERVATION);
+        if (hint + WASMC_MEMORY_RESERVATION > REGION_END) {
+            /* Wrap around: freed reservations leave room at the start again. */
+            uint64_t expected = hint + WASMC_MEMORY_RESERVATION;
+            atomic_compare_exchange_strong(&next_hint, &expected, REGION_START);
+            continue;
+        }
+        void *base = mmap((void *)(uintptr_t)hint, WASMC_MEMORY_RESERVATION, PROT_NONE,
+                          flags | MAP_FIXED_NOREPLACE, -1, 0);
+        if (base == (void *)(uintptr_t)hint)
+            return base;
+        if (base != MAP_FAILED) {             /* an old kernel took the flag as a mere hint */
+            munmap(base, WASMC_MEMORY_RESERVATION);
+            continue;
+        }
+        if (errno != EEXIST)
+            break;                            /* e.g. a smaller address space: use any address */
+    }
+    return mmap(NULL, WASMC_MEMORY_RESERVATION, PROT_NONE, flags, -1, 0);
+}
+
 wasmc_memory *wasmc_memory_new(uint32_t min_pages, uint32_t max_pages)
 {
     if (max_pages > MAX_PAGES)
@@ -26,8 +65,7 @@ wasmc_memory *wasmc_memory_new(uint32_t min_pages, uint32_t max_pages)
         return NULL;
     /* Address space only: PROT_NONE with MAP_NORESERVE commits nothing, and the pages made accessible
      * later read as zero because they were never touched. */
-    void *base = mmap(NULL, WASMC_MEMORY_RESERVATION, PROT_NONE,
-                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    void *base = reserve();
     if (base == MAP_FAILED) {
         free(mem);
         return NULL;

@@ -39,3 +39,10 @@
   (func $forever (export "forever") (param i32) (result i32) (call $forever (local.get 0)))
 )
 (assert_exhaustion (invoke "forever" (i32.const 1)) "call stack exhausted")
+
+;; demote(promote(x)) must quiet a signalling NaN; LLVM folds the pair to x.
+(module
+  (func (export "promote_demote") (param i32) (result i32)
+    (i32.reinterpret_f32 (f32.demote_f64 (f64.promote_f32 (f32.reinterpret_i32 (local.get 0))))))
+)
+(assert_return (invoke "promote_demote" (i32.const 0x7fa00000)) (i32.const 0x7fe00000))

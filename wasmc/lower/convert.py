@@ -11,6 +11,7 @@ from ..abi import TrapKind
 from ..wasm.types import F32, F64, I32, I64
 from .builder import LLVM_TYPE, Value, f64_literal
 from .function import FunctionTranslator
+from .numeric import opaque as _opaque
 
 _SUFFIX = {I32: "i32", I64: "i64", F32: "f32", F64: "f64"}
 
@@ -22,6 +23,20 @@ def cast(instr: str):
         to = op.results[0]
         t.push(Value(to, t.b.op(f"{instr} {LLVM_TYPE[a.type]} {a.ref} to {LLVM_TYPE[to]}")))
     return lower
+
+
+def lower_f64_promote_f32(t: FunctionTranslator, op, imm) -> None:
+    a = t.pop()
+    v = t.b.op(f"fpext float {a.ref} to double")
+    t.promoted.add(v)
+    t.push(Value(F64, v))
+
+
+def lower_f32_demote_f64(t: FunctionTranslator, op, imm) -> None:
+    # LLVM folds demote(promote(x)) to x, which keeps a signalling NaN signalling; Wasm quiets it.
+    a = t.pop()
+    src = _opaque(t, a) if a.ref in t.promoted else a.ref
+    t.push(Value(F32, t.b.op(f"fptrunc double {src} to float")))
 
 
 def sign_extend(bits: int):
@@ -96,7 +111,7 @@ HANDLERS = {
     "f32.convert_i64_s": cast("sitofp"), "f32.convert_i64_u": cast("uitofp"),
     "f64.convert_i32_s": cast("sitofp"), "f64.convert_i32_u": cast("uitofp"),
     "f64.convert_i64_s": cast("sitofp"), "f64.convert_i64_u": cast("uitofp"),
-    "f32.demote_f64": cast("fptrunc"), "f64.promote_f32": cast("fpext"),
+    "f32.demote_f64": lower_f32_demote_f64, "f64.promote_f32": lower_f64_promote_f32,
     "i32.reinterpret_f32": cast("bitcast"), "i64.reinterpret_f64": cast("bitcast"),
     "f32.reinterpret_i32": cast("bitcast"), "f64.reinterpret_i64": cast("bitcast"),
     "i32.extend8_s": sign_extend(8), "i32.extend16_s": sign_extend(16),

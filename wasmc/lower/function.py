@@ -60,6 +60,7 @@ class FunctionTranslator:
         self.entry = Block("entry")
         self.entry_cache: dict[str, str] = {}
         self.traps: dict[int, Block] = {}
+        self.promoted: set[str] = set()        # results of f64.promote_f32 (convert.py)
         self.last_load: tuple[str, list[str], int] | None = None   # (result, block lines, line index)
 
     # --- stacks --------------------------------------------------------------------------------

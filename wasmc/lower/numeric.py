@@ -49,7 +49,7 @@ def _is_literal(ref: str) -> bool:
     return not ref.startswith("%")
 
 
-def _opaque(t: FunctionTranslator, v: Value) -> str:
+def opaque(t: FunctionTranslator, v: Value) -> str:
     """The same float, hidden from the optimizer behind an empty inline asm on its bits."""
     ity = f"i{BITS[v.type]}"
     bits = t.b.op(f"bitcast {LLVM_TYPE[v.type]} {v.ref} to {ity}")
@@ -62,8 +62,8 @@ def float_binary(instr: str):
     -0.0-x to x or -x, which would not. Hiding a literal operand keeps the operation."""
     def lower(t: FunctionTranslator, op, imm) -> None:
         b, a = t.pop(), t.pop()
-        ar = _opaque(t, a) if _is_literal(a.ref) else a.ref
-        br = _opaque(t, b) if _is_literal(b.ref) else b.ref
+        ar = opaque(t, a) if _is_literal(a.ref) else a.ref
+        br = opaque(t, b) if _is_literal(b.ref) else b.ref
         t.push(Value(a.type, t.b.op(f"{instr} {LLVM_TYPE[a.type]} {ar}, {br}")))
     return lower
 

@@ -1,0 +1,59 @@
+"""The official Wasm 2.0 spec tests: one case per script of ../shared/spec-testsuite/wasm2, at -O2 unless
+WASMC_SPEC_OPT says otherwise, each in a child process with WASMC_SPEC_TIMEOUT seconds (120) per command.
+Known failures are listed in expected_failures.toml."""
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from wasmc import wast
+
+REPO = Path(__file__).resolve().parents[2]
+SUITE = REPO.parent / "shared" / "spec-testsuite" / "wasm2"
+EXPECTED_FAILURES = Path(__file__).with_name("expected_failures.toml")
+
+if not SUITE.is_dir():
+    pytest.skip(f"spec test suite not found at {SUITE}", allow_module_level=True)
+try:
+    wast.find_wasm_tools()
+except wast.WastError as e:
+    pytest.skip(str(e), allow_module_level=True)
+
+
+def _expected_failures() -> dict[tuple[str, int], str]:
+    entries = tomllib.loads(EXPECTED_FAILURES.read_text(encoding="utf-8")).get("failure", [])
+    return {(e["file"], e["line"]): e["reason"] for e in entries}
+
+
+@pytest.mark.parametrize("path", sorted(SUITE.glob("*.wast")), ids=lambda p: p.name)
+def test_spec(path: Path) -> None:
+    opt_level = int(os.environ.get("WASMC_SPEC_OPT", "2"))
+    timeout = float(os.environ.get("WASMC_SPEC_TIMEOUT", "120"))
+    result = wast.run_file(path, opt_level, isolate=True, timeout=timeout)
+    listed = {line: reason for (file, line), reason in _expected_failures().items() if file == path.name}
+    by_line = {o.line: o for o in result.outcomes}
+    problems = [f"line {o.line}: {o.command}: {o.reason}" for o in result.failures if o.line not in listed]
+    for line in sorted(listed):
+        outcome = by_line.get(line)
+        if outcome is None:
+            problems.append(f"line {line}: listed in expected_failures.toml but no command starts there")
+        elif outcome.status is wast.Status.PASSED:
+            problems.append(f"line {line}: passes now; remove it from expected_failures.toml")
+    if problems:
+        pytest.fail(f"{path.name}: {len(problems)} problem(s) at -O{opt_level}\n" + "\n".join(problems),
+                    pytrace=False)
+
+
+OWN_SCRIPTS = sorted((REPO / "tests" / "wast").glob("*.wast"))
+
+
+@pytest.mark.parametrize("path", OWN_SCRIPTS, ids=lambda p: p.name)
+@pytest.mark.parametrize("opt_level", [0, 2])
+def test_own_wast(path: Path, opt_level: int) -> None:
+    """Our regressions (tests/wast/*.wast) pass completely at -O0 and -O2."""
+    result = wast.run_file(path, opt_level, isolate=True, timeout=120)
+    problems = [f"line {o.line}: {o.command}: {o.reason}" for o in result.failures]
+    assert not problems, "\n".join(problems)
