@@ -1,0 +1,484 @@
+/* fd.c: the fd_* functions over the fd table of state.c. Directory descriptors refuse byte I/O and
+ * seeking with EBADF, and stdio refuses fd_fdstat_set_flags with EBADF, both as wasmtime does. */
+#define _GNU_SOURCE
+#define WASMC_WASI_INTERNAL
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "wasi.h"
+
+int32_t wasi_iovecs(wasmc_vmctx *vm, int32_t iovs, int32_t iovs_len, struct iovec **out)
+{
+    uint32_t n = (uint32_t)iovs_len;
+    const uint8_t *arr = wasi_mem(vm, (uint32_t)iovs, (uint64_t)n * 8);
+    if (arr == NULL)
+        return WASI_EFAULT;
+    /* More than IOV_MAX buffers would make readv fail; using the first IOV_MAX gives a short transfer,
+     * which every caller must handle anyway. */
+    uint32_t used = n < IOV_MAX ? n : IOV_MAX;
+    struct iovec *v = malloc((used ? used : 1) * sizeof *v);
+    if (v == NULL)
+        return WASI_ENOMEM;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t buf = wasi_get_u32(arr + 8 * (size_t)i), len = wasi_get_u32(arr + 8 * (size_t)i + 4);
+        uint8_t *p = wasi_mem(vm, buf, len);
+        if (p == NULL) {
+            free(v);
+            return WASI_EFAULT;
+        }
+        if (i < used)
+            v[i] = (struct iovec){.iov_base = p, .iov_len = len};
+    }
+    *out = v;
+    return 0;
+}
+
+/* filestat: dev u64 @0, ino u64 @8, filetype u8 @16, nlink u64 @24, size @32, atim @40, mtim @48,
+ * ctim @56. */
+void wasi_put_filestat(uint8_t *out, const struct stat *st)
+{
+    memset(out, 0, 64);
+    wasi_put_u64(out + 0, (uint64_t)st->st_dev);
+    wasi_put_u64(out + 8, (uint64_t)st->st_ino);
+    wasi_put_u8(out + 16, wasi_filetype_of_mode(st->st_mode));
+    wasi_put_u64(out + 24, (uint64_t)st->st_nlink);
+    wasi_put_u64(out + 32, (uint64_t)st->st_size);
+    wasi_put_u64(out + 40, (uint64_t)st->st_atim.tv_sec * 1000000000u + (uint64_t)st->st_atim.tv_nsec);
+    wasi_put_u64(out + 48, (uint64_t)st->st_mtim.tv_sec * 1000000000u + (uint64_t)st->st_mtim.tv_nsec);
+    wasi_put_u64(out + 56, (uint64_t)st->st_ctim.tv_sec * 1000000000u + (uint64_t)st->st_ctim.tv_nsec);
+}
+
+int32_t wasi_timespecs(int64_t atim, int64_t mtim, int32_t fst_flags, struct timespec ts[2])
+{
+    if (((fst_flags & WASI_FST_ATIM) && (fst_flags & WASI_FST_ATIM_NOW)) ||
+        ((fst_flags & WASI_FST_MTIM) && (fst_flags & WASI_FST_MTIM_NOW)) || (fst_flags & ~0xf))
+        return WASI_EINVAL;
+    int64_t t[2] = {atim, mtim};
+    for (int i = 0; i < 2; i++) {
+        int set = fst_flags & (i ? WASI_FST_MTIM : WASI_FST_ATIM);
+        int now = fst_flags & (i ? WASI_FST_MTIM_NOW : WASI_FST_ATIM_NOW);
+        if (set)
+            ts[i] = (struct timespec){.tv_sec = (time_t)((uint64_t)t[i] / 1000000000u),
+                                      .tv_nsec = (long)((uint64_t)t[i] % 1000000000u)};
+        else
+            ts[i] = (struct timespec){.tv_nsec = now ? UTIME_NOW : UTIME_OMIT};
+    }
+    return 0;
+}
+
+/* The slot for byte I/O: live, and not a directory. */
+static wasi_fd *io_fd(wasmc_vmctx *vm, int32_t fd)
+{
+    wasi_fd *slot = wasi_fd_get(vm, fd);
+    return slot != NULL && slot->filetype != WASI_FILETYPE_DIRECTORY ? slot : NULL;
+}
+
+/* readv/writev/preadv/pwritev, retried on EINTR, with the count stored at out_ptr. */
+enum io_op { IO_READ, IO_WRITE, IO_PREAD, IO_PWRITE };
+
+static int32_t do_io(wasmc_vmctx *vm, enum io_op op, int32_t fd, int32_t iovs, int32_t iovs_len,
+                     int64_t offset, int32_t out_ptr)
+{
+    wasi_fd *slot = io_fd(vm, fd);
+    if (slot == NULL)
+        return WASI_EBADF;
+    uint8_t *out = wasi_mem(vm, (uint32_t)out_ptr, 4);
+    if (out == NULL)
+        return WASI_EFAULT;
+    if ((op == IO_PREAD || op == IO_PWRITE) && offset < 0)
+        return WASI_EINVAL;
+    struct iovec *v;
+    int32_t err = wasi_iovecs(vm, iovs, iovs_len, &v);
+    if (err != 0)
+        return err;
+    int n_iov = (uint32_t)iovs_len < IOV_MAX ? iovs_len : IOV_MAX;
+    ssize_t n;
+    do {
+        switch (op) {
+        case IO_READ: n = readv(slot->host, v, n_iov); break;
+        case IO_WRITE: n = writev(slot->host, v, n_iov); break;   /* unbuffered, also for stdio */
+        case IO_PREAD: n = preadv(slot->host, v, n_iov, offset); break;
+        default: n = pwritev(slot->host, v, n_iov, offset); break;
+        }
+    } while (n < 0 && errno == EINTR);
+    err = n < 0 ? wasi_errno(errno) : 0;
+    free(v);
+    if (err == 0)
+        wasi_put_u32(out, (uint32_t)n);
+    return err;
+}
+
+int32_t wasmc_wasi_fd_read(wasmc_vmctx *vm, int32_t fd, int32_t iovs, int32_t iovs_len, int32_t nread_out)
+{
+    return do_io(vm, IO_READ, fd, iovs, iovs_len, 0, nread_out);
+}
+
+int32_t wasmc_wasi_fd_write(wasmc_vmctx *vm, int32_t fd, int32_t iovs, int32_t iovs_len,
+                            int32_t nwritten_out)
+{
+    return do_io(vm, IO_WRITE, fd, iovs, iovs_len, 0, nwritten_out);
+}
+
+int32_t wasmc_wasi_fd_pread(wasmc_vmctx *vm, int32_t fd, int32_t iovs, int32_t iovs_len, int64_t offset,
+                            int32_t nread_out)
+{
+    return do_io(vm, IO_PREAD, fd, iovs, iovs_len, offset, nread_out);
+}
+
+int32_t wasmc_wasi_fd_pwrite(wasmc_vmctx *vm, int32_t fd, int32_t iovs, int32_t iovs_len, int64_t offset,
+                             int32_t nwritten_out)
+{
+    return do_io(vm, IO_PWRITE, fd, iovs, iovs_len, offset, nwritten_out);
+}
+
+int32_t wasmc_wasi_fd_seek(wasmc_vmctx *vm, int32_t fd, int64_t offset, int32_t whence, int32_t pos_out)
+{
+    static const int whences[] = {SEEK_SET, SEEK_CUR, SEEK_END};
+    wasi_fd *slot = io_fd(vm, fd);
+    if (slot == NULL)
+        return WASI_EBADF;
+    uint8_t *out = wasi_mem(vm, (uint32_t)pos_out, 8);
+    if (out == NULL)
+        return WASI_EFAULT;
+    if (whence < 0 || whence > 2)
+        return WASI_EINVAL;
+    off_t pos = lseek(slot->host, offset, whences[whence]);
+    if (pos < 0)
+        return wasi_errno(errno);
+    wasi_put_u64(out, (uint64_t)pos);
+    return 0;
+}
+
+int32_t wasmc_wasi_fd_tell(wasmc_vmctx *vm, int32_t fd, int32_t pos_out)
+{
+    return wasmc_wasi_fd_seek(vm, fd, 0, 1, pos_out);
+}
+
+int32_t wasmc_wasi_fd_close(wasmc_vmctx *vm, int32_t fd)
+{
+    wasi_fd *slot = wasi_fd_get(vm, fd);
+    if (slot == NULL)
+        return WASI_EBADF;
+    wasi_fd_release(slot);
+    return 0;
+}
+
+/* Move `fd` onto `to`, closing what `to` held; both must be open (the spec's rule, and wasmtime's). */
+int32_t wasmc_wasi_fd_renumber(wasmc_vmctx *vm, int32_t fd, int32_t to)
+{
+    wasi_fd *from = wasi_fd_get(vm, fd), *dest = wasi_fd_get(vm, to);
+    if (from == NULL || dest == NULL)
+        return WASI_EBADF;
+    if (from == dest)
+        return 0;
+    wasi_fd_release(dest);
+    *dest = *from;
+    *from = (wasi_fd){.host = -1};
+    return 0;
+}
+
+static int32_t sync_fd(wasmc_vmctx *vm, int32_t fd, int data_only)
+{
+    wasi_fd *slot = wasi_fd_get(vm, fd);
+    if (slot == NULL)
+        return WASI_EBADF;
+    if ((data_only ? fdatasync(slot->host) : fsync(slot->host)) != 0)
+        return wasi_errno(errno);
+    return 0;
+}
+
+int32_t wasmc_wasi_fd_sync(wasmc_vmctx *vm, int32_t fd) { return sync_fd(vm, fd, 0); }
+int32_t wasmc_wasi_fd_datasync(wasmc_vmctx *vm, int32_t fd) { return sync_fd(vm, fd, 1); }
+
+int32_t wasmc_wasi_fd_advise(wasmc_vmctx *vm, int32_t fd, int64_t offset, int64_t len, int32_t advice)
+{
+    static const int advices[] = {POSIX_FADV_NORMAL, POSIX_FADV_SEQUENTIAL, POSIX_FADV_RANDOM,
+                                  POSIX_FADV_WILLNEED, POSIX_FADV_DONTNEED, POSIX_FADV_NOREUSE};
+    wasi_fd *slot = io_fd(vm, fd);
+    if (slot == NULL)
+        return WASI_EBADF;
+    if (advice < 0 || advice > 5 || offset < 0 || len < 0)
+        return WASI_EINVAL;
+    int err = posix_fadvise(slot->host, offset, len, advices[advice]);
+    /* Advice is a hint: pipes and other unseekable files just do not take it. */
+    return err == 0 || err == ESPIPE ? 0 : wasi_errno(err);
+}
+
+int32_t wasmc_wasi_fd_allocate(wasmc_vmctx *vm, int32_t fd, int64_t offset, int64_t len)
+{
+    wasi_fd *slot = io_fd(vm, fd);
+    if (slot == NULL)
+        return WASI_EBADF;
+    if (offset < 0 || len <= 0)
+        return WASI_EINVAL;
+    int err = posix_fallocate(slot->host, offset, len);
+    return err == 0 ? 0 : wasi_errno(err);
+}
+
+/* fdstat: filetype u8 @0, fs_flags u16 @2, rights_base u64 @8, rights_inheriting u64 @16. */
+int32_t wasmc_wasi_fd_fdstat_get(wasmc_vmctx *vm, int32_t fd, int32_t stat_out)
+{
+    wasi_fd *slot = wasi_fd_get(vm, fd);
+    if (slot == NULL)
+        return WASI_EBADF;
+    uint8_t *out = wasi_mem(vm, (uint32_t)stat_out, 24);
+    if (out == NULL)
+        return WASI_EFAULT;
+    int fl = fcntl(slot->host, F_GETFL);
+    if (fl < 0)
+        return wasi_errno(errno);
+    uint16_t flags = 0;
+    if (fl & O_APPEND)
+        flags |= WASI_FDFLAG_APPEND;
+    if ((fl & O_SYNC) == O_SYNC)
+        flags |= WASI_FDFLAG_SYNC;
+    else if (fl & O_DSYNC)
+        flags |= WASI_FDFLAG_DSYNC;
+    /* Stdio never reports NONBLOCK: Go would then park on poll_oneoff and expect EAGAIN, which is only
+     * right if the guest asked for it, and stdio refuses that (fd_fdstat_set_flags below). */
+    if ((fl & O_NONBLOCK) && !slot->stdio)
+        flags |= WASI_FDFLAG_NONBLOCK;
+    memset(out, 0, 24);
+    wasi_put_u8(out, slot->filetype);
+    wasi_put_u16(out + 2, flags);
+    wasi_put_u64(out + 8, slot->rights_base);
+    wasi_put_u64(out + 16, slot->rights_inheriting);
+    return 0;
+}
+
+int32_t wasmc_wasi_fd_fdstat_set_flags(wasmc_vmctx *vm, int32_t fd, int32_t flags)
+{
+    wasi_fd *slot = wasi_fd_get(vm, fd);
+    /* wasmtime answers EBADF for stdio, and Go then keeps to blocking reads of stdin (GO_WASIP1.md §1). */
+    if (slot == NULL || slot->stdio)
+        return WASI_EBADF;
+    if (flags & ~(WASI_FDFLAG_APPEND | WASI_FDFLAG_NONBLOCK))
+        return WASI_ENOTSUP;   /* Linux cannot change O_SYNC/O_DSYNC after open */
+    int fl = fcntl(slot->host, F_GETFL);
+    if (fl < 0)
+        return wasi_errno(errno);
+    fl &= ~(O_APPEND | O_NONBLOCK);
+    fl |= (flags & WASI_FDFLAG_APPEND ? O_APPEND : 0) | (flags & WASI_FDFLAG_NONBLOCK ? O_NONBLOCK : 0);
+    if (fcntl(slot->host, F_SETFL, fl) != 0)
+        return wasi_errno(errno);
+    return 0;
+}
+
+/* Rights may only shrink. */
+int32_t wasmc_wasi_fd_fdstat_set_rights(wasmc_vmctx *vm, int32_t fd, int64_t base, int64_t inheriting)
+{
+    wasi_fd *slot = wasi_fd_get(vm, fd);
+    if (slot == NULL)
+        return WASI_EBADF;
+    if (((uint64_t)base & ~slot->rights_base) || ((uint64_t)inheriting & ~slot->rights_inheriting))
+        return WASI_ENOTCAPABLE;
+    slot->rights_base = (uint64_t)base;
+    slot->rights_inheriting = (uint64_t)inheriting;
+    return 0;
+}
+
+int32_t wasmc_wasi_fd_filestat_get(wasmc_vmctx *vm, int32_t fd, int32_t stat_out)
+{
+    wasi_fd *slot = wasi_fd_get(vm, fd);
+    if (slot == NULL)
+        return WASI_EBADF;
+    uint8_t *out = wasi_mem(vm, (uint32_t)stat_out, 64);
+    if (out == NULL)
+        return WASI_EFAULT;
+    struct stat st;
+    if (fstat(slot->host, &st) != 0)
+        return wasi_errno(errno);
+    wasi_put_filestat(out, &st);
+    if (slot->stdio)
+        wasi_put_u8(out + 16, slot->filetype);   /* stdio's type is the one fd_fdstat_get reports */
+    return 0;
+}
+
+int32_t wasmc_wasi_fd_filestat_set_size(wasmc_vmctx *vm, int32_t fd, int64_t size)
+{
+    wasi_fd *slot = io_fd(vm, fd);
+    if (slot == NULL)
+        return WASI_EBADF;
+    if (size < 0)
+        return WASI_EINVAL;
+    if (ftruncate(slot->host, size) != 0)
+        return wasi_errno(errno);
+    return 0;
+}
+
+int32_t wasmc_wasi_fd_filestat_set_times(wasmc_vmctx *vm, int32_t fd, int64_t atim, int64_t mtim,
+                                         int32_t fst_flags)
+{
+    struct timespec ts[2];
+    wasi_fd *slot = wasi_fd_get(vm, fd);
+    if (slot == NULL)
+        return WASI_EBADF;
+    int32_t err = wasi_timespecs(atim, mtim, fst_flags, ts);
+    if (err != 0)
+        return err;
+    if (futimens(slot->host, ts) != 0)
+        return wasi_errno(errno);
+    return 0;
+}
+
+/* prestat: tag u8 @0 (0 = directory), name_len u32 @4. Only preopens have one; others are EBADF, which
+ * is where Go's and wasi-libc's preopen enumeration stops. */
+int32_t wasmc_wasi_fd_prestat_get(wasmc_vmctx *vm, int32_t fd, int32_t prestat_out)
+{
+    wasi_fd *slot = wasi_fd_get(vm, fd);
+    if (slot == NULL || slot->preopen == NULL)
+        return WASI_EBADF;
+    uint8_t *out = wasi_mem(vm, (uint32_t)prestat_out, 8);
+    if (out == NULL)
+        return WASI_EFAULT;
+    memset(out, 0, 8);
+    wasi_put_u32(out + 4, (uint32_t)strlen(slot->preopen));
+    return 0;
+}
+
+int32_t wasmc_wasi_fd_prestat_dir_name(wasmc_vmctx *vm, int32_t fd, int32_t path, int32_t path_len)
+{
+    wasi_fd *slot = wasi_fd_get(vm, fd);
+    if (slot == NULL || slot->preopen == NULL)
+        return WASI_EBADF;
+    size_t len = strlen(slot->preopen);
+    if ((uint32_t)path_len < len)
+        return WASI_ENAMETOOLONG;
+    uint8_t *out = wasi_mem(vm, (uint32_t)path, len);
+    if (out == NULL)
+        return WASI_EFAULT;
+    memcpy(out, slot->preopen, len);   /* no NUL: the guest knows the length from fd_prestat_get */
+    return 0;
+}
+
+/* ---- fd_readdir ----
+ * Cookies are entry indices: 0 is ".", 1 is "..", then the host's entries in its order. A dirent is
+ * d_next u64 @0, d_ino u64 @8, d_namlen u32 @16, d_type u8 @20, then the name (no NUL). The stream
+ * remembers the next cookie, so reading on from where the last call stopped is O(1); any other cookie
+ * rewinds and skips. */
+
+typedef struct {
+    const char *name;
+    uint64_t ino;
+    uint8_t type;
+    long pos;          /* telldir before this entry, to put it back; -1 for "." and ".." */
+} dir_entry;
+
+static uint8_t dirent_type(DIR *dir, const struct dirent *e)
+{
+    switch (e->d_type) {
+    case DT_REG: return WASI_FILETYPE_REGULAR_FILE;
+    case DT_DIR: return WASI_FILETYPE_DIRECTORY;
+    case DT_LNK: return WASI_FILETYPE_SYMBOLIC_LINK;
+    case DT_CHR: return WASI_FILETYPE_CHARACTER_DEVICE;
+    case DT_BLK: return WASI_FILETYPE_BLOCK_DEVICE;
+    case DT_SOCK: return WASI_FILETYPE_SOCKET_STREAM;
+    case DT_UNKNOWN: {
+        struct stat st;
+        if (fstatat(dirfd(dir), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+            return wasi_filetype_of_mode(st.st_mode);
+        return WASI_FILETYPE_UNKNOWN;
+    }
+    default: return WASI_FILETYPE_UNKNOWN;
+    }
+}
+
+/* The entry with cookie slot->dir_cookie; advances the cookie. Returns 0 at the end, -1 on error. */
+static int next_entry(wasi_fd *slot, dir_entry *out)
+{
+    if (slot->dir_cookie < 2) {
+        struct stat st;
+        const char *name = slot->dir_cookie == 0 ? "." : "..";
+        out->name = name;
+        out->ino = fstatat(slot->host, name, &st, 0) == 0 ? (uint64_t)st.st_ino : 0;
+        out->type = WASI_FILETYPE_DIRECTORY;
+        out->pos = -1;
+        slot->dir_cookie++;
+        return 1;
+    }
+    for (;;) {
+        long pos = telldir(slot->dir);
+        errno = 0;
+        struct dirent *e = readdir(slot->dir);
+        if (e == NULL)
+            return errno ? -1 : 0;
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        *out = (dir_entry){.name = e->d_name, .ino = e->d_ino, .type = dirent_type(slot->dir, e), .pos = pos};
+        slot->dir_cookie++;
+        return 1;
+    }
+}
+
+int32_t wasmc_wasi_fd_readdir(wasmc_vmctx *vm, int32_t fd, int32_t buf, int32_t buf_len, int64_t cookie,
+                              int32_t bufused_out)
+{
+    wasi_fd *slot = wasi_fd_get(vm, fd);
+    if (slot == NULL)
+        return WASI_EBADF;
+    if (slot->filetype != WASI_FILETYPE_DIRECTORY)
+        return WASI_ENOTDIR;
+    uint8_t *out = wasi_mem(vm, (uint32_t)buf, (uint32_t)buf_len);
+    uint8_t *used_out = wasi_mem(vm, (uint32_t)bufused_out, 4);
+    if (out == NULL || used_out == NULL)
+        return WASI_EFAULT;
+    if (slot->dir == NULL) {
+        /* A dup, so closedir does not close the guest's descriptor; the offset is shared, so rewind. */
+        int dup_fd = fcntl(slot->host, F_DUPFD_CLOEXEC, 0);
+        if (dup_fd < 0)
+            return wasi_errno(errno);
+        if ((slot->dir = fdopendir(dup_fd)) == NULL) {
+            int e = errno;
+            close(dup_fd);
+            return wasi_errno(e);
+        }
+        rewinddir(slot->dir);
+        slot->dir_cookie = 0;
+    }
+    if ((uint64_t)cookie != slot->dir_cookie) {
+        rewinddir(slot->dir);
+        slot->dir_cookie = 0;
+        dir_entry skipped;
+        while (slot->dir_cookie < (uint64_t)cookie) {
+            int r = next_entry(slot, &skipped);
+            if (r < 0)
+                return wasi_errno(errno);
+            if (r == 0)
+                break;   /* a cookie past the end: nothing more to list */
+        }
+    }
+    uint32_t used = 0, cap = (uint32_t)buf_len;
+    dir_entry e;
+    int r = 1;
+    while (used < cap && (r = next_entry(slot, &e)) > 0) {
+        uint8_t header[24] = {0};
+        size_t namlen = strlen(e.name);
+        wasi_put_u64(header, slot->dir_cookie);
+        wasi_put_u64(header + 8, e.ino);
+        wasi_put_u32(header + 16, (uint32_t)namlen);
+        wasi_put_u8(header + 20, e.type);
+        /* The last entry may be cut short: the guest sees bufused == buf_len, grows its buffer and asks
+         * again from the same cookie, so put the entry back for the next call. */
+        uint32_t n = cap - used < 24 ? cap - used : 24;
+        memcpy(out + used, header, n);
+        used += n;
+        size_t m = cap - used < namlen ? cap - used : namlen;
+        memcpy(out + used, e.name, m);
+        used += (uint32_t)m;
+        if (n < 24 || m < namlen) {
+            slot->dir_cookie--;
+            if (e.pos >= 0)
+                seekdir(slot->dir, e.pos);
+            break;
+        }
+    }
+    if (used < cap && r < 0)
+        return wasi_errno(errno);
+    wasi_put_u32(used_out, used);
+    return 0;
+}

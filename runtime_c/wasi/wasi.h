@@ -1,0 +1,254 @@
+/* wasi.h: the WASI preview1 host (module "wasi_snapshot_preview1") in C over POSIX, and what its files
+ * share. The host-facing API comes first; the section "Internal" is for the files of runtime_c/wasi only.
+ *
+ * Every import is `int32_t wasmc_wasi_<name>(wasmc_vmctx *vm, <params>)`, params in the import's wasm
+ * order (i32 -> int32_t, i64 -> int64_t), returning the WASI errno. `vm` is the calling instance: its
+ * memory is vm->memories[0] and its WASI state is (wasmc_wasi *)vm->host. Guest pointers are checked
+ * against the memory size before use; out of bounds (or no memory) is EFAULT, never a crash.
+ */
+#ifndef WASMC_WASI_H
+#define WASMC_WASI_H
+
+#include <stdint.h>
+
+#include "../wasmc_rt.h"
+
+/* ---- Host-facing API ---- */
+
+/* The state of one WASI environment: argv, environ and the fd table. Opaque outside runtime_c/wasi. */
+typedef struct wasmc_wasi wasmc_wasi;
+
+/* One row of the import table: `sig` is the wasm signature, params '_' results, i = i32, l = i64
+ * (fd_write "iiii_i", clock_time_get "ili_i", proc_exit "i_"). */
+typedef struct {
+    const char *name;
+    void *fn;
+    const char *sig;
+} wasmc_wasi_import;
+
+/* Every preview1 function, in the spec's order; the last row is {NULL}. */
+extern const wasmc_wasi_import wasmc_wasi_imports[];
+/* The row named `name`, or NULL. */
+const wasmc_wasi_import *wasmc_wasi_lookup(const char *name);
+
+/* Create a WASI state; every string is copied. fds 0-2 are the host's stdio (shared, never closed by the
+ * host side), preopens get fds 3, 4, ... Returns NULL, with a message in wasmc_wasi_error(), when a
+ * preopened directory cannot be opened. Example:
+ *     const char *argv[] = {"app.wasm", "x"}, *env[] = {"PWD=/"}, *host[] = {"/"}, *guest[] = {"/"};
+ *     wasmc_wasi *w = wasmc_wasi_new(2, argv, 1, env, 1, host, guest);
+ *     vmctx->host = w;   ...   wasmc_wasi_free(w);  */
+wasmc_wasi *wasmc_wasi_new(int argc, const char *const *argv, int envc, const char *const *envp,
+                           int npreopens, const char *const *host_paths, const char *const *guest_paths);
+/* Close every descriptor the state opened (never the host's stdio) and free it. NULL is ignored. */
+void wasmc_wasi_free(wasmc_wasi *wasi);
+/* Why the last wasmc_wasi_new failed (thread-local). */
+const char *wasmc_wasi_error(void);
+/* Path resolution: openat2(RESOLVE_BENEATH) when the kernel has it (1), or the portable
+ * component-by-component walk (0). Returns the previous setting; for tests of both resolvers. */
+int wasmc_wasi_use_openat2(int enable);
+
+/* The imports, in the order of the preview1 witx. */
+int32_t wasmc_wasi_args_get(wasmc_vmctx *vm, int32_t argv, int32_t argv_buf);
+int32_t wasmc_wasi_args_sizes_get(wasmc_vmctx *vm, int32_t argc_out, int32_t argv_buf_size_out);
+int32_t wasmc_wasi_environ_get(wasmc_vmctx *vm, int32_t environ, int32_t environ_buf);
+int32_t wasmc_wasi_environ_sizes_get(wasmc_vmctx *vm, int32_t count_out, int32_t buf_size_out);
+int32_t wasmc_wasi_clock_res_get(wasmc_vmctx *vm, int32_t clock_id, int32_t res_out);
+int32_t wasmc_wasi_clock_time_get(wasmc_vmctx *vm, int32_t clock_id, int64_t precision, int32_t time_out);
+int32_t wasmc_wasi_fd_advise(wasmc_vmctx *vm, int32_t fd, int64_t offset, int64_t len, int32_t advice);
+int32_t wasmc_wasi_fd_allocate(wasmc_vmctx *vm, int32_t fd, int64_t offset, int64_t len);
+int32_t wasmc_wasi_fd_close(wasmc_vmctx *vm, int32_t fd);
+int32_t wasmc_wasi_fd_datasync(wasmc_vmctx *vm, int32_t fd);
+int32_t wasmc_wasi_fd_fdstat_get(wasmc_vmctx *vm, int32_t fd, int32_t stat_out);
+int32_t wasmc_wasi_fd_fdstat_set_flags(wasmc_vmctx *vm, int32_t fd, int32_t flags);
+int32_t wasmc_wasi_fd_fdstat_set_rights(wasmc_vmctx *vm, int32_t fd, int64_t base, int64_t inheriting);
+int32_t wasmc_wasi_fd_filestat_get(wasmc_vmctx *vm, int32_t fd, int32_t stat_out);
+int32_t wasmc_wasi_fd_filestat_set_size(wasmc_vmctx *vm, int32_t fd, int64_t size);
+int32_t wasmc_wasi_fd_filestat_set_times(wasmc_vmctx *vm, int32_t fd, int64_t atim, int64_t mtim,
+                                         int32_t fst_flags);
+int32_t wasmc_wasi_fd_pread(wasmc_vmctx *vm, int32_t fd, int32_t iovs, int32_t iovs_len, int64_t offset,
+                            int32_t nread_out);
+int32_t wasmc_wasi_fd_prestat_get(wasmc_vmctx *vm, int32_t fd, int32_t prestat_out);
+int32_t wasmc_wasi_fd_prestat_dir_name(wasmc_vmctx *vm, int32_t fd, int32_t path, int32_t path_len);
+int32_t wasmc_wasi_fd_pwrite(wasmc_vmctx *vm, int32_t fd, int32_t iovs, int32_t iovs_len, int64_t offset,
+                             int32_t nwritten_out);
+int32_t wasmc_wasi_fd_read(wasmc_vmctx *vm, int32_t fd, int32_t iovs, int32_t iovs_len, int32_t nread_out);
+int32_t wasmc_wasi_fd_readdir(wasmc_vmctx *vm, int32_t fd, int32_t buf, int32_t buf_len, int64_t cookie,
+                              int32_t bufused_out);
+int32_t wasmc_wasi_fd_renumber(wasmc_vmctx *vm, int32_t fd, int32_t to);
+int32_t wasmc_wasi_fd_seek(wasmc_vmctx *vm, int32_t fd, int64_t offset, int32_t whence, int32_t pos_out);
+int32_t wasmc_wasi_fd_sync(wasmc_vmctx *vm, int32_t fd);
+int32_t wasmc_wasi_fd_tell(wasmc_vmctx *vm, int32_t fd, int32_t pos_out);
+int32_t wasmc_wasi_fd_write(wasmc_vmctx *vm, int32_t fd, int32_t iovs, int32_t iovs_len,
+                            int32_t nwritten_out);
+int32_t wasmc_wasi_path_create_directory(wasmc_vmctx *vm, int32_t fd, int32_t path, int32_t path_len);
+int32_t wasmc_wasi_path_filestat_get(wasmc_vmctx *vm, int32_t fd, int32_t flags, int32_t path,
+                                     int32_t path_len, int32_t stat_out);
+int32_t wasmc_wasi_path_filestat_set_times(wasmc_vmctx *vm, int32_t fd, int32_t flags, int32_t path,
+                                           int32_t path_len, int64_t atim, int64_t mtim, int32_t fst_flags);
+int32_t wasmc_wasi_path_link(wasmc_vmctx *vm, int32_t old_fd, int32_t old_flags, int32_t old_path,
+                             int32_t old_len, int32_t new_fd, int32_t new_path, int32_t new_len);
+int32_t wasmc_wasi_path_open(wasmc_vmctx *vm, int32_t fd, int32_t dirflags, int32_t path, int32_t path_len,
+                             int32_t oflags, int64_t rights_base, int64_t rights_inheriting,
+                             int32_t fdflags, int32_t fd_out);
+int32_t wasmc_wasi_path_readlink(wasmc_vmctx *vm, int32_t fd, int32_t path, int32_t path_len, int32_t buf,
+                                 int32_t buf_len, int32_t bufused_out);
+int32_t wasmc_wasi_path_remove_directory(wasmc_vmctx *vm, int32_t fd, int32_t path, int32_t path_len);
+int32_t wasmc_wasi_path_rename(wasmc_vmctx *vm, int32_t fd, int32_t old_path, int32_t old_len,
+                               int32_t new_fd, int32_t new_path, int32_t new_len);
+int32_t wasmc_wasi_path_symlink(wasmc_vmctx *vm, int32_t old_path, int32_t old_len, int32_t fd,
+                                int32_t new_path, int32_t new_len);
+int32_t wasmc_wasi_path_unlink_file(wasmc_vmctx *vm, int32_t fd, int32_t path, int32_t path_len);
+int32_t wasmc_wasi_poll_oneoff(wasmc_vmctx *vm, int32_t in, int32_t out, int32_t nsubscriptions,
+                               int32_t nevents_out);
+/* Unwinds through wasmc_exit(code); never returns. */
+void wasmc_wasi_proc_exit(wasmc_vmctx *vm, int32_t code);
+int32_t wasmc_wasi_proc_raise(wasmc_vmctx *vm, int32_t sig);
+int32_t wasmc_wasi_sched_yield(wasmc_vmctx *vm);
+int32_t wasmc_wasi_random_get(wasmc_vmctx *vm, int32_t buf, int32_t buf_len);
+int32_t wasmc_wasi_sock_accept(wasmc_vmctx *vm, int32_t fd, int32_t flags, int32_t fd_out);
+int32_t wasmc_wasi_sock_recv(wasmc_vmctx *vm, int32_t fd, int32_t ri_data, int32_t ri_data_len,
+                             int32_t ri_flags, int32_t ro_datalen_out, int32_t ro_flags_out);
+int32_t wasmc_wasi_sock_send(wasmc_vmctx *vm, int32_t fd, int32_t si_data, int32_t si_data_len,
+                             int32_t si_flags, int32_t so_datalen_out);
+int32_t wasmc_wasi_sock_shutdown(wasmc_vmctx *vm, int32_t fd, int32_t how);
+
+/* ---- Internal: shared by the files of runtime_c/wasi, hidden from the linker. ---- */
+#ifdef WASMC_WASI_INTERNAL
+
+#include <dirent.h>
+#include <string.h>
+#include <sys/types.h>
+
+#define WASI_HIDDEN __attribute__((visibility("hidden")))
+
+/* WASI errno values (preview1 numbering; Go's syscall/tables_wasip1.go depends on them). */
+enum {
+    WASI_ESUCCESS = 0, WASI_E2BIG = 1, WASI_EACCES = 2, WASI_EADDRINUSE = 3, WASI_EADDRNOTAVAIL = 4,
+    WASI_EAFNOSUPPORT = 5, WASI_EAGAIN = 6, WASI_EALREADY = 7, WASI_EBADF = 8, WASI_EBADMSG = 9,
+    WASI_EBUSY = 10, WASI_ECANCELED = 11, WASI_ECHILD = 12, WASI_ECONNABORTED = 13,
+    WASI_ECONNREFUSED = 14, WASI_ECONNRESET = 15, WASI_EDEADLK = 16, WASI_EDESTADDRREQ = 17,
+    WASI_EDOM = 18, WASI_EDQUOT = 19, WASI_EEXIST = 20, WASI_EFAULT = 21, WASI_EFBIG = 22,
+    WASI_EHOSTUNREACH = 23, WASI_EIDRM = 24, WASI_EILSEQ = 25, WASI_EINPROGRESS = 26, WASI_EINTR = 27,
+    WASI_EINVAL = 28, WASI_EIO = 29, WASI_EISCONN = 30, WASI_EISDIR = 31, WASI_ELOOP = 32,
+    WASI_EMFILE = 33, WASI_EMLINK = 34, WASI_EMSGSIZE = 35, WASI_EMULTIHOP = 36,
+    WASI_ENAMETOOLONG = 37, WASI_ENETDOWN = 38, WASI_ENETRESET = 39, WASI_ENETUNREACH = 40,
+    WASI_ENFILE = 41, WASI_ENOBUFS = 42, WASI_ENODEV = 43, WASI_ENOENT = 44, WASI_ENOEXEC = 45,
+    WASI_ENOLCK = 46, WASI_ENOLINK = 47, WASI_ENOMEM = 48, WASI_ENOMSG = 49, WASI_ENOPROTOOPT = 50,
+    WASI_ENOSPC = 51, WASI_ENOSYS = 52, WASI_ENOTCONN = 53, WASI_ENOTDIR = 54, WASI_ENOTEMPTY = 55,
+    WASI_ENOTRECOVERABLE = 56, WASI_ENOTSOCK = 57, WASI_ENOTSUP = 58, WASI_ENOTTY = 59,
+    WASI_ENXIO = 60, WASI_EOVERFLOW = 61, WASI_EOWNERDEAD = 62, WASI_EPERM = 63, WASI_EPIPE = 64,
+    WASI_EPROTO = 65, WASI_EPROTONOSUPPORT = 66, WASI_EPROTOTYPE = 67, WASI_ERANGE = 68,
+    WASI_EROFS = 69, WASI_ESPIPE = 70, WASI_ESRCH = 71, WASI_ESTALE = 72, WASI_ETIMEDOUT = 73,
+    WASI_ETXTBSY = 74, WASI_EXDEV = 75, WASI_ENOTCAPABLE = 76,
+};
+
+/* filetype */
+enum {
+    WASI_FILETYPE_UNKNOWN = 0, WASI_FILETYPE_BLOCK_DEVICE = 1, WASI_FILETYPE_CHARACTER_DEVICE = 2,
+    WASI_FILETYPE_DIRECTORY = 3, WASI_FILETYPE_REGULAR_FILE = 4, WASI_FILETYPE_SOCKET_DGRAM = 5,
+    WASI_FILETYPE_SOCKET_STREAM = 6, WASI_FILETYPE_SYMBOLIC_LINK = 7,
+};
+
+/* fdflags, oflags, lookupflags, fstflags */
+#define WASI_FDFLAG_APPEND 1
+#define WASI_FDFLAG_DSYNC 2
+#define WASI_FDFLAG_NONBLOCK 4
+#define WASI_FDFLAG_RSYNC 8
+#define WASI_FDFLAG_SYNC 16
+#define WASI_OFLAG_CREAT 1
+#define WASI_OFLAG_DIRECTORY 2
+#define WASI_OFLAG_EXCL 4
+#define WASI_OFLAG_TRUNC 8
+#define WASI_LOOKUP_SYMLINK_FOLLOW 1
+#define WASI_FST_ATIM 1
+#define WASI_FST_ATIM_NOW 2
+#define WASI_FST_MTIM 4
+#define WASI_FST_MTIM_NOW 8
+
+/* The rights bits this host looks at (it never enforces rights beyond what wasmtime does). */
+#define WASI_RIGHT_FD_DATASYNC (1ull << 0)
+#define WASI_RIGHT_FD_READ (1ull << 1)
+#define WASI_RIGHT_FD_WRITE (1ull << 6)
+#define WASI_RIGHT_FD_ALLOCATE (1ull << 8)
+#define WASI_RIGHT_FD_READDIR (1ull << 14)
+#define WASI_RIGHT_FD_FILESTAT_SET_SIZE (1ull << 22)
+#define WASI_RIGHTS_ALL ((1ull << 30) - 1)
+/* What wasmtime reports for a directory (base, inheriting). */
+#define WASI_DIR_RIGHTS_BASE 0x7b7fe00ull
+#define WASI_DIR_RIGHTS_INHERITING 0xff7ffffull
+
+/* One slot of the guest's fd table. */
+typedef struct wasi_fd {
+    int host;                    /* host descriptor; -1 marks a free slot */
+    uint8_t stdio;               /* fds 0-2: the host's stdio, never closed here */
+    uint8_t filetype;            /* WASI filetype, fixed when the slot is filled */
+    char *preopen;               /* guest name of a preopened directory, else NULL */
+    uint64_t rights_base;        /* as asked for at path_open (reported, not enforced) */
+    uint64_t rights_inheriting;
+    DIR *dir;                    /* fd_readdir stream over a dup of `host`, opened on first use */
+    uint64_t dir_cookie;         /* the cookie of the entry `dir` returns next */
+} wasi_fd;
+
+struct wasmc_wasi {
+    char **argv;                 /* argc strings, then NULL */
+    int argc;
+    char **environ;              /* "NAME=VALUE", envc of them, then NULL */
+    int envc;
+    wasi_fd *fds;                /* the fd table, indexed by guest fd */
+    uint32_t nfds;
+};
+
+/* Guest memory: a host pointer to [ptr, ptr + len) of the caller's memory 0, or NULL if any byte of it is
+ * out of bounds (64-bit arithmetic, so ptr + len cannot wrap) or there is no memory. */
+static inline uint8_t *wasi_mem(wasmc_vmctx *vm, uint32_t ptr, uint64_t len)
+{
+    if (vm->memories == NULL || vm->memories[0] == NULL)
+        return NULL;
+    const wasmc_memory *mem = vm->memories[0];
+    if ((uint64_t)ptr + len > mem->size)
+        return NULL;
+    return mem->base + ptr;
+}
+
+/* Little-endian stores and loads at any alignment (x86-64 and aarch64 are little-endian). */
+static inline void wasi_put_u8(uint8_t *p, uint8_t v) { *p = v; }
+static inline void wasi_put_u16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
+static inline void wasi_put_u32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
+static inline void wasi_put_u64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
+static inline uint16_t wasi_get_u16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return v; }
+static inline uint32_t wasi_get_u32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
+static inline uint64_t wasi_get_u64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+
+/* errno.c: host errno -> WASI errno (unknown ones become EIO, as in wasmtime). */
+WASI_HIDDEN int32_t wasi_errno(int host_errno);
+
+/* state.c: the fd table. wasi_fd_get returns the live slot for a guest fd, or NULL (EBADF). */
+WASI_HIDDEN wasi_fd *wasi_fd_get(wasmc_vmctx *vm, int32_t fd);
+/* Put `host` into the lowest free slot; returns the guest fd, or -WASI errno (the host fd is closed). */
+WASI_HIDDEN int32_t wasi_fd_insert(wasmc_wasi *wasi, int host, uint8_t filetype, uint64_t rights_base,
+                                   uint64_t rights_inheriting);
+/* Release a slot: close its host fd (never stdio's), its directory stream and preopen name. */
+WASI_HIDDEN void wasi_fd_release(wasi_fd *slot);
+/* The WASI filetype of a host st_mode. */
+WASI_HIDDEN uint8_t wasi_filetype_of_mode(unsigned mode);
+
+/* fd.c: a guest iovec array as host iovecs (bounds-checked). Returns 0 or a WASI errno; *out is malloc'd. */
+struct iovec;
+WASI_HIDDEN int32_t wasi_iovecs(wasmc_vmctx *vm, int32_t iovs, int32_t iovs_len, struct iovec **out);
+/* Write a WASI filestat (64 bytes) from a host struct stat. */
+struct stat;
+WASI_HIDDEN void wasi_put_filestat(uint8_t *out, const struct stat *st);
+/* fst_flags and times (ns) -> utimensat's two timespecs (UTIME_NOW / UTIME_OMIT); 0 or EINVAL. */
+struct timespec;
+WASI_HIDDEN int32_t wasi_timespecs(int64_t atim, int64_t mtim, int32_t fst_flags, struct timespec ts[2]);
+
+/* path.c: open `path` beneath the directory `dirfd` without escaping it (no `..` above it, no absolute
+ * path, no symlink leading out). `flags` are open(2) flags; O_NOFOLLOW means "do not follow a final
+ * symlink". Returns a host fd, or -WASI errno. */
+WASI_HIDDEN int wasi_open_beneath(int dirfd, const char *path, int flags, unsigned mode);
+
+/* clock.c: the current time of a WASI clock in ns; returns 0 or a WASI errno. */
+WASI_HIDDEN int32_t wasi_clock_now(uint32_t clock_id, uint64_t *ns);
+
+#endif /* WASMC_WASI_INTERNAL */
+#endif

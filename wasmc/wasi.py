@@ -1,0 +1,103 @@
+"""WASI preview1 configuration for Python hosts: WasiConfig (argv, environment, preopened directories) and
+Wasi, which owns the C state of runtime_c/wasi and lists its functions for the instantiator. What the
+functions do is runtime_c's business; how imports are bound is the instantiator's."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+from wasmc._rt import ffi, lib
+from wasmc.wasm.types import I32, I64, FuncType
+
+MODULE = "wasi_snapshot_preview1"
+
+_SIG_TYPES = {"i": I32, "l": I64}
+
+
+def functype_of(sig: str) -> FuncType:
+    """The wasm type of a runtime_c signature string: params '_' results, i = i32, l = i64 ("ili_i")."""
+    params, _, results = sig.partition("_")
+    return FuncType(tuple(_SIG_TYPES[c] for c in params), tuple(_SIG_TYPES[c] for c in results))
+
+
+@dataclass(slots=True)
+class WasiConfig:
+    """What the guest sees: argv, environ (a mapping or (name, value) pairs, order kept) and
+    (host_path, guest_path) preopens, which get fds 3, 4, ... in order. Stdio is the process's own."""
+
+    argv: list[str] = field(default_factory=list)
+    env: Mapping[str, str] | Iterable[tuple[str, str]] = field(default_factory=dict)
+    preopens: list[tuple[str | os.PathLike[str], str]] = field(default_factory=list)
+
+    def env_pairs(self) -> list[tuple[str, str]]:
+        items = self.env.items() if isinstance(self.env, Mapping) else self.env
+        return [(str(name), str(value)) for name, value in items]
+
+
+def _c_strings(values: list[str]):
+    # Keep the char[] cdata alive alongside the array that points at them.
+    keep = [ffi.new("char[]", os.fsencode(v)) for v in values]
+    return keep, ffi.new("char *[]", keep or [ffi.NULL])
+
+
+class Wasi:
+    """One WASI environment in C. `state` goes into the importing instance's vmctx->host; `functions()`
+    gives each import's C address and signature. The C state is freed by close() or garbage collection.
+
+        wasi = Wasi(WasiConfig(argv=["app.wasm"], env={"PWD": "/"}, preopens=[("/", "/")]))
+        fn_address, sig = wasi.functions()["fd_write"]     # sig "iiii_i"
+    """
+
+    def __init__(self, config: WasiConfig) -> None:
+        self.config = config
+        env = [f"{name}={value}" for name, value in config.env_pairs()]
+        hosts = [os.fspath(host) for host, _ in config.preopens]
+        guests = [guest for _, guest in config.preopens]
+        keep_argv, argv = _c_strings(list(config.argv))
+        keep_env, envp = _c_strings(env)
+        keep_hosts, host_paths = _c_strings(hosts)
+        keep_guests, guest_paths = _c_strings(guests)
+        state = lib.wasmc_wasi_new(len(config.argv), argv, len(env), envp, len(hosts), host_paths, guest_paths)
+        if state == ffi.NULL:
+            raise OSError(ffi.string(lib.wasmc_wasi_error()).decode(errors="replace"))
+        self._state = ffi.gc(state, lib.wasmc_wasi_free)
+
+    @property
+    def state(self):
+        """The `wasmc_wasi *` to store in vmctx->host of every instance importing WASI functions."""
+        if self._state is None:
+            raise ValueError("WASI state is closed")
+        return self._state
+
+    def close(self) -> None:
+        """Close the descriptors the guest opened (never the process's stdio) and free the state."""
+        if self._state is not None:
+            ffi.release(self._state)
+            self._state = None
+
+    @staticmethod
+    def functions() -> dict[str, tuple[int, str]]:
+        """Import name -> (address of the C function, signature string) for every preview1 function."""
+        out = {}
+        row = lib.wasmc_wasi_imports
+        i = 0
+        while row[i].name != ffi.NULL:
+            out[ffi.string(row[i].name).decode()] = (int(ffi.cast("uintptr_t", row[i].fn)),
+                                                     ffi.string(row[i].sig).decode())
+            i += 1
+        return out
+
+    @staticmethod
+    def lookup(name: str) -> tuple[int, FuncType] | None:
+        """(C address, wasm type) of one import of module wasi_snapshot_preview1, or None if unknown."""
+        row = lib.wasmc_wasi_lookup(name.encode())
+        if row == ffi.NULL:
+            return None
+        return int(ffi.cast("uintptr_t", row.fn)), functype_of(ffi.string(row.sig).decode())
+
+    def __enter__(self) -> Wasi:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
