@@ -9,9 +9,23 @@ import subprocess
 from cffi import FFI
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-RUNTIME_SOURCES = ("trap.c", "memory.c", "table.c", "host.c")
+RUNTIME_SOURCES = ("trap.c", "memory.c", "table.c", "host.c",
+                   "wasi/state.c", "wasi/errno.c", "wasi/fd.c", "wasi/path.c", "wasi/poll.c", "wasi/clock.c",
+                   "wasi/proc.c", "wasi/sock.c")
 SELFTEST_SOURCES = ("selftest.c",)   # stand-in entry trampolines for tests/runtime; JIT extension only
+STATIC_SOURCES = ("instance.c",)     # AOT instantiation from the image; the JIT does it in wasmc/instance.py
 CFLAGS = ("-O2",)
+
+
+def _wasi_cdef() -> str:
+    # The host-facing part of wasi/wasi.h (everything before its "Internal" section), minus preprocessor
+    # lines: cffi parses plain declarations, and the WASI functions are then callable from tests.
+    with open(os.path.join(HERE, "wasi", "wasi.h")) as f:
+        api = f.read().split("/* ---- Internal")[0]
+    return "\n".join(line for line in api.splitlines() if not line.lstrip().startswith("#"))
+
+
+WASI_CDEF = _wasi_cdef()
 
 # What Python sees of wasmc_rt.h. The layouts are exact so cffi checks them against the real header when
 # the module is built; enum values and macros are left to the compiler (`...`) so tests/unit/test_abi.py
@@ -95,10 +109,11 @@ void wasmc_selftest_entry_trap(void *vmctx, void *callee, uint64_t *slots);
 void wasmc_selftest_entry_exit(void *vmctx, void *callee, uint64_t *slots);
 void wasmc_selftest_entry_host(void *vmctx, void *callee, uint64_t *slots);
 void wasmc_selftest_entry_runtime(void *vmctx, void *callee, uint64_t *slots);
-"""
+""" + WASI_CDEF
 
 PRELUDE = """
 #include "wasmc_rt.h"
+#include "wasi/wasi.h"
 void wasmc_selftest_entry_touch(void *vmctx, void *callee, uint64_t *slots);
 void wasmc_selftest_entry_recurse(void *vmctx, void *callee, uint64_t *slots);
 void wasmc_selftest_entry_trap(void *vmctx, void *callee, uint64_t *slots);
@@ -134,8 +149,8 @@ def build_static_library(out_dir: str | os.PathLike[str], cc: str | None = None)
     out_dir = os.fspath(out_dir)
     os.makedirs(out_dir, exist_ok=True)
     objects = []
-    for name in RUNTIME_SOURCES:
-        obj = os.path.join(out_dir, os.path.splitext(name)[0] + ".o")
+    for name in RUNTIME_SOURCES + STATIC_SOURCES:
+        obj = os.path.join(out_dir, os.path.splitext(name)[0].replace("/", "_") + ".o")
         _run([cc, *CFLAGS, "-fPIC", "-std=c11", "-I", HERE, "-c", os.path.join(HERE, name), "-o", obj])
         objects.append(obj)
     library = os.path.join(out_dir, "libwasmc_rt.a")

@@ -519,10 +519,12 @@ def load_build_module():
 
 
 def test_static_library_builds_and_links(tmp_path):
-    library = load_build_module().build_static_library(tmp_path / "lib")
+    build = load_build_module()
+    library = build.build_static_library(tmp_path / "lib")
     assert Path(library).name == "libwasmc_rt.a"
     members = subprocess.run(["ar", "t", library], capture_output=True, text=True, check=True).stdout.split()
-    assert sorted(members) == ["host.o", "memory.o", "table.o", "trap.o"]
+    assert {"host.o", "memory.o", "table.o", "trap.o"} <= set(members)
+    assert len(members) == len(build.RUNTIME_SOURCES) + len(getattr(build, "STATIC_SOURCES", ()))
     main = tmp_path / "main.c"
     main.write_text(textwrap.dedent("""
         #include <stdio.h>

@@ -1,0 +1,211 @@
+/* main.c: the entry point of every executable `wasmc compile` makes. It sets up WASI from the real argv,
+ * the grants baked into the image and the WASMC_* variables below, instantiates the module (instance.c)
+ * and runs its `_start` (or `_initialize` for a reactor), reporting like `wasmtime run`.
+ *
+ * Guest argv[0] is the basename of the program, as wasmtime gives the module's basename; the other
+ * arguments pass through unchanged. Like wasmtime, the guest sees no directory and no environment
+ * variable unless granted: at compile time (`wasmc compile --dir/--env/--inherit-env`, stored in the
+ * image) or at run time through these variables, which the guest itself never sees:
+ *     WASMC_DIR=HOST[::GUEST][:HOST[::GUEST]...]   more preopened directories (GUEST defaults to HOST)
+ *     WASMC_INHERIT_ENV=1                          pass the whole environment (except WASMC_*)
+ *     WASMC_STACK_SIZE=N[k|m|g]                    wasm stack size in bytes (default 256m: Go recurses
+ *                                                  deeply through native frames)
+ * Exit status: the guest's proc_exit code, 0 when _start returns, 134 on a trap (wasmtime's
+ * 128 + SIGABRT), 1 when the module cannot be set up.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "image.h"
+
+/* Defined by the compiled module (wasmc/lower/module.py, wasmc/image.py). */
+extern const uint8_t wasmc_image[];
+extern const uint64_t wasmc_image_size;
+extern void *const wasmc_funcs[];
+extern const wasmc_entry_fn wasmc_entries[];
+
+extern char **environ;
+
+#define DEFAULT_STACK_SIZE ((size_t)256 << 20)
+#define EXIT_TRAP 134
+#define EXIT_SETUP 1
+
+/* A growable NULL-terminated array of strings. */
+typedef struct strvec {
+    const char **items;
+    int len, cap;
+} strvec;
+
+static void push(strvec *v, const char *s)
+{
+    if (v->len + 2 > v->cap) {
+        v->cap = v->cap ? 2 * v->cap : 16;
+        v->items = realloc(v->items, (size_t)v->cap * sizeof *v->items);
+        if (v->items == NULL) {
+            fputs("Error: out of memory\n", stderr);
+            exit(EXIT_SETUP);
+        }
+    }
+    v->items[v->len++] = s;
+    v->items[v->len] = NULL;
+}
+
+static const char *program_name(const char *argv0)
+{
+    const char *slash = argv0 ? strrchr(argv0, '/') : NULL;
+    return slash ? slash + 1 : argv0 ? argv0 : "main";
+}
+
+static size_t stack_size(void)
+{
+    const char *spec = getenv("WASMC_STACK_SIZE");
+    if (spec == NULL || *spec == '\0')
+        return DEFAULT_STACK_SIZE;
+    char *end;
+    unsigned long long n = strtoull(spec, &end, 10);
+    int shift = 0;
+    switch (tolower((unsigned char)*end)) {
+    case 'k': shift = 10; end++; break;
+    case 'm': shift = 20; end++; break;
+    case 'g': shift = 30; end++; break;
+    }
+    if (*end != '\0' || end == spec || n == 0 || n > (~0ull >> shift)) {
+        fprintf(stderr, "Error: WASMC_STACK_SIZE=%s is not a size like 268435456, 256m or 1g\n", spec);
+        exit(EXIT_SETUP);
+    }
+    return (size_t)(n << shift);
+}
+
+/* WASMC_DIR: entries separated by ':', host and guest by '::'. */
+static void add_runtime_dirs(strvec *hosts, strvec *guests)
+{
+    const char *spec = getenv("WASMC_DIR");
+    if (spec == NULL)
+        return;
+    const char *entry = spec, *host_end = NULL;
+    for (const char *p = spec;; p++) {
+        if (p[0] == ':' && p[1] == ':' && host_end == NULL) {
+            host_end = p++;
+            continue;
+        }
+        if (*p != ':' && *p != '\0')
+            continue;
+        if (p > entry) {
+            const char *host = strndup(entry, (size_t)((host_end ? host_end : p) - entry));
+            push(hosts, host);
+            push(guests, host_end ? strndup(host_end + 2, (size_t)(p - host_end - 2)) : host);
+        }
+        if (*p == '\0')
+            return;
+        entry = p + 1;
+        host_end = NULL;
+    }
+}
+
+static int env_named(const char *entry, const char *name, size_t name_len)
+{
+    return strncmp(entry, name, name_len) == 0 && (entry[name_len] == '=' || entry[name_len] == '\0');
+}
+
+/* The guest environment: inherited variables (if allowed) minus WASMC_* and minus those granted
+ * explicitly, then the grants ("NAME=VALUE" as is, "NAME" with its value here, if set). */
+static void build_env(const wasmc_grants *grants, strvec *env)
+{
+    const char *inherit = getenv("WASMC_INHERIT_ENV");
+    if (grants->inherit_env || (inherit != NULL && strcmp(inherit, "1") == 0)) {
+        for (char **e = environ; *e != NULL; e++) {
+            int granted = strncmp(*e, "WASMC_", 6) == 0;
+            for (uint32_t i = 0; i < grants->num_env && !granted; i++)
+                granted = env_named(*e, grants->env[i], strcspn(grants->env[i], "="));
+            if (!granted)
+                push(env, *e);
+        }
+    }
+    for (uint32_t i = 0; i < grants->num_env; i++) {
+        const char *entry = grants->env[i];
+        if (strchr(entry, '=') != NULL) {
+            push(env, entry);
+            continue;
+        }
+        const char *value = getenv(entry);
+        if (value != NULL) {
+            char *pair = malloc(strlen(entry) + strlen(value) + 2);
+            if (pair != NULL) {
+                sprintf(pair, "%s=%s", entry, value);
+                push(env, pair);
+            }
+        }
+    }
+}
+
+/* The outcome of wasmc_invoke as an exit status, with wasmtime's report for traps. */
+static int finish(int trap, const char *name, const char *stage)
+{
+    if (trap == WASMC_TRAP_NONE)
+        return 0;
+    if (trap == WASMC_TRAP_EXIT)
+        return wasmc_exit_code();
+    if (trap < 0) {
+        fprintf(stderr, "Error: failed to run main module `%s`\n\nCaused by:\n    cannot start a thread "
+                        "for wasm code (WASMC_STACK_SIZE too large?)\n", name);
+        return EXIT_SETUP;
+    }
+    fprintf(stderr, "Error: failed to run main module `%s`\n\nCaused by:\n    0: %s\n    1: wasm trap: %s\n",
+            name, stage, wasmc_trap_message(trap));
+    return EXIT_TRAP;
+}
+
+int main(int argc, char **argv)
+{
+    wasmc_runtime_init();
+    const wasmc_compiled code = {wasmc_image, (size_t)wasmc_image_size, wasmc_funcs, wasmc_entries};
+    const char *name = program_name(argc > 0 ? argv[0] : NULL);
+    char err[512];
+
+    wasmc_grants grants;
+    if (wasmc_image_grants(&code, &grants, err, sizeof err) != 0) {
+        fprintf(stderr, "Error: %s\n", err);
+        return EXIT_SETUP;
+    }
+    strvec args = {0}, env = {0}, hosts = {0}, guests = {0};
+    push(&args, name);
+    for (int i = 1; i < argc; i++)
+        push(&args, argv[i]);
+    build_env(&grants, &env);
+    for (uint32_t i = 0; i < grants.num_dirs; i++) {
+        push(&hosts, grants.host_dirs[i]);
+        push(&guests, grants.guest_dirs[i]);
+    }
+    add_runtime_dirs(&hosts, &guests);
+
+    wasmc_wasi *wasi = wasmc_wasi_new(args.len, args.items, env.len, env.items, hosts.len, hosts.items,
+                                      guests.items);
+    if (wasi == NULL) {
+        fprintf(stderr, "Error: failed to run main module `%s`\n\nCaused by:\n    %s\n", name,
+                wasmc_wasi_error());
+        return EXIT_SETUP;
+    }
+
+    size_t stack = stack_size();
+    wasmc_instance *inst;
+    int trap = wasmc_instantiate(&code, wasi, stack, &inst, err, sizeof err);
+    if (trap < 0) {
+        fprintf(stderr, "Error: failed to run main module `%s`\n\nCaused by:\n    %s\n", name, err);
+        return EXIT_SETUP;
+    }
+    if (trap != WASMC_TRAP_NONE)
+        return finish(trap, name, "failed to instantiate");
+
+    /* A command runs _start; a reactor only needs _initialize; a module with neither has run its start
+     * function and is done. */
+    const wasmc_export *entry = wasmc_instance_export(inst, "_start");
+    if (entry == NULL || entry->kind != 0)
+        entry = wasmc_instance_export(inst, "_initialize");
+    if (entry == NULL || entry->kind != 0)
+        return 0;
+    uint64_t slots[1] = {0};
+    return finish(wasmc_instance_call(inst, entry->index, slots, stack), name, "failed to invoke command default");
+}

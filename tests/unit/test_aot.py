@@ -1,0 +1,431 @@
+"""wasmc.aot: executables built from small WAT modules behave as the same modules under wasmtime (stdout,
+stderr's trap line, exit code); the image encoder; compile-time import checks; obj/asm/IR output."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from wasmc import aot
+from wasmc.errors import LinkError, WasmcError
+from wasmc.image import encode_image, image_ir
+from wasmc.wasm.decode import decode_module
+
+wasmtime = pytest.importorskip("wasmtime")
+
+WAT2WASM = shutil.which("wat2wasm") or str(Path(sys.executable).parent / "wat2wasm")
+pytestmark = pytest.mark.skipif(shutil.which(os.environ.get("CC", "cc")) is None, reason="needs a C compiler")
+
+# Until runtime_c's WASI host is part of the runtime library, executables link this stand-in for the few
+# functions these tests import.
+STAND_IN_WASI = r"""
+#include <string.h>
+#include <unistd.h>
+#include "wasi/wasi.h"
+
+struct wasmc_wasi {
+    int argc, envc, npreopens;
+    const char *const *argv, *const *envp, *const *guest_paths;
+};
+static struct wasmc_wasi state;
+
+static uint8_t *mem(wasmc_vmctx *vm, int32_t ptr) { return vm->memories[0]->base + (uint32_t)ptr; }
+static void put32(wasmc_vmctx *vm, int32_t ptr, uint32_t v) { memcpy(mem(vm, ptr), &v, 4); }
+
+int32_t wasmc_wasi_fd_write(wasmc_vmctx *vm, int32_t fd, int32_t iovs, int32_t iovs_len, int32_t nwritten)
+{
+    uint32_t total = 0;
+    for (int32_t i = 0; i < iovs_len; i++) {
+        uint32_t iov[2];
+        memcpy(iov, mem(vm, iovs + 8 * i), 8);
+        total += (uint32_t)write(fd, mem(vm, (int32_t)iov[0]), iov[1]);
+    }
+    put32(vm, nwritten, total);
+    return 0;
+}
+
+void wasmc_wasi_proc_exit(wasmc_vmctx *vm, int32_t code) { (void)vm; wasmc_exit(code); }
+
+static int32_t sizes(wasmc_vmctx *vm, int n, const char *const *strings, int32_t count, int32_t size)
+{
+    uint32_t total = 0;
+    for (int i = 0; i < n; i++)
+        total += (uint32_t)strlen(strings[i]) + 1;
+    put32(vm, count, (uint32_t)n);
+    put32(vm, size, total);
+    return 0;
+}
+
+static int32_t get(wasmc_vmctx *vm, int n, const char *const *strings, int32_t ptrs, int32_t buf)
+{
+    for (int i = 0; i < n; i++) {
+        put32(vm, ptrs + 4 * i, (uint32_t)buf);
+        memcpy(mem(vm, buf), strings[i], strlen(strings[i]) + 1);
+        buf += (int32_t)strlen(strings[i]) + 1;
+    }
+    return 0;
+}
+
+int32_t wasmc_wasi_args_sizes_get(wasmc_vmctx *vm, int32_t c, int32_t s) { return sizes(vm, state.argc, state.argv, c, s); }
+int32_t wasmc_wasi_args_get(wasmc_vmctx *vm, int32_t p, int32_t b) { return get(vm, state.argc, state.argv, p, b); }
+int32_t wasmc_wasi_environ_sizes_get(wasmc_vmctx *vm, int32_t c, int32_t s) { return sizes(vm, state.envc, state.envp, c, s); }
+int32_t wasmc_wasi_environ_get(wasmc_vmctx *vm, int32_t p, int32_t b) { return get(vm, state.envc, state.envp, p, b); }
+
+int32_t wasmc_wasi_fd_prestat_get(wasmc_vmctx *vm, int32_t fd, int32_t out)
+{
+    if (fd < 3 || fd - 3 >= state.npreopens)
+        return 8;   /* EBADF */
+    put32(vm, out, 0);
+    put32(vm, out + 4, (uint32_t)strlen(state.guest_paths[fd - 3]));
+    return 0;
+}
+
+int32_t wasmc_wasi_fd_prestat_dir_name(wasmc_vmctx *vm, int32_t fd, int32_t path, int32_t len)
+{
+    if (fd < 3 || fd - 3 >= state.npreopens)
+        return 8;
+    memcpy(mem(vm, path), state.guest_paths[fd - 3], (size_t)len);
+    return 0;
+}
+
+const wasmc_wasi_import wasmc_wasi_imports[] = {
+    {"args_get", (void *)wasmc_wasi_args_get, "ii_i"},
+    {"args_sizes_get", (void *)wasmc_wasi_args_sizes_get, "ii_i"},
+    {"environ_get", (void *)wasmc_wasi_environ_get, "ii_i"},
+    {"environ_sizes_get", (void *)wasmc_wasi_environ_sizes_get, "ii_i"},
+    {"fd_prestat_get", (void *)wasmc_wasi_fd_prestat_get, "ii_i"},
+    {"fd_prestat_dir_name", (void *)wasmc_wasi_fd_prestat_dir_name, "iii_i"},
+    {"fd_write", (void *)wasmc_wasi_fd_write, "iiii_i"},
+    {"proc_exit", (void *)wasmc_wasi_proc_exit, "i_"},
+    {NULL, NULL, NULL},
+};
+
+const wasmc_wasi_import *wasmc_wasi_lookup(const char *name)
+{
+    for (const wasmc_wasi_import *w = wasmc_wasi_imports; w->name != NULL; w++)
+        if (strcmp(w->name, name) == 0)
+            return w;
+    return NULL;
+}
+
+wasmc_wasi *wasmc_wasi_new(int argc, const char *const *argv, int envc, const char *const *envp,
+                           int npreopens, const char *const *host_paths, const char *const *guest_paths)
+{
+    (void)host_paths;   /* main.c keeps every array alive for the whole run */
+    state = (struct wasmc_wasi){argc, envc, npreopens, argv, envp, guest_paths};
+    return &state;
+}
+
+const char *wasmc_wasi_error(void) { return "stand-in"; }
+"""
+
+PRINT = """
+(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "hello from wasm\\n")
+  (data $tail "passive bytes\\n")
+  (global $exit (mut i32) (i32.const EXIT))
+  (func $print (param $ptr i32) (param $len i32)
+    (i32.store (i32.const 0) (local.get $ptr))
+    (i32.store (i32.const 4) (local.get $len))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))))
+  (func (export "_start")
+    (call $print (i32.const 16) (i32.const 16))
+    (memory.init $tail (i32.const 100) (i32.const 0) (i32.const 14))
+    (call $print (i32.const 100) (i32.const 14))
+    (if (global.get $exit) (then (call $proc_exit (global.get $exit))))))
+"""
+
+TABLES = """
+(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (type $get (func (result i32)))
+  (memory (export "memory") 1)
+  (global $letter (mut i32) (i32.const 65))
+  (table 4 funcref)
+  (elem (i32.const 1) $a $b)
+  (func $a (result i32) (global.get $letter))
+  (func $b (result i32) (i32.const 66))
+  (func (export "_start")
+    (i32.store8 (i32.const 32) (call_indirect (type $get) (i32.const 1)))
+    (i32.store8 (i32.const 33) (call_indirect (type $get) (i32.const 2)))
+    (i32.store8 (i32.const 34) (i32.const 10))
+    (i32.store (i32.const 0) (i32.const 32))
+    (i32.store (i32.const 4) (i32.const 3))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+    (drop (call_indirect (type $get) (i32.const 3)))))
+"""
+
+# Prints its arguments, environment and preopened directory names, one a line.
+SHOW_GRANTS = """
+(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "args_sizes_get" (func $args_sizes_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "args_get" (func $args_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "environ_sizes_get" (func $environ_sizes_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "environ_get" (func $environ_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_prestat_get" (func $fd_prestat_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_prestat_dir_name"
+    (func $fd_prestat_dir_name (param i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 40) "\\n")
+  (func $write (param $ptr i32) (param $len i32)
+    (i32.store (i32.const 0) (local.get $ptr))
+    (i32.store (i32.const 4) (local.get $len))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))))
+  (func $line (param $ptr i32) (param $len i32)
+    (call $write (local.get $ptr) (local.get $len))
+    (call $write (i32.const 40) (i32.const 1)))
+  (func $lines (param $count i32)   ;; NUL-terminated strings, pointers at 1024
+    (local $i i32) (local $p i32) (local $n i32)
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $i) (local.get $count)))
+      (local.set $p (i32.load (i32.add (i32.const 1024) (i32.shl (local.get $i) (i32.const 2)))))
+      (local.set $n (i32.const 0))
+      (block $end (loop $scan
+        (br_if $end (i32.eqz (i32.load8_u (i32.add (local.get $p) (local.get $n)))))
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (br $scan)))
+      (call $line (local.get $p) (local.get $n))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $next))))
+  (func (export "_start") (local $fd i32)
+    (drop (call $args_sizes_get (i32.const 16) (i32.const 20)))
+    (drop (call $args_get (i32.const 1024) (i32.const 8192)))
+    (call $lines (i32.load (i32.const 16)))
+    (drop (call $environ_sizes_get (i32.const 16) (i32.const 20)))
+    (drop (call $environ_get (i32.const 1024) (i32.const 8192)))
+    (call $lines (i32.load (i32.const 16)))
+    (local.set $fd (i32.const 3))
+    (block $done (loop $next
+      (br_if $done (call $fd_prestat_get (local.get $fd) (i32.const 24)))
+      (drop (call $fd_prestat_dir_name (local.get $fd) (i32.const 8192) (i32.load (i32.const 28))))
+      (call $line (i32.const 8192) (i32.load (i32.const 28)))
+      (local.set $fd (i32.add (local.get $fd) (i32.const 1)))
+      (br $next)))))
+"""
+
+DIV_ZERO = """
+(module
+  (global $zero (mut i32) (i32.const 0))
+  (func (export "_start") (drop (i32.div_s (i32.const 1) (global.get $zero)))))
+"""
+
+START_TRAP = """
+(module (func $s unreachable) (start $s))
+"""
+
+DATA_OOB = """
+(module (memory 1) (data (i32.const 65535) "ab") (func (export "_start")))
+"""
+
+REACTOR = """
+(module (memory 1) (func (export "_initialize")) (func (export "add") (param i32 i32) (result i32)
+  (i32.add (local.get 0) (local.get 1))))
+"""
+
+
+def wat(text: str) -> bytes:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "m.wasm"
+        result = subprocess.run([WAT2WASM, "-", "-o", str(out)], input=text.encode(), capture_output=True)
+        assert result.returncode == 0, result.stderr.decode()
+        return out.read_bytes()
+
+
+@pytest.fixture(scope="module")
+def extra_link(tmp_path_factory) -> tuple[str, ...]:
+    build = aot._runtime_build()
+    if any(name.startswith("wasi") for name in build.RUNTIME_SOURCES):
+        return ()
+    stub = tmp_path_factory.mktemp("wasi") / "stand_in_wasi.c"
+    stub.write_text(STAND_IN_WASI)
+    return (str(stub), "-I", str(aot.RUNTIME_DIR))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def cache_dir(tmp_path_factory):
+    # One runtime build for the whole module, away from the user's cache.
+    old = os.environ.get("WASMC_CACHE_DIR")
+    os.environ["WASMC_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if old is None:
+        del os.environ["WASMC_CACHE_DIR"]
+    else:
+        os.environ["WASMC_CACHE_DIR"] = old
+
+
+def run_wasmtime(wasm: bytes, tmp_path: Path, argv=("app",), env=(), preopens=()) -> tuple[bytes, str, int]:
+    """(stdout, trap report or "", exit code as the wasmtime CLI would give it)."""
+    engine = wasmtime.Engine()
+    store = wasmtime.Store(engine)
+    linker = wasmtime.Linker(engine)
+    linker.define_wasi()
+    config = wasmtime.WasiConfig()
+    config.argv = argv
+    config.env = env
+    for host, guest in preopens:
+        config.preopen_dir(host, guest)
+    out = tmp_path / "wasmtime.out"
+    config.stdout_file = str(out)
+    store.set_wasi(config)
+    code, trap = 0, ""
+    try:
+        instance = linker.instantiate(store, wasmtime.Module(engine, wasm))
+        start = instance.exports(store).get("_start")
+        if start is not None:
+            start(store)
+    except wasmtime.ExitTrap as e:
+        code = e.code
+    except (wasmtime.Trap, wasmtime.WasmtimeError) as e:   # the latter: traps while instantiating
+        code, trap = 134, str(e)
+    del store, linker         # wasmtime flushes the stdout file when the store goes
+    return out.read_bytes(), trap, code
+
+
+def build_and_run(wasm: bytes, tmp_path: Path, extra_link, **options) -> subprocess.CompletedProcess:
+    exe = aot.build_executable(wasm, tmp_path / "app", extra_link=extra_link, **options)
+    return subprocess.run([str(exe)], capture_output=True, timeout=60)
+
+
+@pytest.mark.parametrize("exit_code", [0, 3])
+def test_print_and_exit_match_wasmtime(tmp_path, extra_link, exit_code):
+    wasm = wat(PRINT.replace("EXIT", str(exit_code)))
+    result = build_and_run(wasm, tmp_path, extra_link)
+    stdout, _, code = run_wasmtime(wasm, tmp_path)
+    assert result.stdout == stdout == b"hello from wasm\npassive bytes\n"
+    assert result.returncode == code == exit_code
+
+
+def test_tables_globals_and_uninitialized_element(tmp_path, extra_link):
+    wasm = wat(TABLES)
+    result = build_and_run(wasm, tmp_path, extra_link)
+    stdout, trap, code = run_wasmtime(wasm, tmp_path)
+    assert result.stdout == stdout == b"AB\n"
+    assert result.returncode == code == 134
+    assert b"wasm trap: uninitialized element" in result.stderr
+    assert "uninitialized element" in trap
+
+
+@pytest.mark.parametrize("text, message", [
+    (DIV_ZERO, "integer divide by zero"),
+    (START_TRAP, "unreachable"),
+    (DATA_OOB, "out of bounds memory access"),
+])
+def test_traps_match_wasmtime(tmp_path, extra_link, text, message):
+    wasm = wat(text)
+    result = build_and_run(wasm, tmp_path, extra_link)
+    _, trap, code = run_wasmtime(wasm, tmp_path)
+    assert result.returncode == code == 134
+    assert message in trap
+    stderr = result.stderr.decode()
+    assert stderr.startswith("Error: failed to run main module `app`")
+    assert f"wasm trap: {message}" in stderr
+
+
+def test_granted_dirs_env_and_args_match_wasmtime(tmp_path, extra_link):
+    wasm = wat(SHOW_GRANTS)
+    exe = aot.build_executable(wasm, tmp_path / "app", dirs=[f"{tmp_path}::/sandbox"], env=["A=1", "FROM_HOST"],
+                               extra_link=extra_link)
+    run_env = {"FROM_HOST": "x", "OTHER": "y", "WASMC_DIR": f"{tmp_path}::/extra:{tmp_path}"}
+    result = subprocess.run([str(exe), "one", "two words"], capture_output=True, env=run_env)
+    stdout, _, code = run_wasmtime(wasm, tmp_path, ("app", "one", "two words"), [("A", "1"), ("FROM_HOST", "x")],
+                                   [(str(tmp_path), "/sandbox"), (str(tmp_path), "/extra"),
+                                    (str(tmp_path), str(tmp_path))])
+    assert (result.returncode, result.stdout) == (code, stdout)
+    assert result.stdout.decode().splitlines() == ["app", "one", "two words", "A=1", "FROM_HOST=x", "/sandbox",
+                                                   "/extra", str(tmp_path)]
+
+
+def test_inherit_env_passes_everything_but_wasmc_variables(tmp_path, extra_link):
+    exe = aot.build_executable(wat(SHOW_GRANTS), tmp_path / "app", env=["A=1"], extra_link=extra_link)
+    run_env = {"A": "host", "OTHER": "y", "WASMC_INHERIT_ENV": "1"}
+    lines = subprocess.run([str(exe)], capture_output=True, env=run_env).stdout.decode().splitlines()
+    assert sorted(lines) == ["A=1", "OTHER=y", "app"]
+
+
+def test_reactor_runs_initialize_and_exits_zero(tmp_path, extra_link):
+    result = build_and_run(wat(REACTOR), tmp_path, extra_link)
+    assert (result.returncode, result.stdout, result.stderr) == (0, b"", b"")
+
+
+def test_stack_size_variable_is_checked(tmp_path, extra_link):
+    exe = aot.build_executable(wat(DIV_ZERO), tmp_path / "app", extra_link=extra_link)
+    result = subprocess.run([str(exe)], capture_output=True, env={"WASMC_STACK_SIZE": "lots"})
+    assert result.returncode == 1 and b"WASMC_STACK_SIZE" in result.stderr
+
+
+def test_unknown_import_is_a_compile_error(tmp_path, extra_link):
+    wasm = wat('(module (import "env" "f" (func)) (func (export "_start") (call 0)))')
+    with pytest.raises(LinkError, match="unknown import: env::f has not been defined"):
+        aot.build_executable(wasm, tmp_path / "app", extra_link=extra_link)
+    assert not (tmp_path / "app").exists()
+
+
+def test_wasi_signature_mismatch_is_a_compile_error(tmp_path, extra_link):
+    wasm = wat('(module (import "wasi_snapshot_preview1" "proc_exit" (func (param i64))))')
+    with pytest.raises(LinkError, match="wasi_snapshot_preview1::proc_exit: expected i_, found l_"):
+        aot.build_executable(wasm, tmp_path / "app", extra_link=extra_link)
+
+
+def test_output_path_checks(tmp_path):
+    wasm = wat(REACTOR)
+    with pytest.raises(WasmcError, match="is a directory"):
+        aot.build_executable(wasm, tmp_path)
+    with pytest.raises(WasmcError, match="does not exist"):
+        aot.build_executable(wasm, tmp_path / "missing" / "app")
+    source = tmp_path / "m.wasm"
+    source.write_bytes(wasm)
+    with pytest.raises(WasmcError, match="input module"):
+        aot.write_output(wasm, source, "obj", source=source)
+    with pytest.raises(WasmcError, match="this host only"):
+        aot.build_executable(wasm, tmp_path / "app", target="aarch64-unknown-linux-gnu"
+                             if not os.uname().machine == "aarch64" else "x86_64-unknown-linux-gnu")
+
+
+@pytest.mark.parametrize("kind", ["obj", "asm", "llvm-ir"])
+def test_emit_cross_target(tmp_path, kind):
+    out = aot.write_output(wat(PRINT.replace("EXIT", "0")), tmp_path / f"m.{kind}", kind,
+                           target="aarch64-unknown-linux-gnu")
+    data = out.read_bytes()
+    if kind == "obj":
+        assert data[:4] == b"\x7fELF" and data[18] == 183     # e_machine EM_AARCH64
+    elif kind == "asm":
+        assert b"wasm_func_" in data and b"ret" in data
+    else:
+        assert b"@wasmc_image = " in data and b"aarch64" in data
+
+
+def test_grants_are_parsed_and_stored():
+    g = aot.grants(["/data::/", "."], ["A=1", "HOME"])
+    assert g.dirs == (("/data", "/"), (".", "."))
+    assert g.env == ("A=1", "HOME")
+    image = encode_image(decode_module(wat(REACTOR)), g)
+    assert b"/data" in image and b"A=1" in image
+    with pytest.raises(WasmcError):
+        aot.parse_dir("::guest")
+    with pytest.raises(WasmcError):
+        aot.parse_env("=x")
+
+
+def test_image_ir_escapes_every_byte():
+    ir = image_ir(bytes(range(256)))
+    body = ir.split('c"', 1)[1].split('"', 1)[0]
+    assert '\\22' in body and '\\5C' in body and "\\00" in body and "A" in body
+    decoded = bytearray()
+    i = 0
+    while i < len(body):
+        if body[i] == "\\":
+            decoded.append(int(body[i + 1:i + 3], 16))
+            i += 3
+        else:
+            decoded.append(ord(body[i]))
+            i += 1
+    assert bytes(decoded) == bytes(range(256))

@@ -1,0 +1,260 @@
+"""Ahead-of-time output: standalone executables (compiled module + instance image + runtime_c + main.c,
+linked by the system C compiler), and object code, assembly or LLVM IR for any LLVM target.
+
+An executable imports only WASI preview1 and sees what `wasmtime run` gives a module by default: its
+arguments, stdio, and no directory or environment variable unless granted. Grants made at compile time
+(`dirs`, `env`, `inherit_env`) are stored in the image; at run time WASMC_DIR, WASMC_INHERIT_ENV and
+WASMC_STACK_SIZE add to them (runtime_c/main.c documents those).
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.util
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import llvmlite.binding as llvm
+
+from .compile import compile_decoded
+from .errors import LinkError, WasmcError
+from .image import WasiGrants, encode_image, image_ir, import_signature
+from .wasm.decode import decode_module
+from .wasm.module import Module
+from .wasm.types import ExternKind, FuncType
+
+OUTPUT_KINDS = ("exe", "obj", "asm", "llvm-ir")
+WASI_MODULE = "wasi_snapshot_preview1"
+RUNTIME_DIR = Path(__file__).resolve().parent.parent / "runtime_c"
+LINK_LIBS = ("-lm", "-lpthread")
+
+# Prints runtime_c's WASI table, so `wasmc compile` checks imports against exactly what gets linked.
+_WASI_TABLE_PROGRAM = r"""
+#include <stdio.h>
+#include "wasi/wasi.h"
+int main(void)
+{
+    for (const wasmc_wasi_import *w = wasmc_wasi_imports; w->name != NULL; w++)
+        printf("%s %s\n", w->name, w->sig);
+    return 0;
+}
+"""
+
+
+# --- grants ------------------------------------------------------------------------------------------------
+def parse_dir(spec: str) -> tuple[str, str]:
+    """`HOST[::GUEST]` -> (host, guest); the guest path defaults to the host path, as in wasmtime."""
+    host, sep, guest = spec.partition("::")
+    if not host or (sep and not guest):
+        raise WasmcError(f"invalid --dir {spec!r}: expected HOST or HOST::GUEST")
+    return host, guest or host
+
+
+def parse_env(spec: str) -> str:
+    """`NAME=VALUE` (baked in) or `NAME` (its value when the program runs, if set)."""
+    name = spec.partition("=")[0]
+    if not name:
+        raise WasmcError(f"invalid --env {spec!r}: expected NAME=VALUE or NAME")
+    return spec
+
+
+def grants(dirs: Sequence[str] = (), env: Sequence[str] = (), inherit_env: bool = False) -> WasiGrants:
+    return WasiGrants(tuple(map(parse_dir, dirs)), tuple(map(parse_env, env)), inherit_env)
+
+
+# --- the runtime library, built once per runtime_c version -----------------------------------------------
+def cache_root() -> Path:
+    """$WASMC_CACHE_DIR, else $XDG_CACHE_HOME/wasmc, else ~/.cache/wasmc."""
+    if os.environ.get("WASMC_CACHE_DIR"):
+        return Path(os.environ["WASMC_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "wasmc"
+
+
+def _cc(cc: str | None) -> str:
+    return cc or os.environ.get("CC", "cc")
+
+
+@functools.cache
+def _runtime_build():
+    """runtime_c/build.py, loaded by path: runtime_c ships beside the package, not inside it."""
+    spec = importlib.util.spec_from_file_location("wasmc_runtime_build", RUNTIME_DIR / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _runtime_key(cc: str) -> str:
+    build = _runtime_build()
+    h = hashlib.sha256(f"{cc}\0{build.CFLAGS}\0{build.RUNTIME_SOURCES}\0{build.STATIC_SOURCES}".encode())
+    for path in sorted(RUNTIME_DIR.rglob("*")):
+        if path.suffix in (".c", ".h", ".py") and path.is_file():
+            h.update(str(path.relative_to(RUNTIME_DIR)).encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:20]
+
+
+def runtime_dir(cc: str | None = None) -> Path:
+    """A directory holding libwasmc_rt.a and main.o, built on first use and cached by a hash of
+    runtime_c's sources and the compiler."""
+    build = _runtime_build()
+    cc = _cc(cc)
+    final = cache_root() / f"runtime-{_runtime_key(cc)}"
+    if (final / "main.o").exists():
+        return final
+    final.parent.mkdir(parents=True, exist_ok=True)
+    # Built aside and renamed into place, so concurrent builds never see half a directory.
+    work = Path(tempfile.mkdtemp(prefix="runtime-build-", dir=final.parent))
+    try:
+        try:
+            build.build_static_library(work, cc)
+        except RuntimeError as e:   # build.py's report of a failed compiler run
+            raise WasmcError(f"cannot build the runtime library: {e}") from None
+        _run([cc, *build.CFLAGS, "-std=c11", "-I", str(RUNTIME_DIR), "-c", str(RUNTIME_DIR / "main.c"),
+              "-o", str(work / "main.o")])
+        try:
+            work.rename(final)
+        except OSError:   # another process got there first
+            pass
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return final
+
+
+def wasi_signatures(cc: str | None = None, extra_link: Sequence[str] = ()) -> dict[str, str]:
+    """name -> signature ("iiii_i") of every WASI function the runtime (plus `extra_link`) provides."""
+    cc = _cc(cc)
+    rt = runtime_dir(cc)
+    cached = rt / "wasi_imports.txt"
+    if extra_link or not cached.exists():
+        with tempfile.TemporaryDirectory() as tmp:
+            source, program = Path(tmp) / "wasi_table.c", Path(tmp) / "wasi_table"
+            source.write_text(_WASI_TABLE_PROGRAM)
+            _run([cc, "-std=c11", "-I", str(RUNTIME_DIR), str(source), *extra_link, str(rt / "libwasmc_rt.a"),
+                  *LINK_LIBS, "-o", str(program)])
+            table = subprocess.run([str(program)], capture_output=True, text=True, check=True).stdout
+        if extra_link:
+            return dict(line.split() for line in table.splitlines())
+        _write_atomic(cached, table.encode())
+    return dict(line.split() for line in cached.read_text().splitlines())
+
+
+# --- checks -------------------------------------------------------------------------------------------------
+def check_imports(m: Module, wasi: dict[str, str]) -> None:
+    """Refuse, at compile time, any import an executable could not bind (one line naming module::name).
+
+    Only WASI functions can be bound; a `--link host.c` option would add its functions to `wasi`'s role
+    here and to resolve_func in runtime_c/instance.c."""
+    for imp in m.imports:
+        where = f"{imp.module}::{imp.name}"
+        if imp.module != WASI_MODULE or imp.kind != ExternKind.FUNC:
+            raise LinkError(f"unknown import: {where} has not been defined (an executable can import only "
+                            f"{WASI_MODULE} functions)")
+        sig = wasi.get(imp.name)
+        if sig is None:
+            raise LinkError(f"unknown import: {where} has not been defined (not a WASI preview1 function "
+                            f"this runtime provides)")
+        found = import_signature(m, imp.desc)
+        if found != sig:
+            raise LinkError(f"incompatible import type for {where}: expected {sig}, found {found}")
+    for export in m.exports:
+        if export.name in ("_start", "_initialize") and export.kind == ExternKind.FUNC:
+            ft = m.func_type(export.index)
+            if ft != FuncType((), ()):
+                raise LinkError(f"export {export.name} must have type [] -> [], not {ft}")
+
+
+def _check_output(out_path: Path, source: Path | None) -> None:
+    if out_path.is_dir():
+        raise WasmcError(f"cannot write {out_path}: it is a directory")
+    if not out_path.parent.is_dir():
+        raise WasmcError(f"cannot write {out_path}: directory {out_path.parent} does not exist")
+    if source is not None and out_path.exists() and out_path.samefile(source):
+        raise WasmcError(f"cannot write {out_path}: it is the input module")
+
+
+def _is_host(target: str | None) -> bool:
+    # Triples name the same host in several spellings (x86_64-linux-gnu, x86_64-unknown-linux-gnu):
+    # compare the architecture and the OS family.
+    if target is None:
+        return True
+    host = llvm.get_process_triple()
+    return target.split("-")[0] == host.split("-")[0] and ("linux" in target) == ("linux" in host)
+
+
+# --- outputs ------------------------------------------------------------------------------------------------
+def emit(wasm_bytes: bytes, kind: str, opt_level: int = 2, target: str | None = None,
+         wasi_grants: WasiGrants = WasiGrants()) -> bytes | str:
+    """Object code (bytes), assembly or LLVM IR (text) for `target` (an LLVM triple; default this host),
+    image included: linking the object with libwasmc_rt.a and main.o (runtime_dir()) makes the
+    executable. Imports are not checked here: the object may be linked with another host."""
+    if kind not in ("obj", "asm", "llvm-ir"):
+        raise ValueError(f"unknown output kind {kind!r}")
+    m = decode_module(wasm_bytes)
+    return compile_decoded(m, kind, opt_level, target, image_ir(encode_image(m, wasi_grants)))
+
+
+def build_executable(wasm_bytes: bytes, out_path: str | os.PathLike[str], opt_level: int = 2,
+                     dirs: Sequence[str] = (), env: Sequence[str] = (), inherit_env: bool = False,
+                     target: str | None = None, source: str | os.PathLike[str] | None = None,
+                     cc: str | None = None, extra_link: Sequence[str] = ()) -> Path:
+    """Compile a WASI module into a standalone executable at out_path (replaced atomically).
+
+    dirs: "HOST[::GUEST]" preopens; env: "NAME=VALUE" or "NAME"; inherit_env: pass the whole environment.
+    source: the input file, never overwritten. extra_link: more C sources, objects or libraries for the
+    link (tests use it for a stand-in host)."""
+    out = Path(out_path)
+    _check_output(out, Path(source) if source is not None else None)
+    if not _is_host(target):
+        raise WasmcError(f"executables are built for this host only ({llvm.get_process_triple()}); "
+                         f"use --emit obj or asm with --target {target}")
+    wasi_grants = grants(dirs, env, inherit_env)
+    cc = _cc(cc)
+    wasi = wasi_signatures(cc, extra_link)
+    m = decode_module(wasm_bytes)
+    check_imports(m, wasi)
+    obj = compile_decoded(m, "obj", opt_level, None, image_ir(encode_image(m, wasi_grants)))
+    rt = runtime_dir(cc)
+    with tempfile.TemporaryDirectory() as tmp:
+        obj_path = Path(tmp) / "module.o"
+        obj_path.write_bytes(obj)
+        linked = out.parent / f".{out.name}.{os.getpid()}.tmp"
+        try:
+            _run([cc, "-o", str(linked), str(obj_path), str(rt / "main.o"), *extra_link,
+                  str(rt / "libwasmc_rt.a"), *LINK_LIBS])
+            os.replace(linked, out)
+        finally:
+            linked.unlink(missing_ok=True)
+    return out
+
+
+def write_output(wasm_bytes: bytes, out_path: str | os.PathLike[str], kind: str = "exe", opt_level: int = 2,
+                 target: str | None = None, dirs: Sequence[str] = (), env: Sequence[str] = (),
+                 inherit_env: bool = False, source: str | os.PathLike[str] | None = None) -> Path:
+    """What `wasmc compile` does: an executable, or the object/assembly/IR file of `kind`."""
+    if kind == "exe":
+        return build_executable(wasm_bytes, out_path, opt_level, dirs=dirs, env=env, inherit_env=inherit_env,
+                                target=target, source=source)
+    out = Path(out_path)
+    _check_output(out, Path(source) if source is not None else None)
+    data = emit(wasm_bytes, kind, opt_level, target, grants(dirs, env, inherit_env))
+    _write_atomic(out, data if isinstance(data, bytes) else data.encode())
+    return out
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _run(argv: list[str]) -> None:
+    try:
+        result = subprocess.run(argv, capture_output=True, text=True)
+    except FileNotFoundError:
+        raise WasmcError(f"cannot run {argv[0]}: a C compiler is needed to link executables (set CC)") from None
+    if result.returncode != 0:
+        raise WasmcError(f"{argv[0]} failed: {' '.join(argv)}\n{result.stderr.strip()}")
