@@ -35,6 +35,11 @@ class Module:
         return cls(Path(path).read_bytes(), opt_level)
 
 
+def _wasi_functions(wasi) -> dict[str, _CallerFunc]:
+    from .wasi import functype_of
+    return {name: _CallerFunc(functype_of(sig), addr) for name, (addr, sig) in wasi.functions().items()}
+
+
 def _limits_match(actual: Limits, expected: Limits) -> bool:
     if actual.min < expected.min:
         return False
@@ -43,13 +48,31 @@ def _limits_match(actual: Limits, expected: Limits) -> bool:
     return actual.max is not None and actual.max <= expected.max
 
 
+WASI_MODULE = "wasi_snapshot_preview1"
+
+
+class _CallerFunc:
+    """An import implemented in C that takes the *calling* instance as its context (WASI)."""
+
+    def __init__(self, ft: FuncType, address: int):
+        self.type = ft
+        self.address = address
+
+
 class Instance:
-    def __init__(self, module: Module, imports: dict[str, dict[str, Extern]] | None = None):
+    def __init__(self, module: Module, imports: dict[str, dict[str, Extern]] | None = None,
+                 wasi=None):
+        """Instantiate `module`. Imports come from `imports`, and WASI functions from `wasi` (a
+        wasmc.wasi.Wasi) when it is given."""
         ffi, lib = _rt()
         self.module = module
+        self.wasi = wasi
         m = module.wasm
         code = module.code
-        resolved = self._link(m, imports or {})
+        imports = dict(imports or {})
+        if wasi is not None:
+            imports[WASI_MODULE] = {**_wasi_functions(wasi), **imports.get(WASI_MODULE, {})}
+        resolved = self._link(m, imports)
 
         self.memories: list[Memory] = []
         self.tables: list[Table] = []
@@ -76,7 +99,11 @@ class Instance:
         for func_idx, f in enumerate(imported_funcs):
             rec = self._funcrefs[func_idx]
             type_idx = m.func_type_idx[func_idx]
-            if f._record is None:
+            if isinstance(f, _CallerFunc):
+                rec.fn = ffi.cast("void*", f.address)
+                rec.type_id = type_id(f.type)
+                rec.vmctx = vm
+            elif f._record is None:
                 rec.fn = ffi.cast("void*", code.host_adapters[type_idx])
                 rec.type_id = type_id(f.type)
                 rec.vmctx = f.host_struct()
@@ -124,6 +151,7 @@ class Instance:
         vm.datas = self._datas
         vm.elems = self._elems
         vm.stack_limit = ffi.addressof(lib, "wasmc_stack_limit")
+        vm.host = wasi.state if wasi is not None else ffi.NULL
 
         self.exports: dict[str, Extern] = {}
         for e in m.exports:
@@ -142,7 +170,8 @@ class Instance:
             where = f"{imp.module}::{imp.name}"
             if ext is None:
                 raise LinkError(f"unknown import: {where} has not been defined")
-            if not isinstance(ext, _KIND_CLASS[imp.kind]):
+            expected_class = (Func, _CallerFunc) if imp.kind == ExternKind.FUNC else _KIND_CLASS[imp.kind]
+            if not isinstance(ext, expected_class):
                 raise LinkError(f"incompatible import type for {where}: expected {imp.kind.name.lower()}")
             ok = True
             if imp.kind == ExternKind.FUNC:
