@@ -9,6 +9,7 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
+from .errors import UnsupportedError
 from .wasm.module import ConstExpr, Module
 from .wasm.types import GlobalType, Limits, MemoryType, TableType, ValType
 
@@ -91,6 +92,8 @@ def _expr(expr: ConstExpr) -> bytes:
         return b"\x41" + _sleb(_to_signed(expr[0][1], 32)) + _END
     out = bytearray()
     for name, imm in expr:
+        if name not in _CONST_OPS:
+            raise UnsupportedError("simd" if name.startswith("v128") else f"constant expression {name}")
         opcode, encode = _CONST_OPS[name]
         out.append(opcode)
         if encode is not None:

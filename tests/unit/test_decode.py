@@ -10,7 +10,9 @@ import pytest
 
 from wasmc.errors import DecodeError, UnsupportedError
 from wasmc.wasm.decode import MAX_LOCALS, decode_module
-from wasmc.wasm.types import (EXTERNREF, F32, F64, FUNCREF, I32, I64, ExternKind, FuncType, GlobalType,
+from wasmc.wasm.instr import read_op
+from wasmc.wasm.reader import Reader
+from wasmc.wasm.types import (EXTERNREF, F32, F64, FUNCREF, I32, I64, V128, ExternKind, FuncType, GlobalType,
                               Limits, MemoryType, TableType)
 
 HEADER = b"\0asm\x01\0\0\0"
@@ -220,9 +222,32 @@ def test_function_type_form():
     malformed(module(section(1, b"\x01\x60\x01\x00\x00")), "malformed value type")
 
 
-def test_v128_is_unsupported():
-    with pytest.raises(UnsupportedError):
-        decode_module(module(section(1, b"\x01\x60\x01\x7b\x00")))
+def test_v128_is_a_value_type():
+    m = decode_module(module(section(1, b"\x01\x60\x01\x7b\x01\x7b"), section(3, b"\x01\x00"),
+                             section(6, b"\x01\x7b\x00\xfd\x0c" + bytes(range(16)) + b"\x0b"),
+                             section(10, vec([b"\x04\x01\x01\x7b\x0b"]))))
+    assert m.types == [FuncType((V128,), (V128,))]
+    assert m.globals[0].type == GlobalType(V128, False)
+    assert m.globals[0].init == (("v128.const", bytes(range(16))),)
+    assert m.code[0].locals == (V128,)
+
+
+def test_simd_immediates():
+    # v128.load8_lane align=0 offset=3 lane 5; i8x16.shuffle; i8x16.extract_lane_u 7; 0xFD sub-opcode
+    # 0x0C (v128.const) in a two-byte LEB128.
+    code = (b"\xfd\x54\x00\x03\x05" + b"\xfd\x0d" + bytes(range(31, 15, -1)) + b"\xfd\x16\x07"
+            + b"\xfd\x8c\x00" + bytes(16))
+    r = Reader(code)
+    assert [(op.name, imm) for op, imm in (read_op(r) for _ in range(4))] == [
+        ("v128.load8_lane", ((0, 3), 5)),
+        ("i8x16.shuffle", tuple(range(31, 15, -1))),
+        ("i8x16.extract_lane_u", 7),
+        ("v128.const", bytes(16)),
+    ]
+    with pytest.raises(DecodeError, match="illegal opcode 0xfd 0x9a"):
+        read_op(Reader(b"\xfd\x9a\x01"))
+    with pytest.raises(DecodeError, match="unexpected end"):
+        read_op(Reader(b"\xfd\x0c" + bytes(15)))
 
 
 @pytest.mark.parametrize("kind", [b"\x04", b"\x05", b"\x80"])

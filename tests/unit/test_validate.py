@@ -93,6 +93,17 @@ VALID = {
         (func (result i32) (drop (ref.func $a)) (drop (ref.func $b)) (ref.is_null (ref.null extern))))""",
     "dead code after br is still typed but accepts anything": """(module (func (result i32)
         (block (result i32) (br 0 (i32.const 1)) (f32.add) (drop) (i32.const 1))))""",
+    "simd values, globals, select and lanes": """(module (memory 1)
+        (global $g (mut v128) (v128.const i32x4 1 2 3 4))
+        (func (param v128) (result v128) (local v128)
+        (local.set 1 (select (local.get 0) (global.get $g) (i32.const 1)))
+        (drop (i8x16.extract_lane_s 15 (i8x16.shuffle 0 31 2 3 4 5 6 7 8 9 10 11 12 13 14 15
+            (local.get 0) (local.get 1))))
+        (drop (f64x2.extract_lane 1 (f64x2.replace_lane 0 (local.get 0) (f64.const 1))))
+        (drop (v128.any_true (i64x2.shl (local.get 0) (i32.const 1))))
+        (v128.store64_lane align=8 1 (i32.const 0) (local.get 0))
+        (v128.bitselect (v128.load align=16 (i32.const 0)) (v128.load8x8_s align=8 (i32.const 0))
+            (v128.load16_lane align=2 7 (i32.const 0) (v128.load32_zero align=4 (i32.const 0))))))""",
 }
 
 
@@ -172,6 +183,29 @@ INVALID = {
         "(module (table 1 externref) (elem (table 0) (i32.const 0) funcref (ref.null func)))",
         "type mismatch"),
     "data segment without memory": ("(module (data (i32.const 0) \"x\"))", "unknown memory"),
+    "simd operand type": ("(module (func (result v128) (i32x4.add (v128.const i64x2 0 0) (i32.const 0))))",
+                          "type mismatch"),
+    "extract_lane index": (
+        "(module (func (param v128) (result i32) (i8x16.extract_lane_u 16 (local.get 0))))",
+        "invalid lane index"),
+    "replace_lane index": ("""(module (func (param v128) (result v128)
+        (i64x2.replace_lane 2 (local.get 0) (i64.const 0))))""", "invalid lane index"),
+    "shuffle lane index": ("""(module (func (param v128) (result v128)
+        (i8x16.shuffle 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 32 (local.get 0) (local.get 0))))""",
+                           "invalid lane index"),
+    "load lane index": ("""(module (memory 1) (func (param v128) (result v128)
+        (v128.load32_lane 4 (i32.const 0) (local.get 0))))""", "invalid lane index"),
+    "v128.load alignment": ("(module (memory 1) (func (drop (v128.load align=32 (i32.const 0)))))",
+                            "alignment must not be larger than natural"),
+    "v128.load8x8_s alignment": ("(module (memory 1) (func (drop (v128.load8x8_s align=16 (i32.const 0)))))",
+                                 "alignment must not be larger than natural"),
+    "v128.load32_zero alignment": (
+        "(module (memory 1) (func (drop (v128.load32_zero align=8 (i32.const 0)))))",
+        "alignment must not be larger than natural"),
+    "v128.store8_lane alignment": ("""(module (memory 1) (func (param v128)
+        (v128.store8_lane align=2 0 (i32.const 0) (local.get 0))))""",
+                                   "alignment must not be larger than natural"),
+    "v128 global initializer type": ("(module (global v128 (i32.const 0)))", "type mismatch"),
 }
 
 

@@ -7,16 +7,17 @@ three arrays the loader reads: @wasmc_funcs (by defined index), @wasmc_entries a
 """
 from __future__ import annotations
 
+from ..errors import UnsupportedError
 from ..wasm.module import Module
 from ..wasm.opcodes import ALL_OPS
-from ..wasm.types import FuncType
-from ..wasm.validate import FuncValidator, validate_module
-from . import calls, control, convert, memory, numeric, tables, variables
+from ..wasm.types import V128, FuncType
+from ..wasm.validate import FuncValidator, validate_function, validate_module
+from . import calls, control, convert, memory, numeric, simd, tables, variables
 from .builder import LLVM_TYPE, results_type
 from .env import ModuleEnv
 from .function import FunctionTranslator
 
-FAMILIES = (control, variables, numeric, convert, memory, tables, calls)
+FAMILIES = (control, variables, numeric, convert, memory, tables, calls, simd)
 
 
 def build_dispatch() -> dict:
@@ -90,18 +91,40 @@ def _host_adapter(ft: FuncType, name: str) -> str:
     return "\n".join(lines)
 
 
+def _uses_v128(m: Module) -> bool:
+    return (any(V128 in ft.params or V128 in ft.results for ft in m.types)
+            or any(g.type is V128 for g in m.global_types)
+            or any(V128 in body.locals for body in m.code))
+
+
+def _unsupported_simd(m: Module, info, first_func_idx: int) -> UnsupportedError:
+    """The error for a module using SIMD, once the bodies from `first_func_idx` on are validated: an
+    invalid module must be rejected as invalid, not reported unsupported."""
+    for func_idx in range(first_func_idx, m.num_imported_funcs + len(m.code)):
+        validate_function(m, info, func_idx)
+    return UnsupportedError("simd")
+
+
 def lower_module(m: Module, on_function=None) -> str:
     """Validate and lower `m` to LLVM IR text. `on_function(done, total)` reports progress."""
     info = validate_module(m)
+    n_imported = m.num_imported_funcs
+    # LLVM_TYPE has no v128 entry: signatures, globals and locals of that type cannot be lowered yet.
+    if _uses_v128(m):
+        raise _unsupported_simd(m, info, n_imported)
     env = ModuleEnv(m)
     env.runtime("wasmc_host_call")
     parts = []
-    n_imported = m.num_imported_funcs
     total = len(m.code)
     for defined_idx in range(total):
         func_idx = n_imported + defined_idx
         validator = FuncValidator(m, info, func_idx)
-        parts.append(FunctionTranslator(m, env, validator, func_idx, DISPATCH).translate())
+        try:
+            parts.append(FunctionTranslator(m, env, validator, func_idx, DISPATCH).translate())
+        except UnsupportedError as e:
+            if e.feature != "simd":
+                raise
+            raise _unsupported_simd(m, info, func_idx) from None
         if on_function:
             on_function(defined_idx + 1, total)
 

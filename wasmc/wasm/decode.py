@@ -56,7 +56,7 @@ class _SectionReader(Reader):
 def decode_module(data: bytes) -> Module:
     """Parse a complete binary module into a Module with its index spaces built.
 
-    Raises DecodeError where the binary is malformed, UnsupportedError for post-2.0 features (SIMD, threads,
+    Raises DecodeError where the binary is malformed, UnsupportedError for post-2.0 features (threads,
     memory64). Function bodies are only located: their operators are checked by the translator.
     """
     # A Go binary makes 10^5 small acyclic objects here (segments, expressions); cycle collections during

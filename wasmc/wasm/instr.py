@@ -1,7 +1,8 @@
 """Reading one operator and its immediates from a function body or constant expression.
 
 Immediates are decoded by the kinds listed in the operator's row (opcodes.py): one kind gives a scalar,
-several give a tuple, none gives None. Block types are None (empty), a ValType, or a type index (int).
+several give a tuple, none gives None. Block types are None (empty), a ValType, or a type index (int);
+`v128` is 16 raw bytes, `shuffle` a tuple of 16 lane indices, a SIMD lane access (memarg, laneidx).
 """
 from __future__ import annotations
 
@@ -19,8 +20,6 @@ def read_valtype(r: Reader) -> ValType:
     t = _VALTYPES.get(b)
     if t is None:
         raise r.error("malformed value type", at)
-    if t is ValType.V128:
-        raise UnsupportedError("simd (v128)", at)
     return t
 
 
@@ -66,6 +65,14 @@ def _zero_byte(r: Reader):
     return 0
 
 
+def _v128(r: Reader) -> bytes:
+    return r.bytes(16)
+
+
+def _shuffle(r: Reader):
+    return tuple(r.bytes(16))
+
+
 def _valtypes(r: Reader):
     n = r.u32()
     return tuple(read_valtype(r) for _ in range(n))
@@ -81,6 +88,9 @@ IMMEDIATE_READERS = {
     "i32": Reader.s32, "i64": Reader.s64, "f32": Reader.f32_bits, "f64": Reader.f64_bits,
     "reftype": read_reftype,
     "valtypes": _valtypes,
+    "v128": _v128,
+    "laneidx": Reader.byte,
+    "shuffle": _shuffle,
 }
 
 # Per operator: None (no immediate), one reader, or a tuple of readers.

@@ -1,4 +1,4 @@
-"""The operator table: one row per Wasm 2.0 operator (SIMD excepted), with the facts from the spec.
+"""The operator table: one row per Wasm 2.0 operator, with the facts from the spec.
 
 `params`/`results` are given for operators whose stack signature is fixed; operators whose typing depends
 on context (control, locals, globals, select, references) have `None` there and are typed by hand in
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .types import F32, F64, I32, I64, ValType
+from .types import F32, F64, I32, I64, V128, ValType
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,7 +18,7 @@ class Op:
     imm: tuple[str, ...] = ()                  # immediate kinds, read in order
     params: tuple[ValType, ...] | None = None  # None: typed by hand (control, variables, refs, select)
     results: tuple[ValType, ...] | None = None
-    prefix: int | None = None                  # 0xFC for the "misc" operators
+    prefix: int | None = None                  # 0xFC for the "misc" operators, 0xFD for SIMD
 
 
 def _sig(params, results):
@@ -167,12 +167,140 @@ _ROWS: list[Op] = [
     Op(17, "table.fill", ("tableidx",), prefix=0xFC),
 ]
 
+
+def _simd(code, name, imm=(), params=(V128,), results=(V128,)):
+    return Op(code, name, imm, tuple(params), tuple(results), prefix=0xFD)
+
+
+def _simd_rows(first: int, names: str, **kw) -> list[Op]:
+    """Consecutive sub-opcodes from `first`; "-" marks a code the spec leaves unassigned."""
+    return [_simd(first + i, name, **kw) for i, name in enumerate(names.split()) if name != "-"]
+
+
+_MEM = ("memarg",)
+_LANE = ("laneidx",)
+_MEM_LANE = ("memarg", "laneidx")
+_UNARY = {"params": (V128,), "results": (V128,)}
+_BINARY = {"params": (V128, V128), "results": (V128,)}
+_TEST = {"params": (V128,), "results": (I32,)}          # any_true, all_true, bitmask
+_SHIFT = {"params": (V128, I32), "results": (V128,)}
+
+
+def _cmp(shape: str, names: str) -> str:
+    return " ".join(f"{shape}.{n}" for n in names.split())
+
+
+_INT_CMP = "eq ne lt_s lt_u gt_s gt_u le_s le_u ge_s ge_u"
+_FLOAT_CMP = "eq ne lt gt le ge"
+
+# 0xFD prefix: the fixed-width SIMD operators, in sub-opcode order.
+_SIMD_ROWS: list[Op] = [
+    *_simd_rows(0x00, "v128.load v128.load8x8_s v128.load8x8_u v128.load16x4_s v128.load16x4_u "
+                      "v128.load32x2_s v128.load32x2_u v128.load8_splat v128.load16_splat "
+                      "v128.load32_splat v128.load64_splat", imm=_MEM, params=(I32,)),
+    _simd(0x0B, "v128.store", _MEM, (I32, V128), ()),
+    _simd(0x0C, "v128.const", ("v128",), ()),
+    _simd(0x0D, "i8x16.shuffle", ("shuffle",), (V128, V128)),
+    _simd(0x0E, "i8x16.swizzle", **_BINARY),
+    _simd(0x0F, "i8x16.splat", params=(I32,)), _simd(0x10, "i16x8.splat", params=(I32,)),
+    _simd(0x11, "i32x4.splat", params=(I32,)), _simd(0x12, "i64x2.splat", params=(I64,)),
+    _simd(0x13, "f32x4.splat", params=(F32,)), _simd(0x14, "f64x2.splat", params=(F64,)),
+    _simd(0x15, "i8x16.extract_lane_s", _LANE, results=(I32,)),
+    _simd(0x16, "i8x16.extract_lane_u", _LANE, results=(I32,)),
+    _simd(0x17, "i8x16.replace_lane", _LANE, (V128, I32)),
+    _simd(0x18, "i16x8.extract_lane_s", _LANE, results=(I32,)),
+    _simd(0x19, "i16x8.extract_lane_u", _LANE, results=(I32,)),
+    _simd(0x1A, "i16x8.replace_lane", _LANE, (V128, I32)),
+    _simd(0x1B, "i32x4.extract_lane", _LANE, results=(I32,)),
+    _simd(0x1C, "i32x4.replace_lane", _LANE, (V128, I32)),
+    _simd(0x1D, "i64x2.extract_lane", _LANE, results=(I64,)),
+    _simd(0x1E, "i64x2.replace_lane", _LANE, (V128, I64)),
+    _simd(0x1F, "f32x4.extract_lane", _LANE, results=(F32,)),
+    _simd(0x20, "f32x4.replace_lane", _LANE, (V128, F32)),
+    _simd(0x21, "f64x2.extract_lane", _LANE, results=(F64,)),
+    _simd(0x22, "f64x2.replace_lane", _LANE, (V128, F64)),
+    *_simd_rows(0x23, _cmp("i8x16", _INT_CMP), **_BINARY),
+    *_simd_rows(0x2D, _cmp("i16x8", _INT_CMP), **_BINARY),
+    *_simd_rows(0x37, _cmp("i32x4", _INT_CMP), **_BINARY),
+    *_simd_rows(0x41, _cmp("f32x4", _FLOAT_CMP), **_BINARY),
+    *_simd_rows(0x47, _cmp("f64x2", _FLOAT_CMP), **_BINARY),
+    _simd(0x4D, "v128.not", **_UNARY),
+    *_simd_rows(0x4E, "v128.and v128.andnot v128.or v128.xor", **_BINARY),
+    _simd(0x52, "v128.bitselect", params=(V128, V128, V128)),
+    _simd(0x53, "v128.any_true", **_TEST),
+    *_simd_rows(0x54, "v128.load8_lane v128.load16_lane v128.load32_lane v128.load64_lane",
+                imm=_MEM_LANE, params=(I32, V128)),
+    *_simd_rows(0x58, "v128.store8_lane v128.store16_lane v128.store32_lane v128.store64_lane",
+                imm=_MEM_LANE, params=(I32, V128), results=()),
+    *_simd_rows(0x5C, "v128.load32_zero v128.load64_zero", imm=_MEM, params=(I32,)),
+    *_simd_rows(0x5E, "f32x4.demote_f64x2_zero f64x2.promote_low_f32x4", **_UNARY),
+    # i8x16, with some f32x4/f64x2 rounding interleaved as the spec numbers them
+    *_simd_rows(0x60, "i8x16.abs i8x16.neg i8x16.popcnt", **_UNARY),
+    *_simd_rows(0x63, "i8x16.all_true i8x16.bitmask", **_TEST),
+    *_simd_rows(0x65, "i8x16.narrow_i16x8_s i8x16.narrow_i16x8_u", **_BINARY),
+    *_simd_rows(0x67, "f32x4.ceil f32x4.floor f32x4.trunc f32x4.nearest", **_UNARY),
+    *_simd_rows(0x6B, "i8x16.shl i8x16.shr_s i8x16.shr_u", **_SHIFT),
+    *_simd_rows(0x6E, "i8x16.add i8x16.add_sat_s i8x16.add_sat_u i8x16.sub i8x16.sub_sat_s "
+                      "i8x16.sub_sat_u", **_BINARY),
+    *_simd_rows(0x74, "f64x2.ceil f64x2.floor", **_UNARY),
+    *_simd_rows(0x76, "i8x16.min_s i8x16.min_u i8x16.max_s i8x16.max_u", **_BINARY),
+    _simd(0x7A, "f64x2.trunc", **_UNARY),
+    _simd(0x7B, "i8x16.avgr_u", **_BINARY),
+    *_simd_rows(0x7C, "i16x8.extadd_pairwise_i8x16_s i16x8.extadd_pairwise_i8x16_u "
+                      "i32x4.extadd_pairwise_i16x8_s i32x4.extadd_pairwise_i16x8_u", **_UNARY),
+    # i16x8
+    *_simd_rows(0x80, "i16x8.abs i16x8.neg", **_UNARY),
+    _simd(0x82, "i16x8.q15mulr_sat_s", **_BINARY),
+    *_simd_rows(0x83, "i16x8.all_true i16x8.bitmask", **_TEST),
+    *_simd_rows(0x85, "i16x8.narrow_i32x4_s i16x8.narrow_i32x4_u", **_BINARY),
+    *_simd_rows(0x87, "i16x8.extend_low_i8x16_s i16x8.extend_high_i8x16_s i16x8.extend_low_i8x16_u "
+                      "i16x8.extend_high_i8x16_u", **_UNARY),
+    *_simd_rows(0x8B, "i16x8.shl i16x8.shr_s i16x8.shr_u", **_SHIFT),
+    *_simd_rows(0x8E, "i16x8.add i16x8.add_sat_s i16x8.add_sat_u i16x8.sub i16x8.sub_sat_s "
+                      "i16x8.sub_sat_u", **_BINARY),
+    _simd(0x94, "f64x2.nearest", **_UNARY),
+    *_simd_rows(0x95, "i16x8.mul i16x8.min_s i16x8.min_u i16x8.max_s i16x8.max_u - i16x8.avgr_u "
+                      "i16x8.extmul_low_i8x16_s i16x8.extmul_high_i8x16_s i16x8.extmul_low_i8x16_u "
+                      "i16x8.extmul_high_i8x16_u", **_BINARY),
+    # i32x4
+    *_simd_rows(0xA0, "i32x4.abs i32x4.neg", **_UNARY),
+    *_simd_rows(0xA3, "i32x4.all_true i32x4.bitmask", **_TEST),
+    *_simd_rows(0xA7, "i32x4.extend_low_i16x8_s i32x4.extend_high_i16x8_s i32x4.extend_low_i16x8_u "
+                      "i32x4.extend_high_i16x8_u", **_UNARY),
+    *_simd_rows(0xAB, "i32x4.shl i32x4.shr_s i32x4.shr_u", **_SHIFT),
+    *_simd_rows(0xAE, "i32x4.add - - i32x4.sub - - - i32x4.mul i32x4.min_s i32x4.min_u i32x4.max_s "
+                      "i32x4.max_u i32x4.dot_i16x8_s - i32x4.extmul_low_i16x8_s i32x4.extmul_high_i16x8_s "
+                      "i32x4.extmul_low_i16x8_u i32x4.extmul_high_i16x8_u", **_BINARY),
+    # i64x2
+    *_simd_rows(0xC0, "i64x2.abs i64x2.neg", **_UNARY),
+    *_simd_rows(0xC3, "i64x2.all_true i64x2.bitmask", **_TEST),
+    *_simd_rows(0xC7, "i64x2.extend_low_i32x4_s i64x2.extend_high_i32x4_s i64x2.extend_low_i32x4_u "
+                      "i64x2.extend_high_i32x4_u", **_UNARY),
+    *_simd_rows(0xCB, "i64x2.shl i64x2.shr_s i64x2.shr_u", **_SHIFT),
+    *_simd_rows(0xCE, "i64x2.add - - i64x2.sub - - - i64x2.mul i64x2.eq i64x2.ne i64x2.lt_s "
+                      "i64x2.gt_s i64x2.le_s i64x2.ge_s i64x2.extmul_low_i32x4_s i64x2.extmul_high_i32x4_s "
+                      "i64x2.extmul_low_i32x4_u i64x2.extmul_high_i32x4_u", **_BINARY),
+    # f32x4, f64x2
+    *_simd_rows(0xE0, "f32x4.abs f32x4.neg - f32x4.sqrt", **_UNARY),
+    *_simd_rows(0xE4, "f32x4.add f32x4.sub f32x4.mul f32x4.div f32x4.min f32x4.max f32x4.pmin "
+                      "f32x4.pmax", **_BINARY),
+    *_simd_rows(0xEC, "f64x2.abs f64x2.neg - f64x2.sqrt", **_UNARY),
+    *_simd_rows(0xF0, "f64x2.add f64x2.sub f64x2.mul f64x2.div f64x2.min f64x2.max f64x2.pmin "
+                      "f64x2.pmax", **_BINARY),
+    # conversions
+    *_simd_rows(0xF8, "i32x4.trunc_sat_f32x4_s i32x4.trunc_sat_f32x4_u f32x4.convert_i32x4_s "
+                      "f32x4.convert_i32x4_u i32x4.trunc_sat_f64x2_s_zero i32x4.trunc_sat_f64x2_u_zero "
+                      "f64x2.convert_low_i32x4_s f64x2.convert_low_i32x4_u", **_UNARY),
+]
+_ROWS += _SIMD_ROWS
+
 BY_NAME: dict[str, Op] = {op.name: op for op in _ROWS}
 ALL_OPS: tuple[Op, ...] = tuple(_ROWS)
+SIMD_OPS: tuple[Op, ...] = tuple(op for op in _ROWS if op.prefix == 0xFD)
 
 # Dense dispatch: index by opcode byte, or by sub-opcode within a prefix.
 PLAIN: list[Op | None] = [None] * 256
-PREFIXED: dict[int, dict[int, Op]] = {0xFC: {}}
+PREFIXED: dict[int, dict[int, Op]] = {0xFC: {}, 0xFD: {}}
 for _op in _ROWS:
     if _op.prefix is None:
         PLAIN[_op.code] = _op
@@ -180,4 +308,4 @@ for _op in _ROWS:
         PREFIXED[_op.prefix][_op.code] = _op
 
 # Prefix bytes whose operators belong to proposals wasmc does not implement yet, by feature name.
-UNSUPPORTED_PREFIXES = {0xFD: "simd", 0xFE: "threads"}
+UNSUPPORTED_PREFIXES = {0xFE: "threads"}

@@ -8,10 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import DecodeError, ValidationError
+from .instr import read_op
 from .module import ConstExpr, Module
 from .opcodes import ALL_OPS, Op
-from .types import (F32, F64, FUNCREF, I32, I64, MAX_PAGES, ExternKind, FuncType, GlobalType, Limits,
-                    ValType)
+from .reader import Reader
+from .types import (F32, F64, FUNCREF, I32, I64, MAX_PAGES, V128, ExternKind, FuncType, GlobalType,
+                    Limits, ValType)
 
 # The type of an operand left open by the polymorphic stack of unreachable code (the spec's Unknown).
 UNKNOWN = None
@@ -116,7 +118,7 @@ def _check_limits(limits: Limits, max_pages: int | None, where: str) -> None:
         raise ValidationError("size minimum must not be greater than maximum", where)
 
 
-_CONST_TYPES = {"i32.const": I32, "i64.const": I64, "f32.const": F32, "f64.const": F64}
+_CONST_TYPES = {"i32.const": I32, "i64.const": I64, "f32.const": F32, "f64.const": F64, "v128.const": V128}
 
 
 def _check_const(m: Module, expr: ConstExpr, expected: ValType, refs: set[int], where: str) -> None:
@@ -150,6 +152,20 @@ def _check_const(m: Module, expr: ConstExpr, expected: ValType, refs: set[int], 
 
 # ---------------------------------------------------------------------------------------------------
 # Function bodies
+
+
+def validate_function(m: Module, info: ModuleInfo, func_idx: int) -> None:
+    """Type-check one defined function's body on its own, for modules that are not lowered (the
+    translator otherwise steps a FuncValidator as it goes). Raises ValidationError or DecodeError."""
+    body = m.code[func_idx - m.num_imported_funcs]
+    r = Reader(m.data, body.start, body.end)
+    v = FuncValidator(m, info, func_idx)
+    while r.pos < r.end:
+        at = r.pos
+        op, imm = read_op(r)
+        v.step(op, imm, at)
+    if not v.done:
+        raise DecodeError("unexpected end of section or function", r.pos)
 
 
 class Frame:
@@ -427,10 +443,10 @@ def _select(v: FuncValidator, imm) -> None:
     v._pop(I32)
     t1 = v._pop(None)
     t2 = v._pop(None)
-    # Untyped select is for numeric operands only; references need select_t.
+    # Untyped select is for numeric and vector operands only; references need select_t.
     for t in (t1, t2):
-        if t is not None and not t.is_num:
-            raise _mismatch(None, f"{t.text}; select without a type needs numeric operands")
+        if t is not None and t.is_ref:
+            raise _mismatch(None, f"{t.text}; select without a type needs numeric or vector operands")
     if t1 is not t2 and t1 is not None and t2 is not None:
         raise _mismatch(t1, t2)
     v.vals.append(t2 if t1 is None else t1)
@@ -573,20 +589,48 @@ def _check_elem_drop(v: FuncValidator, imm) -> None:
     v._elem_type(imm)
 
 
+def _invalid_lane(lane: int, lanes: int) -> ValidationError:
+    return ValidationError(f"invalid lane index: {lane}, not below {lanes}")
+
+
+def _check_shuffle(v: FuncValidator, imm) -> None:
+    # Lanes index the 32 bytes of both operands.
+    for lane in imm:
+        if lane >= 32:
+            raise _invalid_lane(lane, 32)
+
+
 _CHECKS = {
     "memory.size": _need_memory, "memory.grow": _need_memory, "memory.copy": _need_memory,
     "memory.fill": _need_memory, "memory.init": _check_memory_init, "data.drop": _need_data,
     "table.size": _need_table, "table.init": _check_table_init, "table.copy": _check_table_copy,
-    "elem.drop": _check_elem_drop,
+    "elem.drop": _check_elem_drop, "i8x16.shuffle": _check_shuffle,
 }
 
 
-def _natural_align(op: Op) -> int:
-    """log2 of the access width in bytes: i64.load32_u -> 2, f64.store -> 3."""
-    access = op.name.split(".")[1].split("_")[0]          # "load32", "store", ...
+def _access_bits(op: Op) -> int:
+    """The bits a load or store touches in memory: i64.load32_u -> 32, f64.store -> 64,
+    v128.load8x8_s -> 64, v128.load16_lane -> 16, v128.store -> 128."""
+    access = op.name.split(".")[1].split("_")[0]          # "load32", "store", "load8x8", ...
     digits = access.removeprefix("load").removeprefix("store")
-    bits = int(digits) if digits else int(op.name[1:3])
-    return (bits // 8).bit_length() - 1
+    if "x" in digits:
+        lane_bits, lanes = digits.split("x")
+        return int(lane_bits) * int(lanes)
+    if digits:
+        return int(digits)
+    return 128 if op.name.startswith("v128.") else int(op.name[1:3])
+
+
+def _natural_align(op: Op) -> int:
+    """log2 of the access width in bytes: i64.load32_u -> 2, f64.store -> 3, v128.load -> 4."""
+    return (_access_bits(op) // 8).bit_length() - 1
+
+
+def _lane_count(op: Op) -> int:
+    """Lanes an operator's laneidx may name: i16x8.extract_lane_s -> 8, v128.load32_lane -> 4."""
+    if op.name.startswith("v128."):
+        return 128 // _access_bits(op)
+    return int(op.name.split(".")[0].split("x")[1])
 
 
 def _memory_access(op: Op):
@@ -599,6 +643,29 @@ def _memory_access(op: Op):
             raise ValidationError("unknown memory 0")
         if imm[0] > max_align:
             raise ValidationError(f"alignment must not be larger than natural: 2**{imm[0]} for {op.name}")
+        apply(v, imm)
+
+    if "laneidx" not in op.imm:
+        return access
+    lanes = _lane_count(op)
+
+    def lane_access(v: FuncValidator, imm) -> None:
+        # v128.loadN_lane/storeN_lane: the immediate is (memarg, laneidx).
+        memarg, lane = imm
+        if lane >= lanes:
+            raise _invalid_lane(lane, lanes)
+        access(v, memarg)
+    return lane_access
+
+
+def _lane_access(op: Op):
+    """A handler for extract_lane/replace_lane: the lane index bound, then the fixed signature."""
+    lanes = _lane_count(op)
+    apply = _fixed(op.params, op.results)
+
+    def access(v: FuncValidator, imm) -> None:
+        if imm >= lanes:
+            raise _invalid_lane(imm, lanes)
         apply(v, imm)
     return access
 
@@ -664,6 +731,8 @@ def _build_dispatch() -> dict[str, object]:
             check = _CHECKS.get(op.name)
             if "memarg" in op.imm:
                 handler = _memory_access(op)
+            elif "laneidx" in op.imm:
+                handler = _lane_access(op)
             elif check is not None:
                 handler = _then(check, _fixed(op.params, op.results))
             else:
