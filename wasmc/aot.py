@@ -12,16 +12,18 @@ import functools
 import hashlib
 import importlib.util
 import os
+import platform
 import shutil
 import subprocess
+import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-import llvmlite.binding as llvm
-
-from .compile import compile_decoded
+from . import cache
+from .compile import compile_decoded, compile_objects
 from .errors import LinkError, WasmcError
+from .wasi import parse_dir
 from .image import WasiGrants, encode_image, image_ir, import_signature
 from .wasm.decode import decode_module
 from .wasm.module import Module
@@ -32,28 +34,9 @@ WASI_MODULE = "wasi_snapshot_preview1"
 RUNTIME_DIR = Path(__file__).resolve().parent.parent / "runtime_c"
 LINK_LIBS = ("-lm", "-lpthread")
 
-# Prints runtime_c's WASI table, so `wasmc compile` checks imports against exactly what gets linked.
-_WASI_TABLE_PROGRAM = r"""
-#include <stdio.h>
-#include "wasi/wasi.h"
-int main(void)
-{
-    for (const wasmc_wasi_import *w = wasmc_wasi_imports; w->name != NULL; w++)
-        printf("%s %s\n", w->name, w->sig);
-    return 0;
-}
-"""
 
 
 # --- grants ------------------------------------------------------------------------------------------------
-def parse_dir(spec: str) -> tuple[str, str]:
-    """`HOST[::GUEST]` -> (host, guest); the guest path defaults to the host path, as in wasmtime."""
-    host, sep, guest = spec.partition("::")
-    if not host or (sep and not guest):
-        raise WasmcError(f"invalid --dir {spec!r}: expected HOST or HOST::GUEST")
-    return host, guest or host
-
-
 def parse_env(spec: str) -> str:
     """`NAME=VALUE` (baked in) or `NAME` (its value when the program runs, if set)."""
     name = spec.partition("=")[0]
@@ -67,14 +50,6 @@ def grants(dirs: Sequence[str] = (), env: Sequence[str] = (), inherit_env: bool 
 
 
 # --- the runtime library, built once per runtime_c version -----------------------------------------------
-def cache_root() -> Path:
-    """$WASMC_CACHE_DIR, else $XDG_CACHE_HOME/wasmc, else ~/.cache/wasmc."""
-    if os.environ.get("WASMC_CACHE_DIR"):
-        return Path(os.environ["WASMC_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "wasmc"
-
-
 def _cc(cc: str | None) -> str:
     return cc or os.environ.get("CC", "cc")
 
@@ -102,7 +77,7 @@ def runtime_dir(cc: str | None = None) -> Path:
     runtime_c's sources and the compiler."""
     build = _runtime_build()
     cc = _cc(cc)
-    final = cache_root() / f"runtime-{_runtime_key(cc)}"
+    final = cache.cache_root() / f"runtime-{_runtime_key(cc)}"
     if (final / "main.o").exists():
         return final
     final.parent.mkdir(parents=True, exist_ok=True)
@@ -124,22 +99,11 @@ def runtime_dir(cc: str | None = None) -> Path:
     return final
 
 
-def wasi_signatures(cc: str | None = None, extra_link: Sequence[str] = ()) -> dict[str, str]:
-    """name -> signature ("iiii_i") of every WASI function the runtime (plus `extra_link`) provides."""
-    cc = _cc(cc)
-    rt = runtime_dir(cc)
-    cached = rt / "wasi_imports.txt"
-    if extra_link or not cached.exists():
-        with tempfile.TemporaryDirectory() as tmp:
-            source, program = Path(tmp) / "wasi_table.c", Path(tmp) / "wasi_table"
-            source.write_text(_WASI_TABLE_PROGRAM)
-            _run([cc, "-std=c11", "-I", str(RUNTIME_DIR), str(source), *extra_link, str(rt / "libwasmc_rt.a"),
-                  *LINK_LIBS, "-o", str(program)])
-            table = subprocess.run([str(program)], capture_output=True, text=True, check=True).stdout
-        if extra_link:
-            return dict(line.split() for line in table.splitlines())
-        _write_atomic(cached, table.encode())
-    return dict(line.split() for line in cached.read_text().splitlines())
+def wasi_signatures() -> dict[str, str]:
+    """name -> signature ("iiii_i") of every WASI function runtime_c provides (the same sources make
+    the cffi extension and libwasmc_rt.a)."""
+    from .wasi import Wasi
+    return {name: sig for name, (_, sig) in Wasi.functions().items()}
 
 
 # --- checks -------------------------------------------------------------------------------------------------
@@ -181,8 +145,8 @@ def _is_host(target: str | None) -> bool:
     # compare the architecture and the OS family.
     if target is None:
         return True
-    host = llvm.get_process_triple()
-    return target.split("-")[0] == host.split("-")[0] and ("linux" in target) == ("linux" in host)
+    arch = target.split("-")[0].replace("arm64", "aarch64")
+    return arch == platform.machine() and ("linux" in target) == (sys.platform == "linux")
 
 
 # --- outputs ------------------------------------------------------------------------------------------------
@@ -200,44 +164,61 @@ def emit(wasm_bytes: bytes, kind: str, opt_level: int = 2, target: str | None = 
 def build_executable(wasm_bytes: bytes, out_path: str | os.PathLike[str], opt_level: int = 2,
                      dirs: Sequence[str] = (), env: Sequence[str] = (), inherit_env: bool = False,
                      target: str | None = None, source: str | os.PathLike[str] | None = None,
-                     cc: str | None = None, extra_link: Sequence[str] = ()) -> Path:
+                     cc: str | None = None, progress=None) -> Path:
     """Compile a WASI module into a standalone executable at out_path (replaced atomically).
 
     dirs: "HOST[::GUEST]" preopens; env: "NAME=VALUE" or "NAME"; inherit_env: pass the whole environment.
-    source: the input file, never overwritten. extra_link: more C sources, objects or libraries for the
-    link (tests use it for a stand-in host)."""
+    source: the input file, never overwritten. `progress(done, total)` reports a long compile."""
     out = Path(out_path)
     _check_output(out, Path(source) if source is not None else None)
     if not _is_host(target):
-        raise WasmcError(f"executables are built for this host only ({llvm.get_process_triple()}); "
+        raise WasmcError(f"executables are built for this host only ({platform.machine()}); "
                          f"use --emit obj or asm with --target {target}")
     wasi_grants = grants(dirs, env, inherit_env)
     cc = _cc(cc)
-    wasi = wasi_signatures(cc, extra_link)
     m = decode_module(wasm_bytes)
-    check_imports(m, wasi)
-    obj = compile_decoded(m, "obj", opt_level, None, image_ir(encode_image(m, wasi_grants)))
+    check_imports(m, wasi_signatures())
+    objects = compile_objects(m, opt_level, extra_ir=image_ir(encode_image(m, wasi_grants)), progress=progress)
     rt = runtime_dir(cc)
     with tempfile.TemporaryDirectory() as tmp:
-        obj_path = Path(tmp) / "module.o"
-        obj_path.write_bytes(obj)
+        paths = []
+        for i, obj in enumerate(objects):
+            paths.append(Path(tmp) / f"module{i}.o")
+            paths[-1].write_bytes(obj)
         linked = out.parent / f".{out.name}.{os.getpid()}.tmp"
         try:
-            _run([cc, "-o", str(linked), str(obj_path), str(rt / "main.o"), *extra_link,
-                  str(rt / "libwasmc_rt.a"), *LINK_LIBS])
+            _run([cc, "-o", str(linked), *map(str, paths), str(rt / "main.o"), str(rt / "libwasmc_rt.a"),
+                  *LINK_LIBS])
             os.replace(linked, out)
         finally:
             linked.unlink(missing_ok=True)
     return out
 
 
+def cached_executable(wasm_bytes: bytes, opt_level: int = 2, progress=None) -> Path:
+    """An executable of the module with no grants, from the cache or built now: `wasmc run` executes it
+    with its grants in WASMC_* variables, so a cached run needs neither LLVM nor the module's decoding."""
+    key = cache.module_key(wasm_bytes, opt_level, kind="exe")
+    hit = cache.lookup(key, suffix=".exe")
+    if hit is not None:
+        return hit
+    cache.modules_dir().mkdir(parents=True, exist_ok=True)
+    tmp = cache.modules_dir() / f".{key}.{os.getpid()}.exe"
+    try:
+        build_executable(wasm_bytes, tmp, opt_level, progress=progress)
+        return cache.store(key, tmp, suffix=".exe")
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def write_output(wasm_bytes: bytes, out_path: str | os.PathLike[str], kind: str = "exe", opt_level: int = 2,
                  target: str | None = None, dirs: Sequence[str] = (), env: Sequence[str] = (),
-                 inherit_env: bool = False, source: str | os.PathLike[str] | None = None) -> Path:
+                 inherit_env: bool = False, source: str | os.PathLike[str] | None = None,
+                 progress=None) -> Path:
     """What `wasmc compile` does: an executable, or the object/assembly/IR file of `kind`."""
     if kind == "exe":
         return build_executable(wasm_bytes, out_path, opt_level, dirs=dirs, env=env, inherit_env=inherit_env,
-                                target=target, source=source)
+                                target=target, source=source, progress=progress)
     out = Path(out_path)
     _check_output(out, Path(source) if source is not None else None)
     data = emit(wasm_bytes, kind, opt_level, target, grants(dirs, env, inherit_env))

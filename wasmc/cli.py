@@ -1,12 +1,12 @@
 """The wasmc command line: click commands that parse options, call the library, print, and choose the exit code."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import click
 
-from . import wast
 from .errors import ProcExit, Trap, WasmcError
 
 opt_level_option = click.option("-O", "--opt-level", "opt_level", type=click.IntRange(0, 3), default=2,
@@ -29,6 +29,7 @@ def main() -> None:
 def wast_command(opt_level: int, summary: bool, timeout: float, verbose: bool, files: tuple[Path, ...]) -> None:
     """Run WebAssembly spec-test scripts (.wast). Each script runs in a child process, so a crash fails
     the command that caused it rather than the whole run."""
+    from . import wast
     passed = failed = skipped = errors = 0
     in_scope = in_scope_passed = 0
     for path in files:
@@ -84,6 +85,22 @@ def _fail(message: str, code: int = 1) -> None:
     raise SystemExit(code)
 
 
+def _progress():
+    """A one-line progress report on a terminal for compiles that take more than a moment."""
+    if not sys.stderr.isatty():
+        return None
+    import time
+    start = time.monotonic()
+
+    def report(done: int, total: int) -> None:
+        if time.monotonic() - start > 1.0 or done == total:
+            end = "\n" if done == total else ""
+            click.echo(f"\rwasmc: compiling {done}/{total} parts", err=True, nl=False)
+            if end:
+                click.echo("", err=True)
+    return report
+
+
 @main.command("run", context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
 @click.option("--dir", "dirs", multiple=True, metavar="HOST[::GUEST]",
               help="Grant the guest a host directory, under the guest path GUEST (default: the same path).")
@@ -95,38 +112,66 @@ def _fail(message: str, code: int = 1) -> None:
 @click.argument("module", type=click.Path(path_type=Path))
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def run_command(dirs, envs, invoke, stack_size, opt_level, module: Path, args) -> None:
-    """JIT-compile MODULE and run it: its `_start` (WASI command) or the export named by --invoke.
+    """Compile MODULE (or take it from the cache) and run it: its `_start` (WASI command) or the export
+    named by --invoke.
 
     The guest sees argv [basename(MODULE), ARGS...], only the environment given with --env and only the
-    directories given with --dir, as with `wasmtime run`. Its exit code becomes wasmc's."""
-    import wasmc
-    from .aot import parse_dir
-    from .wasi import Wasi, WasiConfig
+    directories given with --dir, as with `wasmtime run`. Its exit code becomes wasmc's; a trap prints
+    its message and exits with 134. A command runs as a cached native executable (no LLVM and no Python
+    in the running process); --invoke runs in-process through the Python API."""
+    from .wasi import parse_dir
     try:
         data = module.read_bytes()
     except OSError as e:
         _fail(f"cannot read {module}: {e.strerror}")
-    env = [_parse_env(e) for e in envs]
     try:
-        compiled = wasmc.Module(data, opt_level)
-        argv = [module.name] + (list(args) if invoke is None else [])
-        wasi = Wasi(WasiConfig(argv=argv, env=env, preopens=[parse_dir(d) for d in dirs]))
+        env = dict(_parse_env(e) for e in envs)
+        preopens = [parse_dir(d) for d in dirs]
+        if invoke is None:
+            _exec_command(data, module, args, env, preopens, stack_size, opt_level)
+        _invoke(data, module, invoke, args, env, preopens, stack_size, opt_level)
+    except WasmcError as e:
+        _fail(f"{module}: {e}")
+
+
+def _exec_command(data, module: Path, args, env, preopens, stack_size: int, opt_level: int) -> None:
+    """Replace this process with the module's cached executable; grants travel in WASMC_* variables,
+    which the guest never sees (runtime_c/main.c)."""
+    from .aot import cached_executable
+    exe = cached_executable(data, opt_level, progress=_progress())
+    for host, guest in preopens:
+        if ":" in host or ":" in guest:
+            raise WasmcError(f"--dir {host}::{guest}: paths with ':' cannot be passed to the runtime")
+    run_env = dict(env)
+    run_env["WASMC_INHERIT_ENV"] = "1"      # exactly `env`: the variables set here, WASMC_* excluded
+    run_env["WASMC_STACK_SIZE"] = f"{stack_size}m"
+    if preopens:
+        run_env["WASMC_DIR"] = ":".join(f"{h}::{g}" for h, g in preopens)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execve(exe, [module.name, *args], run_env)
+
+
+def _invoke(data, module: Path, name: str, args, env, preopens, stack_size: int, opt_level: int) -> None:
+    import wasmc
+    from .wasi import Wasi, WasiConfig
+    try:
+        compiled = wasmc.Module(data, opt_level, progress=_progress())
+        wasi = Wasi(WasiConfig(argv=[module.name], env=list(env.items()), preopens=preopens))
         instance = wasmc.Instance(compiled, {}, wasi=wasi)
-        name = invoke or "_start"
+        init = instance.exports.get("_initialize")
+        if isinstance(init, wasmc.Func) and name != "_initialize":
+            init.call_raw([])
         func = instance.exports.get(name)
         if not isinstance(func, wasmc.Func):
             _fail(f"{module}: no exported function named {name!r}")
         func.stack_size = stack_size << 20
-        if invoke is None:
-            func.call_raw([])
-            return
         params = func.type.params
         if len(args) != len(params):
             _fail(f"{name} takes {len(params)} arguments, {len(args)} given")
         results = func(*[_invoke_arg(t, a) for t, a in zip(params, args)])
-        if results is not None:
-            for r in results if isinstance(results, tuple) else (results,):
-                click.echo(r)
+        for r in results if isinstance(results, tuple) else () if results is None else (results,):
+            click.echo(r)
     except ProcExit as e:
         sys.stdout.flush()
         raise SystemExit(e.code)
@@ -135,8 +180,6 @@ def run_command(dirs, envs, invoke, stack_size, opt_level, module: Path, args) -
         click.echo(f"Error: failed to run main module `{module}`\n\nCaused by:\n    wasm trap: {e.message}",
                    err=True)
         raise SystemExit(134)
-    except WasmcError as e:
-        _fail(f"{module}: {e}")
 
 
 @main.command("compile")
@@ -173,6 +216,7 @@ def compile_command(opt_level, output, emit, target, dirs, env, inherit_env, mod
     except OSError as e:
         _fail(f"cannot read {module}: {e.strerror}")
     try:
-        aot.write_output(data, output, emit, opt_level, target, dirs, env, inherit_env, source=module)
+        aot.write_output(data, output, emit, opt_level, target, dirs, env, inherit_env, source=module,
+                         progress=_progress())
     except WasmcError as e:
         _fail(f"{module}: {e}")

@@ -1,29 +1,148 @@
-"""The pipeline: decode, validate and lower, then LLVM codegen to an object file."""
+"""The pipeline: decode, validate and lower, LLVM codegen, and linking — in parallel over slices of the
+functions (separate worker processes, objects linked), and cached so a second run never needs LLVM.
+
+LLVM (llvmlite) is imported only when something has to be compiled.
+"""
 from __future__ import annotations
 
-from .codegen import compile_ir, optimize, parse, target_machine
-from .lower.module import lower_module
-from .wasm.decode import decode_module
+import multiprocessing
+import os
+import shutil
+import subprocess
+import tempfile
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+from . import cache
+from .errors import WasmcError
 from .wasm.module import Module
 
-
-def compile_module(data: bytes, opt_level: int = 2) -> tuple[Module, bytes]:
-    """Bytes -> (module model, object code for this host)."""
-    m = decode_module(data)
-    ir = lower_module(m)
-    obj, _ = compile_ir(ir, opt_level)
-    return m, obj
+# Below this much function code a module is compiled in-process: a worker pool costs more than it saves.
+PARALLEL_MIN_CODE_BYTES = 256 << 10
+CHUNKS_PER_JOB = 3      # more slices than workers, so one slow slice does not leave a core idle
 
 
-def module_ir(data: bytes) -> str:
-    """The unoptimized LLVM IR wasmc generates for a module (for --emit llvm-ir and golden tests)."""
-    return lower_module(decode_module(data))
+def default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)))
+
+
+def plan_slices(m: Module, jobs: int) -> list[range]:
+    """Contiguous slices of defined functions with about equal code size (neighbours call each other,
+    so keeping them together lets LLVM inline)."""
+    sizes = [body.end - body.start for body in m.code]
+    total = sum(sizes)
+    if jobs <= 1 or total < PARALLEL_MIN_CODE_BYTES:
+        return [range(len(sizes))]
+    n = min(jobs * CHUNKS_PER_JOB, len(sizes))
+    slices, start, acc = [], 0, 0
+    for i, size in enumerate(sizes):
+        acc += size
+        if acc >= total * (len(slices) + 1) / n and len(slices) < n - 1:
+            slices.append(range(start, i + 1))
+            start = i + 1
+    slices.append(range(start, len(sizes)))
+    return [s for s in slices if len(s)]
+
+
+# What forked workers inherit instead of receiving it pickled: (module, info, slices, opt, triple, extra IR).
+_JOB: tuple | None = None
+
+
+def _compile_slice(index: int) -> bytes:
+    from .codegen import optimize, parse, target_machine
+    from .lower.module import lower_module
+    m, info, slices, opt_level, triple, extra_ir = _JOB
+    glue = index == 0
+    ir = lower_module(m, info, slices[index], glue=glue) + (extra_ir if glue else "")
+    tm = target_machine(opt_level, triple)
+    mod = parse(ir, tm)
+    optimize(mod, tm, opt_level)
+    return tm.emit_object(mod)
+
+
+def compile_objects(m: Module, opt_level: int = 2, jobs: int | None = None, triple: str | None = None,
+                    extra_ir: str = "", progress=None) -> list[bytes]:
+    """Object files for `m` (for `triple`, default this host); the first holds the glue and `extra_ir`.
+    `progress(done, total)` is called as slices finish."""
+    from .wasm.validate import validate_module
+    global _JOB
+    info = validate_module(m)
+    jobs = jobs or default_jobs()
+    slices = plan_slices(m, jobs)
+    _JOB = (m, info, slices, opt_level, triple, extra_ir)
+    try:
+        if len(slices) == 1:
+            return [_compile_slice(0)]
+        objects: list[bytes | None] = [None] * len(slices)
+        errors: dict[int, BaseException] = {}
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = {pool.submit(_compile_slice, k): k for k in range(len(slices))}
+            for done, fut in enumerate(as_completed(futures), 1):
+                k = futures[fut]
+                try:
+                    objects[k] = fut.result()
+                except BaseException as e:   # reported below in slice order, so the first error wins
+                    errors[k] = e
+                if progress:
+                    progress(done, len(slices))
+        if errors:
+            raise errors[min(errors)]
+        return objects
+    finally:
+        _JOB = None
+
+
+def linker() -> list[str]:
+    """`ld -shared` (a few ms), or the C compiler driver when binutils' ld is not on PATH."""
+    ld = shutil.which("ld")
+    return [ld, "-shared"] if ld else [os.environ.get("CC", "cc"), "-shared"]
+
+
+def link_shared(objects: list[bytes], out: Path) -> None:
+    with tempfile.TemporaryDirectory(prefix="wasmc-link-") as tmp:
+        paths = []
+        for i, obj in enumerate(objects):
+            p = Path(tmp) / f"part{i}.o"
+            p.write_bytes(obj)
+            paths.append(str(p))
+        argv = linker() + ["-o", str(out)] + paths
+        try:
+            result = subprocess.run(argv, capture_output=True, text=True)
+        except FileNotFoundError:
+            raise WasmcError(f"cannot run {argv[0]}: a linker is needed to load compiled code") from None
+        if result.returncode != 0:
+            raise WasmcError(f"linking compiled code failed: {result.stderr.strip()}")
+
+
+def shared_object(data: bytes, m: Module, opt_level: int = 2, use_cache: bool = True,
+                  jobs: int | None = None, progress=None) -> Path:
+    """The path of a shared object with `m`'s code for this host, from the cache or compiled now."""
+    key = cache.module_key(data, opt_level)
+    if use_cache:
+        hit = cache.lookup(key)
+        if hit is not None:
+            return hit
+    objects = compile_objects(m, opt_level, jobs, progress=progress)
+    root = cache.modules_dir() if use_cache else Path(tempfile.mkdtemp(prefix="wasmc-"))
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = root / f".{key}.{os.getpid()}.tmp"
+    try:
+        link_shared(objects, tmp)
+        if not use_cache:
+            final = root / f"{key}.so"
+            os.replace(tmp, final)
+            return final
+        return cache.store(key, tmp)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def compile_decoded(m: Module, emit: str = "obj", opt_level: int = 2, triple: str | None = None,
                     extra_ir: str = "") -> bytes | str:
-    """A decoded module -> output for `triple` (default: this host): `emit` is "obj" (bytes), "asm" or
-    "llvm-ir" (text, after the -O passes). `extra_ir` is appended to the lowered IR (the AOT image)."""
+    """A decoded module as one LLVM module -> output for `triple` (default: this host): `emit` is "obj"
+    (bytes), "asm" or "llvm-ir" (text, after the -O passes). `extra_ir` is appended (the AOT image)."""
+    from .codegen import optimize, parse, target_machine
+    from .lower.module import lower_module
     tm = target_machine(opt_level, triple)
     mod = parse(lower_module(m) + extra_ir, tm)
     optimize(mod, tm, opt_level)
@@ -34,3 +153,10 @@ def compile_decoded(m: Module, emit: str = "obj", opt_level: int = 2, triple: st
     if emit == "llvm-ir":
         return str(mod)
     raise ValueError(f"unknown output kind {emit!r}")
+
+
+def module_ir(data: bytes) -> str:
+    """The unoptimized LLVM IR wasmc generates for a module (golden tests, debugging)."""
+    from .lower.module import lower_module
+    from .wasm.decode import decode_module
+    return lower_module(decode_module(data))

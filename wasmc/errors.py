@@ -2,8 +2,20 @@
 from __future__ import annotations
 
 
+def _rebuild(cls, args, state):
+    err = cls.__new__(cls)
+    err.args = args
+    err.__dict__.update(state)
+    return err
+
+
 class WasmcError(Exception):
     """Base of every error wasmc reports to a user."""
+
+    def __reduce__(self):
+        # Keep the fields as they are across processes (parallel compile workers raise these); the
+        # default would call __init__ again with the formatted message.
+        return _rebuild, (type(self), self.args, self.__dict__)
 
 
 class DecodeError(WasmcError):

@@ -23,12 +23,16 @@ _KIND_CLASS = {ExternKind.FUNC: Func, ExternKind.TABLE: Table, ExternKind.MEMORY
 class Module:
     """A decoded, validated and compiled module, loaded in-process and ready to instantiate."""
 
-    def __init__(self, data: bytes, opt_level: int = 2):
-        from .compile import compile_module
+    def __init__(self, data: bytes, opt_level: int = 2, cache: bool = True, progress=None):
+        """Decode, validate and compile `data` (or take its code from the cache), and load it.
+        `progress(done, total)` reports a long compile."""
+        from .compile import shared_object
         from .jit import LoadedCode
-        self.wasm: WasmModule
-        self.wasm, obj = compile_module(bytes(data), opt_level)
-        self.code = LoadedCode(obj, len(self.wasm.code), len(self.wasm.types))
+        from .wasm.decode import decode_module
+        data = bytes(data)
+        self.wasm: WasmModule = decode_module(data)
+        so = shared_object(data, self.wasm, opt_level, use_cache=cache, progress=progress)
+        self.code = LoadedCode(so, len(self.wasm.code), len(self.wasm.types))
 
     @classmethod
     def from_file(cls, path: str | Path, opt_level: int = 2) -> "Module":

@@ -1,35 +1,28 @@
-"""Load compiled object code into this process and read the addresses the host needs.
-
-Each module gets its own MCJIT engine, so symbol names never clash between modules. Runtime calls
-(wasmc_*) are bound to the addresses of the functions in the cffi extension.
-"""
+"""Load compiled code into this process: the module's shared object is dlopen'ed, its wasmc_* runtime
+references resolving against the cffi extension, whose symbols are made global for that."""
 from __future__ import annotations
 
 import ctypes
 import functools
-
-import llvmlite.binding as llvm
-
-from .abi import RUNTIME_CALLS
-from .codegen import target_machine
+import os
+from pathlib import Path
 
 
 @functools.cache
-def _bind_runtime() -> None:
-    from ._rt import ffi, lib
-    for name in RUNTIME_CALLS:
-        llvm.add_symbol(name, int(ffi.cast("uintptr_t", ffi.addressof(lib, name))))
+def _export_runtime_symbols() -> None:
+    # Python loads extension modules RTLD_LOCAL; reopening with RTLD_GLOBAL | RTLD_NOLOAD makes the
+    # runtime's symbols visible to the shared objects loaded after it, without loading a second copy.
+    from . import _rt
+    ctypes.CDLL(_rt.__file__, mode=os.RTLD_GLOBAL | os.RTLD_NOLOAD)
 
 
 class LoadedCode:
-    """Object code mapped in-process, with its function, entry and adapter addresses."""
+    """A module's shared object mapped in-process, with its function, entry and adapter addresses."""
 
-    def __init__(self, obj: bytes, num_funcs: int, num_types: int):
-        _bind_runtime()
-        tm = target_machine(0)
-        self._engine = llvm.create_mcjit_compiler(llvm.parse_assembly(""), tm)
-        self._engine.add_object_file(llvm.ObjectFileRef.from_data(obj))
-        self._engine.finalize_object()
+    def __init__(self, path: Path, num_funcs: int, num_types: int):
+        _export_runtime_symbols()
+        self.path = path
+        self._lib = ctypes.CDLL(str(path), mode=os.RTLD_LOCAL | os.RTLD_NOW)
         self.funcs = self._array("wasmc_funcs", num_funcs)
         self.entries = self._array("wasmc_entries", num_types)
         self.host_adapters = self._array("wasmc_host_adapters", num_types)
@@ -37,7 +30,4 @@ class LoadedCode:
     def _array(self, symbol: str, n: int) -> list[int]:
         if n == 0:
             return []
-        addr = self._engine.get_global_value_address(symbol)
-        if not addr:
-            raise RuntimeError(f"compiled code lacks {symbol}")
-        return list((ctypes.c_uint64 * n).from_address(addr))
+        return list((ctypes.c_uint64 * n).in_dll(self._lib, symbol))

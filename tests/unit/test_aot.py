@@ -21,109 +21,6 @@ wasmtime = pytest.importorskip("wasmtime")
 WAT2WASM = shutil.which("wat2wasm") or str(Path(sys.executable).parent / "wat2wasm")
 pytestmark = pytest.mark.skipif(shutil.which(os.environ.get("CC", "cc")) is None, reason="needs a C compiler")
 
-# Until runtime_c's WASI host is part of the runtime library, executables link this stand-in for the few
-# functions these tests import.
-STAND_IN_WASI = r"""
-#include <string.h>
-#include <unistd.h>
-#include "wasi/wasi.h"
-
-struct wasmc_wasi {
-    int argc, envc, npreopens;
-    const char *const *argv, *const *envp, *const *guest_paths;
-};
-static struct wasmc_wasi state;
-
-static uint8_t *mem(wasmc_vmctx *vm, int32_t ptr) { return vm->memories[0]->base + (uint32_t)ptr; }
-static void put32(wasmc_vmctx *vm, int32_t ptr, uint32_t v) { memcpy(mem(vm, ptr), &v, 4); }
-
-int32_t wasmc_wasi_fd_write(wasmc_vmctx *vm, int32_t fd, int32_t iovs, int32_t iovs_len, int32_t nwritten)
-{
-    uint32_t total = 0;
-    for (int32_t i = 0; i < iovs_len; i++) {
-        uint32_t iov[2];
-        memcpy(iov, mem(vm, iovs + 8 * i), 8);
-        total += (uint32_t)write(fd, mem(vm, (int32_t)iov[0]), iov[1]);
-    }
-    put32(vm, nwritten, total);
-    return 0;
-}
-
-void wasmc_wasi_proc_exit(wasmc_vmctx *vm, int32_t code) { (void)vm; wasmc_exit(code); }
-
-static int32_t sizes(wasmc_vmctx *vm, int n, const char *const *strings, int32_t count, int32_t size)
-{
-    uint32_t total = 0;
-    for (int i = 0; i < n; i++)
-        total += (uint32_t)strlen(strings[i]) + 1;
-    put32(vm, count, (uint32_t)n);
-    put32(vm, size, total);
-    return 0;
-}
-
-static int32_t get(wasmc_vmctx *vm, int n, const char *const *strings, int32_t ptrs, int32_t buf)
-{
-    for (int i = 0; i < n; i++) {
-        put32(vm, ptrs + 4 * i, (uint32_t)buf);
-        memcpy(mem(vm, buf), strings[i], strlen(strings[i]) + 1);
-        buf += (int32_t)strlen(strings[i]) + 1;
-    }
-    return 0;
-}
-
-int32_t wasmc_wasi_args_sizes_get(wasmc_vmctx *vm, int32_t c, int32_t s) { return sizes(vm, state.argc, state.argv, c, s); }
-int32_t wasmc_wasi_args_get(wasmc_vmctx *vm, int32_t p, int32_t b) { return get(vm, state.argc, state.argv, p, b); }
-int32_t wasmc_wasi_environ_sizes_get(wasmc_vmctx *vm, int32_t c, int32_t s) { return sizes(vm, state.envc, state.envp, c, s); }
-int32_t wasmc_wasi_environ_get(wasmc_vmctx *vm, int32_t p, int32_t b) { return get(vm, state.envc, state.envp, p, b); }
-
-int32_t wasmc_wasi_fd_prestat_get(wasmc_vmctx *vm, int32_t fd, int32_t out)
-{
-    if (fd < 3 || fd - 3 >= state.npreopens)
-        return 8;   /* EBADF */
-    put32(vm, out, 0);
-    put32(vm, out + 4, (uint32_t)strlen(state.guest_paths[fd - 3]));
-    return 0;
-}
-
-int32_t wasmc_wasi_fd_prestat_dir_name(wasmc_vmctx *vm, int32_t fd, int32_t path, int32_t len)
-{
-    if (fd < 3 || fd - 3 >= state.npreopens)
-        return 8;
-    memcpy(mem(vm, path), state.guest_paths[fd - 3], (size_t)len);
-    return 0;
-}
-
-const wasmc_wasi_import wasmc_wasi_imports[] = {
-    {"args_get", (void *)wasmc_wasi_args_get, "ii_i"},
-    {"args_sizes_get", (void *)wasmc_wasi_args_sizes_get, "ii_i"},
-    {"environ_get", (void *)wasmc_wasi_environ_get, "ii_i"},
-    {"environ_sizes_get", (void *)wasmc_wasi_environ_sizes_get, "ii_i"},
-    {"fd_prestat_get", (void *)wasmc_wasi_fd_prestat_get, "ii_i"},
-    {"fd_prestat_dir_name", (void *)wasmc_wasi_fd_prestat_dir_name, "iii_i"},
-    {"fd_write", (void *)wasmc_wasi_fd_write, "iiii_i"},
-    {"proc_exit", (void *)wasmc_wasi_proc_exit, "i_"},
-    {NULL, NULL, NULL},
-};
-
-const wasmc_wasi_import *wasmc_wasi_lookup(const char *name)
-{
-    for (const wasmc_wasi_import *w = wasmc_wasi_imports; w->name != NULL; w++)
-        if (strcmp(w->name, name) == 0)
-            return w;
-    return NULL;
-}
-
-wasmc_wasi *wasmc_wasi_new(int argc, const char *const *argv, int envc, const char *const *envp,
-                           int npreopens, const char *const *host_paths, const char *const *guest_paths)
-{
-    (void)host_paths;   /* main.c keeps every array alive for the whole run */
-    state = (struct wasmc_wasi){argc, envc, npreopens, argv, envp, guest_paths};
-    return &state;
-}
-
-const char *wasmc_wasi_error(void) { return "stand-in"; }
-"""
-
 PRINT = """
 (module
   (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
@@ -240,16 +137,6 @@ def wat(text: str) -> bytes:
         return out.read_bytes()
 
 
-@pytest.fixture(scope="module")
-def extra_link(tmp_path_factory) -> tuple[str, ...]:
-    build = aot._runtime_build()
-    if any(name.startswith("wasi") for name in build.RUNTIME_SOURCES):
-        return ()
-    stub = tmp_path_factory.mktemp("wasi") / "stand_in_wasi.c"
-    stub.write_text(STAND_IN_WASI)
-    return (str(stub), "-I", str(aot.RUNTIME_DIR))
-
-
 @pytest.fixture(scope="module", autouse=True)
 def cache_dir(tmp_path_factory):
     # One runtime build for the whole module, away from the user's cache.
@@ -290,23 +177,23 @@ def run_wasmtime(wasm: bytes, tmp_path: Path, argv=("app",), env=(), preopens=()
     return out.read_bytes(), trap, code
 
 
-def build_and_run(wasm: bytes, tmp_path: Path, extra_link, **options) -> subprocess.CompletedProcess:
-    exe = aot.build_executable(wasm, tmp_path / "app", extra_link=extra_link, **options)
+def build_and_run(wasm: bytes, tmp_path: Path, **options) -> subprocess.CompletedProcess:
+    exe = aot.build_executable(wasm, tmp_path / "app", **options)
     return subprocess.run([str(exe)], capture_output=True, timeout=60)
 
 
 @pytest.mark.parametrize("exit_code", [0, 3])
-def test_print_and_exit_match_wasmtime(tmp_path, extra_link, exit_code):
+def test_print_and_exit_match_wasmtime(tmp_path, exit_code):
     wasm = wat(PRINT.replace("EXIT", str(exit_code)))
-    result = build_and_run(wasm, tmp_path, extra_link)
+    result = build_and_run(wasm, tmp_path)
     stdout, _, code = run_wasmtime(wasm, tmp_path)
     assert result.stdout == stdout == b"hello from wasm\npassive bytes\n"
     assert result.returncode == code == exit_code
 
 
-def test_tables_globals_and_uninitialized_element(tmp_path, extra_link):
+def test_tables_globals_and_uninitialized_element(tmp_path):
     wasm = wat(TABLES)
-    result = build_and_run(wasm, tmp_path, extra_link)
+    result = build_and_run(wasm, tmp_path)
     stdout, trap, code = run_wasmtime(wasm, tmp_path)
     assert result.stdout == stdout == b"AB\n"
     assert result.returncode == code == 134
@@ -319,9 +206,9 @@ def test_tables_globals_and_uninitialized_element(tmp_path, extra_link):
     (START_TRAP, "unreachable"),
     (DATA_OOB, "out of bounds memory access"),
 ])
-def test_traps_match_wasmtime(tmp_path, extra_link, text, message):
+def test_traps_match_wasmtime(tmp_path, text, message):
     wasm = wat(text)
-    result = build_and_run(wasm, tmp_path, extra_link)
+    result = build_and_run(wasm, tmp_path)
     _, trap, code = run_wasmtime(wasm, tmp_path)
     assert result.returncode == code == 134
     assert message in trap
@@ -330,10 +217,9 @@ def test_traps_match_wasmtime(tmp_path, extra_link, text, message):
     assert f"wasm trap: {message}" in stderr
 
 
-def test_granted_dirs_env_and_args_match_wasmtime(tmp_path, extra_link):
+def test_granted_dirs_env_and_args_match_wasmtime(tmp_path):
     wasm = wat(SHOW_GRANTS)
-    exe = aot.build_executable(wasm, tmp_path / "app", dirs=[f"{tmp_path}::/sandbox"], env=["A=1", "FROM_HOST"],
-                               extra_link=extra_link)
+    exe = aot.build_executable(wasm, tmp_path / "app", dirs=[f"{tmp_path}::/sandbox"], env=["A=1", "FROM_HOST"])
     run_env = {"FROM_HOST": "x", "OTHER": "y", "WASMC_DIR": f"{tmp_path}::/extra:{tmp_path}"}
     result = subprocess.run([str(exe), "one", "two words"], capture_output=True, env=run_env)
     stdout, _, code = run_wasmtime(wasm, tmp_path, ("app", "one", "two words"), [("A", "1"), ("FROM_HOST", "x")],
@@ -344,35 +230,35 @@ def test_granted_dirs_env_and_args_match_wasmtime(tmp_path, extra_link):
                                                    "/extra", str(tmp_path)]
 
 
-def test_inherit_env_passes_everything_but_wasmc_variables(tmp_path, extra_link):
-    exe = aot.build_executable(wat(SHOW_GRANTS), tmp_path / "app", env=["A=1"], extra_link=extra_link)
+def test_inherit_env_passes_everything_but_wasmc_variables(tmp_path):
+    exe = aot.build_executable(wat(SHOW_GRANTS), tmp_path / "app", env=["A=1"])
     run_env = {"A": "host", "OTHER": "y", "WASMC_INHERIT_ENV": "1"}
     lines = subprocess.run([str(exe)], capture_output=True, env=run_env).stdout.decode().splitlines()
     assert sorted(lines) == ["A=1", "OTHER=y", "app"]
 
 
-def test_reactor_runs_initialize_and_exits_zero(tmp_path, extra_link):
-    result = build_and_run(wat(REACTOR), tmp_path, extra_link)
+def test_reactor_runs_initialize_and_exits_zero(tmp_path):
+    result = build_and_run(wat(REACTOR), tmp_path)
     assert (result.returncode, result.stdout, result.stderr) == (0, b"", b"")
 
 
-def test_stack_size_variable_is_checked(tmp_path, extra_link):
-    exe = aot.build_executable(wat(DIV_ZERO), tmp_path / "app", extra_link=extra_link)
+def test_stack_size_variable_is_checked(tmp_path):
+    exe = aot.build_executable(wat(DIV_ZERO), tmp_path / "app")
     result = subprocess.run([str(exe)], capture_output=True, env={"WASMC_STACK_SIZE": "lots"})
     assert result.returncode == 1 and b"WASMC_STACK_SIZE" in result.stderr
 
 
-def test_unknown_import_is_a_compile_error(tmp_path, extra_link):
+def test_unknown_import_is_a_compile_error(tmp_path):
     wasm = wat('(module (import "env" "f" (func)) (func (export "_start") (call 0)))')
     with pytest.raises(LinkError, match="unknown import: env::f has not been defined"):
-        aot.build_executable(wasm, tmp_path / "app", extra_link=extra_link)
+        aot.build_executable(wasm, tmp_path / "app")
     assert not (tmp_path / "app").exists()
 
 
-def test_wasi_signature_mismatch_is_a_compile_error(tmp_path, extra_link):
+def test_wasi_signature_mismatch_is_a_compile_error(tmp_path):
     wasm = wat('(module (import "wasi_snapshot_preview1" "proc_exit" (func (param i64))))')
     with pytest.raises(LinkError, match="wasi_snapshot_preview1::proc_exit: expected i_, found l_"):
-        aot.build_executable(wasm, tmp_path / "app", extra_link=extra_link)
+        aot.build_executable(wasm, tmp_path / "app")
 
 
 def test_output_path_checks(tmp_path):

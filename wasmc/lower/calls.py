@@ -29,7 +29,7 @@ def _call_funcref(t: FunctionTranslator, ft: FuncType, record: str) -> None:
 def lower_call(t: FunctionTranslator, op, func_idx: int) -> None:
     ft = t.module.func_type(func_idx)
     if func_idx >= t.module.num_imported_funcs:
-        _emit_call(t, ft, f"@wasm_func_{func_idx}", "%vmctx")
+        _emit_call(t, ft, t.env.direct_callee(func_idx), "%vmctx")
     else:
         _call_funcref(t, ft, t.env.funcref(t, func_idx))
 

@@ -8,13 +8,17 @@ from __future__ import annotations
 from ..abi import (FUNCREF_SIZE, GLOBAL_CELL_SIZE, MEMORY_SIZE, RUNTIME_CALLS, TABLE_ELEMS, TABLE_SIZE,
                    VmctxOffset)
 from ..wasm.module import Module
+from .builder import LLVM_TYPE, results_type
 
 
 class ModuleEnv:
-    def __init__(self, module: Module):
+    def __init__(self, module: Module, linkage: str = "internal"):
         self.module = module
+        self.linkage = linkage                     # of wasm_func_*: "hidden" when split across objects
         self.used_runtime: set[str] = set()
         self.used_intrinsics: dict[str, str] = {}   # name -> declaration line
+        self.called: set[int] = set()               # func_idx of defined functions referenced
+        self.defined: set[int] = set()              # func_idx of functions defined in this IR module
 
     # --- declarations -------------------------------------------------------------------------
     def runtime(self, name: str) -> str:
@@ -31,7 +35,17 @@ class ModuleEnv:
             ret, params, attrs = RUNTIME_CALLS[name]
             out.append(f"declare {ret} @{name}({', '.join(params)}) {attrs}".rstrip())
         out.extend(self.used_intrinsics[n] for n in sorted(self.used_intrinsics))
+        m = self.module
+        for func_idx in sorted(self.called - self.defined):
+            ft = m.func_type(func_idx)
+            params = ", ".join(["ptr"] + [LLVM_TYPE[p] for p in ft.params])
+            out.append(f"declare hidden {results_type(ft.results)} @wasm_func_{func_idx}({params})")
         return out
+
+    def direct_callee(self, func_idx: int) -> str:
+        """The symbol of a defined function, for a direct call."""
+        self.called.add(func_idx)
+        return f"@wasm_func_{func_idx}"
 
     # --- instance fields, loaded once per function -------------------------------------------
     def _field(self, t, offset: int) -> str:

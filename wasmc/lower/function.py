@@ -167,7 +167,7 @@ class FunctionTranslator:
             blk.lines.append("unreachable")
             self.b.blocks.append(blk)
         ret = results_type(t.results)
-        return (f"define internal {ret} @wasm_func_{self.func_idx}({params}) #0 {{\n"
+        return (f"define {self.env.linkage} {ret} @wasm_func_{self.func_idx}({params}) #0 {{\n"
                 f"{self.b.text()}\n}}\n")
 
     def _run(self) -> None:

@@ -105,18 +105,27 @@ def _unsupported_simd(m: Module, info, first_func_idx: int) -> UnsupportedError:
     return UnsupportedError("simd")
 
 
-def lower_module(m: Module, on_function=None) -> str:
-    """Validate and lower `m` to LLVM IR text. `on_function(done, total)` reports progress."""
-    info = validate_module(m)
+def lower_module(m: Module, info=None, defined: range | None = None, glue: bool = True,
+                 on_function=None) -> str:
+    """Validate and lower `m` to LLVM IR text.
+
+    `defined` picks a slice of the defined functions (default: all) and `glue` adds the entry
+    trampolines, host adapters and address arrays: a parallel compile lowers slices in separate
+    processes, one of them with the glue, and links the objects. A partial module gives its functions
+    hidden external linkage and declares the ones it calls or lists but does not define.
+    `on_function(done, total)` reports progress."""
+    if info is None:
+        info = validate_module(m)
     n_imported = m.num_imported_funcs
+    total = len(m.code)
+    whole = defined is None or (defined.start == 0 and defined.stop >= total)
+    defined = range(total) if defined is None else defined
     # LLVM_TYPE has no v128 entry: signatures, globals and locals of that type cannot be lowered yet.
     if _uses_v128(m):
-        raise _unsupported_simd(m, info, n_imported)
-    env = ModuleEnv(m)
-    env.runtime("wasmc_host_call")
+        raise _unsupported_simd(m, info, n_imported + defined.start)
+    env = ModuleEnv(m, linkage="internal" if whole and glue else "hidden")
     parts = []
-    total = len(m.code)
-    for defined_idx in range(total):
+    for done, defined_idx in enumerate(defined, 1):
         func_idx = n_imported + defined_idx
         validator = FuncValidator(m, info, func_idx)
         try:
@@ -125,9 +134,23 @@ def lower_module(m: Module, on_function=None) -> str:
             if e.feature != "simd":
                 raise
             raise _unsupported_simd(m, info, func_idx) from None
+        env.defined.add(func_idx)
         if on_function:
-            on_function(defined_idx + 1, total)
+            on_function(done, len(defined))
+    if glue:
+        parts += _glue(m, env)
+    parts += env.declarations()
+    # Self-recursion must keep growing the stack so runaway recursion reaches the stack-limit trap;
+    # tail-recursion elimination would turn it into an endless loop.
+    parts.append('attributes #0 = { "disable-tail-calls"="true" }')
+    parts.append('!0 = !{!"branch_weights", i32 1, i32 2000}')
+    return "\n".join(parts) + "\n"
 
+
+def _glue(m: Module, env: ModuleEnv) -> list[str]:
+    """Entry trampolines and host adapters per distinct signature, and the arrays the loader reads."""
+    parts = []
+    env.runtime("wasmc_host_call")
     sig_names = {}
     for ft in m.types:
         name = _sig_name(ft)
@@ -135,15 +158,12 @@ def lower_module(m: Module, on_function=None) -> str:
             sig_names[name] = ft
             parts.append(_entry_trampoline(ft, name))
             parts.append(_host_adapter(ft, name))
+    n_imported, total = m.num_imported_funcs, len(m.code)
+    env.called.update(range(n_imported, n_imported + total))
     funcs = ", ".join(f"ptr @wasm_func_{n_imported + i}" for i in range(total))
     entries = ", ".join(f"ptr @wasm_entry_{_sig_name(ft)}" for ft in m.types)
     adapters = ", ".join(f"ptr @wasm_host_{_sig_name(ft)}" for ft in m.types)
     parts.append(f"@wasmc_funcs = constant [{total} x ptr] [{funcs}]")
     parts.append(f"@wasmc_entries = constant [{len(m.types)} x ptr] [{entries}]")
     parts.append(f"@wasmc_host_adapters = constant [{len(m.types)} x ptr] [{adapters}]")
-    parts.extend(env.declarations())
-    # Self-recursion must keep growing the stack so runaway recursion reaches the stack-limit trap;
-    # tail-recursion elimination would turn it into an endless loop.
-    parts.append('attributes #0 = { "disable-tail-calls"="true" }')
-    parts.append('!0 = !{!"branch_weights", i32 1, i32 2000}')
-    return "\n".join(parts) + "\n"
+    return parts

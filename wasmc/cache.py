@@ -1,0 +1,115 @@
+"""Compiled code on disk, keyed by everything that decides it: the module bytes, wasmc's own sources,
+the options and the target. A hit needs no LLVM at all. Least recently used entries are evicted past a
+size cap (WASMC_CACHE_SIZE, bytes; default 2 GiB)."""
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import platform
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .abi import ABI_VERSION
+
+DEFAULT_CAP = 2 << 30
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def cache_root() -> Path:
+    """$WASMC_CACHE_DIR, else $XDG_CACHE_HOME/wasmc, else ~/.cache/wasmc."""
+    if os.environ.get("WASMC_CACHE_DIR"):
+        return Path(os.environ["WASMC_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "wasmc"
+
+
+def modules_dir() -> Path:
+    return cache_root() / "modules"
+
+
+# The sources that decide generated code: a change to any of them invalidates what they compiled.
+CODEGEN_SOURCES = ("wasm/*.py", "lower/*.py", "codegen.py", "compile.py", "abi.py", "image.py")
+
+
+@functools.cache
+def compiler_fingerprint() -> str:
+    h = hashlib.sha256(f"abi{ABI_VERSION}".encode())
+    for path in sorted(p for pattern in CODEGEN_SOURCES for p in PACKAGE_DIR.glob(pattern)):
+        h.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def module_key(data: bytes, opt_level: int, kind: str = "so") -> str:
+    h = hashlib.sha256(data)
+    h.update(f"\0{compiler_fingerprint()}\0O{opt_level}\0{kind}\0{platform.machine()}".encode())
+    return h.hexdigest()[:32]
+
+
+def lookup(key: str, suffix: str = ".so") -> Path | None:
+    path = modules_dir() / (key + suffix)
+    try:
+        os.utime(path)          # the mtime is the last use, for eviction
+    except OSError:
+        return None
+    return path
+
+
+def store(key: str, tmp: Path, suffix: str = ".so") -> Path:
+    """Move a finished file into the cache (atomically) and evict past the cap."""
+    final = modules_dir() / (key + suffix)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(tmp, final)
+    evict(int(os.environ.get("WASMC_CACHE_SIZE", DEFAULT_CAP)), keep=final)
+    return final
+
+
+@dataclass(slots=True)
+class Entry:
+    path: Path
+    size: int
+    last_used: float
+
+
+def entries() -> list[Entry]:
+    out = []
+    d = modules_dir()
+    if d.is_dir():
+        for p in d.iterdir():
+            try:
+                st = p.stat()
+            except OSError:
+                continue
+            out.append(Entry(p, st.st_size, st.st_mtime))
+    return sorted(out, key=lambda e: e.last_used)
+
+
+def evict(cap: int, keep: Path | None = None) -> int:
+    """Delete least recently used entries until the total is within `cap`; returns bytes freed."""
+    all_entries = entries()
+    total = sum(e.size for e in all_entries)
+    freed = 0
+    for e in all_entries:
+        if total - freed <= cap:
+            break
+        if e.path == keep:
+            continue
+        try:
+            e.path.unlink()
+            freed += e.size
+        except OSError:
+            pass
+    return freed
+
+
+def clear() -> int:
+    return evict(0)
+
+
+def describe() -> str:
+    es = entries()
+    size = sum(e.size for e in es)
+    newest = time.strftime("%Y-%m-%d %H:%M", time.localtime(es[-1].last_used)) if es else "-"
+    return (f"cache: {modules_dir()}\nentries: {len(es)}\nsize: {size / 1e6:.1f} MB "
+            f"(cap {int(os.environ.get('WASMC_CACHE_SIZE', DEFAULT_CAP)) / 1e6:.0f} MB)\nlast used: {newest}")
