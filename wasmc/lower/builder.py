@@ -21,6 +21,17 @@ ZERO = {
 }
 BITS = {ValType.I32: 32, ValType.I64: 64, ValType.F32: 32, ValType.F64: 64}
 
+# Type-based alias tags (lower/module.py defines the nodes): linear memory, global cells and runtime
+# structures (table descriptors, funcref records) never overlap, so a store to wasm memory need not
+# force a reload of the stack-pointer global, and the other way round.
+TBAA_MEMORY, TBAA_GLOBAL, TBAA_RUNTIME = "!3", "!5", "!7"
+TBAA_NODES = (
+    '!1 = !{!"wasmc"}',
+    '!2 = !{!"wasm memory", !1, i64 0}', '!3 = !{!2, !2, i64 0}',
+    '!4 = !{!"wasm global", !1, i64 0}', '!5 = !{!4, !4, i64 0}',
+    '!6 = !{!"wasmc runtime", !1, i64 0}', '!7 = !{!6, !6, i64 0}',
+)
+
 
 class Value(NamedTuple):
     """An operand: its Wasm type and its LLVM operand text (a %name or a constant)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..abi import FUNCREF_TYPE_ID, FUNCREF_VMCTX, TrapKind
 from ..wasm.types import FuncType
-from .builder import LLVM_TYPE, Value, results_type
+from .builder import LLVM_TYPE, TBAA_RUNTIME, Value, results_type
 from .function import FunctionTranslator
 
 
@@ -21,9 +21,9 @@ def _emit_call(t: FunctionTranslator, ft: FuncType, callee: str, vmctx: str) -> 
 
 
 def _call_funcref(t: FunctionTranslator, ft: FuncType, record: str) -> None:
-    fn = t.b.op(f"load ptr, ptr {record}")
+    fn = t.b.op(f"load ptr, ptr {record}, !tbaa {TBAA_RUNTIME}")
     vp = t.b.op(f"getelementptr inbounds i8, ptr {record}, i64 {FUNCREF_VMCTX}")
-    _emit_call(t, ft, fn, t.b.op(f"load ptr, ptr {vp}"))
+    _emit_call(t, ft, fn, t.b.op(f"load ptr, ptr {vp}, !tbaa {TBAA_RUNTIME}"))
 
 
 def lower_call(t: FunctionTranslator, op, func_idx: int) -> None:
@@ -43,10 +43,10 @@ def lower_call_indirect(t: FunctionTranslator, op, imm) -> None:
     elems = t.env.table_elems(t, table_idx)
     wide = t.b.op(f"zext i32 {index.ref} to i64")
     slot = t.b.op(f"getelementptr inbounds ptr, ptr {elems}, i64 {wide}")
-    record = t.b.op(f"load ptr, ptr {slot}")
+    record = t.b.op(f"load ptr, ptr {slot}, !tbaa {TBAA_RUNTIME}")
     t.trap_if(t.b.op(f"icmp eq ptr {record}, null"), TrapKind.UNINITIALIZED)
     idp = t.b.op(f"getelementptr inbounds i8, ptr {record}, i64 {FUNCREF_TYPE_ID}")
-    actual = t.b.op(f"load i64, ptr {idp}")
+    actual = t.b.op(f"load i64, ptr {idp}, !tbaa {TBAA_RUNTIME}")
     expected = t.env.type_id(t, type_idx)
     t.trap_if(t.b.op(f"icmp ne i64 {actual}, {expected}"), TrapKind.INDIRECT_TYPE)
     _call_funcref(t, ft, record)

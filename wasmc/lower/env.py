@@ -8,7 +8,7 @@ from __future__ import annotations
 from ..abi import (FUNCREF_SIZE, GLOBAL_CELL_SIZE, MEMORY_SIZE, RUNTIME_CALLS, TABLE_ELEMS, TABLE_SIZE,
                    VmctxOffset)
 from ..wasm.module import Module
-from .builder import LLVM_TYPE, results_type
+from .builder import LLVM_TYPE, TBAA_RUNTIME, results_type
 
 
 class ModuleEnv:
@@ -76,7 +76,7 @@ class ModuleEnv:
     def memory_size_bytes(self, t, mem_idx: int) -> str:
         desc = self.memory_desc(t, mem_idx)
         p = t.b.op(f"getelementptr inbounds i8, ptr {desc}, i64 {MEMORY_SIZE}")
-        return t.b.op(f"load i64, ptr {p}")
+        return t.b.op(f"load i64, ptr {p}, !tbaa {TBAA_RUNTIME}")
 
     def global_cell(self, t, global_idx: int) -> str:
         return self._array_item(t, VmctxOffset.GLOBALS, global_idx)
@@ -87,11 +87,11 @@ class ModuleEnv:
     def table_size(self, t, table_idx: int) -> str:
         desc = self.table_desc(t, table_idx)
         p = t.b.op(f"getelementptr inbounds i8, ptr {desc}, i64 {TABLE_SIZE}")
-        return t.b.op(f"load i32, ptr {p}")
+        return t.b.op(f"load i32, ptr {p}, !tbaa {TBAA_RUNTIME}")
 
     def table_elems(self, t, table_idx: int) -> str:
         desc = self.table_desc(t, table_idx)
-        return t.b.op(f"load ptr, ptr {desc}")   # TABLE_ELEMS == 0; may move when the table grows
+        return t.b.op(f"load ptr, ptr {desc}, !tbaa {TBAA_RUNTIME}")   # TABLE_ELEMS == 0; moves on growth
 
     def funcref(self, t, func_idx: int) -> str:
         """Pointer to this instance's wasmc_funcref record of func_idx."""

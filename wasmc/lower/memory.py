@@ -8,7 +8,7 @@ checks bounds before writing anything.
 from __future__ import annotations
 
 from ..wasm.types import I32
-from .builder import LLVM_TYPE, Value
+from .builder import LLVM_TYPE, TBAA_MEMORY, Value
 from .function import FunctionTranslator
 
 
@@ -24,7 +24,7 @@ def load(mem_type: str, extend: str | None = None):
     def lower(t: FunctionTranslator, op, memarg) -> None:
         ptr = _address(t, t.pop(), memarg[1])
         to = op.results[0]
-        v = t.b.op(f"load {mem_type}, ptr {ptr}, align 1")
+        v = t.b.op(f"load {mem_type}, ptr {ptr}, align 1, !tbaa {TBAA_MEMORY}")
         load_line = (t.b.cur.lines, len(t.b.cur.lines) - 1)
         if extend:
             v = t.b.op(f"{extend} {mem_type} {v} to {LLVM_TYPE[to]}")
@@ -42,7 +42,7 @@ def store(mem_type: str | None = None):
         if mem_type:
             ref = t.b.op(f"trunc {ty} {ref} to {mem_type}")
             ty = mem_type
-        t.b.emit(f"store {ty} {ref}, ptr {ptr}, align 1")
+        t.b.emit(f"store {ty} {ref}, ptr {ptr}, align 1, !tbaa {TBAA_MEMORY}")
     return lower
 
 

@@ -13,7 +13,7 @@ from ..wasm.opcodes import ALL_OPS
 from ..wasm.types import V128, FuncType
 from ..wasm.validate import FuncValidator, validate_function, validate_module
 from . import calls, control, convert, memory, numeric, simd, tables, variables
-from .builder import LLVM_TYPE, results_type
+from .builder import LLVM_TYPE, TBAA_NODES, results_type
 from .env import ModuleEnv
 from .function import FunctionTranslator
 
@@ -144,6 +144,7 @@ def lower_module(m: Module, info=None, defined: range | None = None, glue: bool 
     # tail-recursion elimination would turn it into an endless loop.
     parts.append('attributes #0 = { "disable-tail-calls"="true" }')
     parts.append('!0 = !{!"branch_weights", i32 1, i32 2000}')
+    parts.extend(TBAA_NODES)
     return "\n".join(parts) + "\n"
 
 

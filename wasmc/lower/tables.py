@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ..abi import TrapKind
 from ..wasm.types import FUNCREF, I32
-from .builder import Value
+from .builder import TBAA_RUNTIME, Value
 from .function import FunctionTranslator
 from .memory import runtime_op
 
@@ -23,13 +23,13 @@ def _elem_slot(t: FunctionTranslator, table_idx: int, index: Value) -> str:
 def lower_table_get(t: FunctionTranslator, op, table_idx: int) -> None:
     index = t.pop()
     slot = _elem_slot(t, table_idx, index)
-    t.push(Value(t.module.table_types[table_idx].elem, t.b.op(f"load ptr, ptr {slot}")))
+    t.push(Value(t.module.table_types[table_idx].elem, t.b.op(f"load ptr, ptr {slot}, !tbaa {TBAA_RUNTIME}")))
 
 
 def lower_table_set(t: FunctionTranslator, op, table_idx: int) -> None:
     val, index = t.pop(), t.pop()
     slot = _elem_slot(t, table_idx, index)
-    t.b.emit(f"store ptr {val.ref}, ptr {slot}")
+    t.b.emit(f"store ptr {val.ref}, ptr {slot}, !tbaa {TBAA_RUNTIME}")
 
 
 def lower_table_size(t: FunctionTranslator, op, table_idx: int) -> None:

@@ -1,7 +1,7 @@
 """Locals (entry-block allocas that mem2reg promotes) and globals (16-byte cells reached through vmctx)."""
 from __future__ import annotations
 
-from .builder import LLVM_TYPE, Value
+from .builder import LLVM_TYPE, TBAA_GLOBAL, Value
 from .function import FunctionTranslator
 
 
@@ -23,13 +23,13 @@ def lower_local_tee(t: FunctionTranslator, op, idx: int) -> None:
 def lower_global_get(t: FunctionTranslator, op, idx: int) -> None:
     ty = t.module.global_types[idx].type
     cell = t.env.global_cell(t, idx)
-    t.push(Value(ty, t.b.op(f"load {LLVM_TYPE[ty]}, ptr {cell}")))
+    t.push(Value(ty, t.b.op(f"load {LLVM_TYPE[ty]}, ptr {cell}, !tbaa {TBAA_GLOBAL}")))
 
 
 def lower_global_set(t: FunctionTranslator, op, idx: int) -> None:
     ty = t.module.global_types[idx].type
     cell = t.env.global_cell(t, idx)
-    t.b.emit(f"store {LLVM_TYPE[ty]} {t.pop().ref}, ptr {cell}")
+    t.b.emit(f"store {LLVM_TYPE[ty]} {t.pop().ref}, ptr {cell}, !tbaa {TBAA_GLOBAL}")
 
 
 HANDLERS = {
