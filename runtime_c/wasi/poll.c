@@ -1,6 +1,7 @@
 /* poll.c: poll_oneoff. Clock subscriptions really sleep (Go's time.Sleep, timers and idle scheduler all
- * wait here); fd subscriptions wait in ppoll. A subscription that cannot be waited on (bad fd, unknown
- * clock) becomes an event carrying its error, and the call then returns without blocking. */
+ * wait here); fd subscriptions wait in ppoll. A subscription on a bad fd fails the whole call with
+ * EBADF, as under wasmtime; an unknown clock becomes an event carrying its error, and the call then
+ * returns without blocking. */
 #define _GNU_SOURCE
 #define WASMC_WASI_INTERNAL
 #include <errno.h>
@@ -97,9 +98,9 @@ int32_t wasmc_wasi_poll_oneoff(wasmc_vmctx *vm, int32_t in, int32_t out, int32_t
         } else if (sub[8] == TAG_FD_READ || sub[8] == TAG_FD_WRITE) {
             deadline[i] = UINT64_MAX;
             wasi_fd *slot = wasi_fd_get(vm, (int32_t)wasi_get_u32(sub + 16));
-            if (slot == NULL) {
-                put_event(events + (size_t)count++ * EVENT_SIZE, sub, WASI_EBADF, 0, 0);
-                continue;
+            if (slot == NULL) {           /* wasmtime fails the whole call */
+                free(deadline), free(pfd_of), free(pfds);
+                return WASI_EBADF;
             }
             pfds[npfds] = (struct pollfd){.fd = slot->host, .events = sub[8] == TAG_FD_READ ? POLLIN : POLLOUT};
             pfd_of[i] = (int)npfds++;

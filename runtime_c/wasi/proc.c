@@ -95,13 +95,13 @@ void wasmc_wasi_proc_exit(wasmc_vmctx *vm, int32_t code)
     wasmc_exit(code);
 }
 
-/* Raising host signals on behalf of the guest is not something a sandbox should do; wasmtime does not
- * implement it either. */
+/* Raising host signals on behalf of the guest is not something a sandbox should do; wasmtime answers
+ * ENOTSUP, and programs must see what they see under wasmtime. */
 int32_t wasmc_wasi_proc_raise(wasmc_vmctx *vm, int32_t sig)
 {
     (void)vm;
     (void)sig;
-    return WASI_ENOSYS;
+    return WASI_ENOTSUP;
 }
 
 int32_t wasmc_wasi_sched_yield(wasmc_vmctx *vm)

@@ -1,0 +1,3 @@
+module wasmcprogs
+
+go 1.24
