@@ -36,7 +36,8 @@
 #define WASMC_IMAGE_VERSION 1
 
 /* WASI imports bind to the C host: fn = wasmc_wasi_<name>, vmctx = this instance (its memory and, as
- * vm->host, its wasmc_wasi state). */
+ * vm->host, its wasmc_wasi state). Any other function import binds to the host function the linker found
+ * for it (`wasmc compile --link`; wasmc_host.h describes the convention), with the same vmctx. */
 #include "wasi/wasi.h"
 
 #define WASMC_WASI_MODULE "wasi_snapshot_preview1"
@@ -47,6 +48,8 @@ typedef struct wasmc_compiled {
     size_t image_size;
     void *const *funcs;               /* wasmc_funcs: code by defined_idx */
     const wasmc_entry_fn *entries;    /* wasmc_entries: entry trampoline by type_idx */
+    void *const *import_funcs;        /* wasmc_import_funcs: host function by imported func_idx, NULL for
+                                         WASI (wasmc/image.py host_imports_ir) */
 } wasmc_compiled;
 
 /* Directories and environment granted at compile time (strings are malloc'ed, NUL-terminated). */
@@ -76,7 +79,8 @@ typedef struct wasmc_instance {
 /* Read the grants at the front of the image. Returns 0, or -1 with a message in err. */
 int wasmc_image_grants(const wasmc_compiled *code, wasmc_grants *out, char *err, size_t err_size);
 
-/* Instantiate: link imports (WASI only; `host` becomes vm.host for the WASI functions), create memories,
+/* Instantiate: link function imports (WASI, and the linked host functions of import_funcs; `host` becomes
+ * vm.host for the WASI functions), create memories,
  * tables and globals, apply active segments, run the start function on a stack of stack_size bytes.
  * Returns 0 with *out set; WASMC_TRAP_* if a segment was out of bounds or the start function trapped or
  * exited (*out is set then too); -1 with a message in err if the image cannot be instantiated. Example:

@@ -222,9 +222,9 @@ static uint64_t eval_expr(reader *r, const wasmc_vmctx *vm, uint32_t num_globals
     return sp > 0 ? stack[sp - 1] : 0;
 }
 
-/* ---- Linking. An AOT executable has only the WASI host; `wasmc compile` already refused anything
- * else, so a failure here means the runtime library and the compiler disagree. A future `--link` host
- * would be looked up here, next to WASI. ---- */
+/* ---- Linking. An executable has the WASI host and the host functions linked in for other function
+ * imports (code->import_funcs); `wasmc compile` already refused anything else, so a failure here means
+ * the runtime library and the compiler disagree. ---- */
 static void sig_of(reader types, char *out, size_t out_size)
 {
     static const char letters[256] = {[0x7F] = 'i', [0x7E] = 'l', [0x7D] = 'f', [0x7C] = 'd',
@@ -242,8 +242,11 @@ static void sig_of(reader types, char *out, size_t out_size)
     out[n] = '\0';
 }
 
-static void *resolve_func(const char *module, const char *name, reader type, char *err, size_t err_size)
+static void *resolve_func(const char *module, const char *name, void *linked, reader type, char *err,
+                          size_t err_size)
 {
+    if (linked != NULL)
+        return linked;   /* wasmc_import_<module>_<name>, declared for this type (wasmc_host.h) */
     if (strcmp(module, WASMC_WASI_MODULE) == 0) {
         const wasmc_wasi_import *wasi = wasmc_wasi_lookup(name);
         if (wasi != NULL) {
@@ -346,7 +349,8 @@ int wasmc_instantiate(const wasmc_compiled *code, void *host, size_t stack_size,
         const pending_import *imp = &imports[func_idx];
         const type_range *type = &types[imp->type_idx];
         reader type_reader = {type->start, type->start + type->len, 0};
-        void *fn = resolve_func(imp->module, imp->name, type_reader, err, err_size);
+        void *linked = code->import_funcs ? code->import_funcs[func_idx] : NULL;
+        void *fn = resolve_func(imp->module, imp->name, linked, type_reader, err, err_size);
         if (fn == NULL)
             return -1;
         inst->func_type_idx[func_idx] = (uint32_t)imp->type_idx;

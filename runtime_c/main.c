@@ -1,6 +1,7 @@
 /* main.c: the entry point of every executable `wasmc compile` makes. It sets up WASI from the real argv,
  * the grants baked into the image and the WASMC_* variables below, instantiates the module (instance.c)
- * and runs its `_start` (or `_initialize` for a reactor), reporting like `wasmtime run`.
+ * and runs its `_start` (or `_initialize` for a reactor), reporting like `wasmtime run`. Imports other
+ * than WASI are the host functions linked in by `wasmc compile --link` (wasmc_host.h).
  *
  * Guest argv[0] is the basename of the program, as wasmtime gives the module's basename; the other
  * arguments pass through unchanged. Like wasmtime, the guest sees no directory and no environment
@@ -26,6 +27,7 @@ extern const uint8_t wasmc_image[];
 extern const uint64_t wasmc_image_size;
 extern void *const wasmc_funcs[];
 extern const wasmc_entry_fn wasmc_entries[];
+extern void *const wasmc_import_funcs[];
 
 extern char **environ;
 
@@ -153,15 +155,19 @@ static int finish(int trap, const char *name, const char *stage)
                         "for wasm code (WASMC_STACK_SIZE too large?)\n", name);
         return EXIT_SETUP;
     }
+    /* The spec's word for `unreachable` is wasmc_trap_message's; users compare with wasmtime's report. */
+    const char *message = trap == WASMC_TRAP_UNREACHABLE ? "wasm `unreachable` instruction executed"
+                                                         : wasmc_trap_message(trap);
     fprintf(stderr, "Error: failed to run main module `%s`\n\nCaused by:\n    0: %s\n    1: wasm trap: %s\n",
-            name, stage, wasmc_trap_message(trap));
+            name, stage, message);
     return EXIT_TRAP;
 }
 
 int main(int argc, char **argv)
 {
     wasmc_runtime_init();
-    const wasmc_compiled code = {wasmc_image, (size_t)wasmc_image_size, wasmc_funcs, wasmc_entries};
+    const wasmc_compiled code = {wasmc_image, (size_t)wasmc_image_size, wasmc_funcs, wasmc_entries,
+                                 wasmc_import_funcs};
     const char *name = program_name(argc > 0 ? argv[0] : NULL);
     char err[512];
 

@@ -1,10 +1,12 @@
 """Ahead-of-time output: standalone executables (compiled module + instance image + runtime_c + main.c,
 linked by the system C compiler), and object code, assembly or LLVM IR for any LLVM target.
 
-An executable imports only WASI preview1 and sees what `wasmtime run` gives a module by default: its
-arguments, stdio, and no directory or environment variable unless granted. Grants made at compile time
-(`dirs`, `env`, `inherit_env`) are stored in the image; at run time WASMC_DIR, WASMC_INHERIT_ENV and
-WASMC_STACK_SIZE add to them (runtime_c/main.c documents those).
+An executable imports WASI preview1, and any other function from the C sources and objects given with
+`--link` (runtime_c/wasmc_host.h: import module::name is the C function wasmc_import_<module>_<name>). It
+sees what `wasmtime run` gives a module by default: its arguments, stdio, and no directory or environment
+variable unless granted. Grants made at compile time (`dirs`, `env`, `inherit_env`) are stored in the
+image; at run time WASMC_DIR, WASMC_INHERIT_ENV and WASMC_STACK_SIZE add to them (runtime_c/main.c
+documents those).
 """
 from __future__ import annotations
 
@@ -13,24 +15,26 @@ import hashlib
 import importlib.util
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import cache
 from .compile import compile_decoded, compile_objects
 from .errors import LinkError, WasmcError
 from .wasi import parse_dir
-from .image import WasiGrants, encode_image, image_ir, import_signature
+from .image import (WASI_MODULE, WasiGrants, encode_image, host_imports_ir, image_ir, import_signature,
+                    import_symbol)
 from .wasm.decode import decode_module
 from .wasm.module import Module
-from .wasm.types import ExternKind, FuncType
+from .wasm.types import F32, F64, I32, I64, ExternKind, FuncType
 
 OUTPUT_KINDS = ("exe", "obj", "asm", "llvm-ir")
-WASI_MODULE = "wasi_snapshot_preview1"
 RUNTIME_DIR = Path(__file__).resolve().parent.parent / "runtime_c"
 LINK_LIBS = ("-lm", "-lpthread")
 
@@ -107,21 +111,59 @@ def wasi_signatures() -> dict[str, str]:
 
 
 # --- checks -------------------------------------------------------------------------------------------------
-def check_imports(m: Module, wasi: dict[str, str]) -> None:
-    """Refuse, at compile time, any import an executable could not bind (one line naming module::name).
+_C_TYPE = {I32: "int32_t", I64: "int64_t", F32: "float", F64: "double"}
 
-    Only WASI functions can be bound; a `--link host.c` option would add its functions to `wasi`'s role
-    here and to resolve_func in runtime_c/instance.c."""
+
+@dataclass(frozen=True, slots=True)
+class HostImport:
+    """A function import that is not WASI: a `--link` source must define `symbol`."""
+    module: str
+    name: str
+    type: FuncType
+
+    @property
+    def symbol(self) -> str:
+        return import_symbol(self.module, self.name)
+
+    @property
+    def declaration(self) -> str:
+        """The C definition expected: `int32_t wasmc_import_env_add(wasmc_vmctx *vm, int32_t, int32_t)`."""
+        ret = _C_TYPE[self.type.results[0]] if self.type.results else "void"
+        params = ", ".join(["wasmc_vmctx *vm", *(_C_TYPE[t] for t in self.type.params)])
+        return f"{ret} {self.symbol}({params})"
+
+    def unresolved(self) -> str:
+        return f"unresolved import {self.module}::{self.name}: define {self.declaration} in a --link source"
+
+
+def check_imports(m: Module, wasi: dict[str, str]) -> list[HostImport]:
+    """Refuse, at compile time, any import an executable could not bind (one line naming module::name),
+    and return the function imports that are not WASI, which `--link` sources must define."""
+    host: dict[str, HostImport] = {}
     for imp in m.imports:
         where = f"{imp.module}::{imp.name}"
-        if imp.module != WASI_MODULE or imp.kind != ExternKind.FUNC:
+        if imp.kind != ExternKind.FUNC:
             raise LinkError(f"unknown import: {where} has not been defined (an executable can import only "
-                            f"{WASI_MODULE} functions)")
+                            f"functions, not a {imp.kind.name.lower()})")
+        found = import_signature(m, imp.desc)
+        if imp.module != WASI_MODULE:
+            ft = m.types[imp.desc]
+            if len(ft.results) > 1 or not all(t in _C_TYPE for t in (*ft.params, *ft.results)):
+                raise LinkError(f"import {where} has type {ft}: a host function takes and returns i32, i64, "
+                                f"f32 or f64, with at most one result")
+            new = HostImport(imp.module, imp.name, ft)
+            old = host.setdefault(new.symbol, new)
+            if (old.module, old.name) != (new.module, new.name):
+                raise LinkError(f"imports {where} and {old.module}::{old.name} would both be the host function "
+                                f"{new.symbol}")
+            if old.type != new.type:
+                raise LinkError(f"import {where} is imported with types {old.type} and {ft}: its host function "
+                                f"{new.symbol} can have only one")
+            continue
         sig = wasi.get(imp.name)
         if sig is None:
             raise LinkError(f"unknown import: {where} has not been defined (not a WASI preview1 function "
                             f"this runtime provides)")
-        found = import_signature(m, imp.desc)
         if found != sig:
             raise LinkError(f"incompatible import type for {where}: expected {sig}, found {found}")
     for export in m.exports:
@@ -129,6 +171,12 @@ def check_imports(m: Module, wasi: dict[str, str]) -> None:
             ft = m.func_type(export.index)
             if ft != FuncType((), ()):
                 raise LinkError(f"export {export.name} must have type [] -> [], not {ft}")
+    return list(host.values())
+
+
+def unresolved_error(missing: Sequence[HostImport]) -> LinkError:
+    """One line per host function no --link input defines."""
+    return LinkError("\n".join(h.unresolved() for h in missing))
 
 
 def _check_output(out_path: Path, source: Path | None) -> None:
@@ -153,22 +201,27 @@ def _is_host(target: str | None) -> bool:
 def emit(wasm_bytes: bytes, kind: str, opt_level: int = 2, target: str | None = None,
          wasi_grants: WasiGrants = WasiGrants()) -> bytes | str:
     """Object code (bytes), assembly or LLVM IR (text) for `target` (an LLVM triple; default this host),
-    image included: linking the object with libwasmc_rt.a and main.o (runtime_dir()) makes the
-    executable. Imports are not checked here: the object may be linked with another host."""
+    image and host import table included: linking the object with libwasmc_rt.a, main.o (runtime_dir())
+    and the wasmc_import_* functions of its non-WASI imports makes the executable. Imports are not checked
+    here: the object may be linked with another host."""
     if kind not in ("obj", "asm", "llvm-ir"):
         raise ValueError(f"unknown output kind {kind!r}")
     m = decode_module(wasm_bytes)
-    return compile_decoded(m, kind, opt_level, target, image_ir(encode_image(m, wasi_grants)))
+    extra_ir = image_ir(encode_image(m, wasi_grants)) + host_imports_ir(m)
+    return compile_decoded(m, kind, opt_level, target, extra_ir)
 
 
 def build_executable(wasm_bytes: bytes, out_path: str | os.PathLike[str], opt_level: int = 2,
                      dirs: Sequence[str] = (), env: Sequence[str] = (), inherit_env: bool = False,
                      target: str | None = None, source: str | os.PathLike[str] | None = None,
-                     cc: str | None = None, progress=None) -> Path:
+                     cc: str | None = None, progress=None, link: Sequence[str | os.PathLike[str]] = (),
+                     use_cache: bool = True) -> Path:
     """Compile a WASI module into a standalone executable at out_path (replaced atomically).
 
     dirs: "HOST[::GUEST]" preopens; env: "NAME=VALUE" or "NAME"; inherit_env: pass the whole environment.
-    source: the input file, never overwritten. `progress(done, total)` reports a long compile."""
+    link: C sources (compiled here), objects and libraries defining the module's other function imports.
+    source: the input file, never overwritten. `progress(done, total)` reports a long compile. The module's
+    compiled object is cached (use_cache), so relinking with other --link inputs takes a moment."""
     out = Path(out_path)
     _check_output(out, Path(source) if source is not None else None)
     if not _is_host(target):
@@ -177,35 +230,104 @@ def build_executable(wasm_bytes: bytes, out_path: str | os.PathLike[str], opt_le
     wasi_grants = grants(dirs, env, inherit_env)
     cc = _cc(cc)
     m = decode_module(wasm_bytes)
-    check_imports(m, wasi_signatures())
-    objects = compile_objects(m, opt_level, extra_ir=image_ir(encode_image(m, wasi_grants)), progress=progress)
+    host = check_imports(m, wasi_signatures())
+    if host and not link:
+        raise unresolved_error(host)
     rt = runtime_dir(cc)
     with tempfile.TemporaryDirectory() as tmp:
-        paths = []
-        for i, obj in enumerate(objects):
-            paths.append(Path(tmp) / f"module{i}.o")
-            paths[-1].write_bytes(obj)
+        inputs = _link_inputs(link, Path(tmp), cc)   # before the long compile: a C error shows at once
+        module_obj = _module_object(wasm_bytes, m, opt_level, wasi_grants, Path(tmp), use_cache, progress)
         linked = out.parent / f".{out.name}.{os.getpid()}.tmp"
         try:
-            _run([cc, "-o", str(linked), *map(str, paths), str(rt / "main.o"), str(rt / "libwasmc_rt.a"),
-                  *LINK_LIBS])
+            _link([cc, "-o", str(linked), str(module_obj), *inputs, str(rt / "main.o"),
+                   str(rt / "libwasmc_rt.a"), *LINK_LIBS], host)
             os.replace(linked, out)
         finally:
             linked.unlink(missing_ok=True)
     return out
 
 
+def _link_inputs(link: Sequence[str | os.PathLike[str]], tmp: Path, cc: str) -> list[str]:
+    """--link inputs as linker arguments: .c sources compiled now (runtime_c on the include path, for
+    wasmc_host.h), objects and libraries as they are."""
+    args = []
+    for n, item in enumerate(map(Path, link)):
+        if not item.is_file():
+            raise WasmcError(f"--link {item}: no such file")
+        if item.suffix == ".c":
+            obj = tmp / f"link{n}-{item.stem}.o"
+            _run([cc, *_runtime_build().CFLAGS, "-I", str(RUNTIME_DIR), "-c", str(item), "-o", str(obj)],
+                 f"cannot compile {item}")
+            args.append(str(obj))
+        elif item.suffix in (".o", ".a", ".so") or ".so." in item.name:
+            args.append(str(item))
+        else:
+            raise WasmcError(f"--link {item}: expected a C source (.c), an object (.o) or a library (.a, .so)")
+    return args
+
+
+def _module_object(wasm_bytes: bytes, m: Module, opt_level: int, wasi_grants: WasiGrants, tmp: Path,
+                   use_cache: bool, progress) -> Path:
+    """One relocatable object with the module's code, its image and its host import table, from the cache
+    or compiled now (the parallel compile's objects joined by `ld -r`)."""
+    key = cache.module_key(wasm_bytes, opt_level, kind=f"aot-obj\0{wasi_grants!r}")
+    hit = cache.lookup(key, suffix=".o") if use_cache else None
+    if hit is not None:
+        return hit
+    extra_ir = image_ir(encode_image(m, wasi_grants)) + host_imports_ir(m)
+    paths = []
+    for k, obj in enumerate(compile_objects(m, opt_level, extra_ir=extra_ir, progress=progress)):
+        paths.append(tmp / f"module{k}.o")
+        paths[-1].write_bytes(obj)
+    if not use_cache:
+        return paths[0] if len(paths) == 1 else _join_objects(paths, tmp / "module.o")
+    cache.modules_dir().mkdir(parents=True, exist_ok=True)
+    staged = cache.modules_dir() / f".{key}.{os.getpid()}.o"
+    try:
+        if len(paths) == 1:
+            shutil.copyfile(paths[0], staged)
+        else:
+            _join_objects(paths, staged)
+        return cache.store(key, staged, suffix=".o")
+    finally:
+        staged.unlink(missing_ok=True)
+
+
+def _join_objects(paths: list[Path], out: Path) -> Path:
+    ld = shutil.which("ld")
+    argv = [ld, "-r"] if ld else [_cc(None), "-r", "-nostdlib"]
+    _run([*argv, "-o", str(out), *map(str, paths)])
+    return out
+
+
+def _link(argv: list[str], host: Sequence[HostImport]) -> None:
+    """Run the link; host functions the linker could not find are reported as the imports they stand for."""
+    try:
+        result = subprocess.run(argv, capture_output=True, text=True)
+    except FileNotFoundError:
+        raise WasmcError(f"cannot run {argv[0]}: a C compiler is needed to link executables (set CC)") from None
+    if result.returncode == 0:
+        return
+    # GNU ld: "undefined reference to `wasmc_import_env_add'"; lld: "undefined symbol: ..."; ld64 adds a '_'.
+    named = set(re.findall(r"wasmc_import_[A-Za-z0-9_]+", result.stderr))
+    missing = [h for h in host if h.symbol in named]
+    if missing:
+        raise unresolved_error(missing)
+    raise WasmcError(f"linking failed: {' '.join(argv)}\n{result.stderr.strip()}")
+
+
 def cached_executable(wasm_bytes: bytes, opt_level: int = 2, progress=None) -> Path:
     """An executable of the module with no grants, from the cache or built now: `wasmc run` executes it
     with its grants in WASMC_* variables, so a cached run needs neither LLVM nor the module's decoding."""
-    key = cache.module_key(wasm_bytes, opt_level, kind="exe")
+    # The runtime is linked in: its sources are part of the key as well as the compiler's.
+    key = cache.module_key(wasm_bytes, opt_level, kind=f"exe-{_runtime_key(_cc(None))}")
     hit = cache.lookup(key, suffix=".exe")
     if hit is not None:
         return hit
     cache.modules_dir().mkdir(parents=True, exist_ok=True)
     tmp = cache.modules_dir() / f".{key}.{os.getpid()}.exe"
     try:
-        build_executable(wasm_bytes, tmp, opt_level, progress=progress)
+        build_executable(wasm_bytes, tmp, opt_level, progress=progress, use_cache=False)
         return cache.store(key, tmp, suffix=".exe")
     finally:
         tmp.unlink(missing_ok=True)
@@ -214,11 +336,13 @@ def cached_executable(wasm_bytes: bytes, opt_level: int = 2, progress=None) -> P
 def write_output(wasm_bytes: bytes, out_path: str | os.PathLike[str], kind: str = "exe", opt_level: int = 2,
                  target: str | None = None, dirs: Sequence[str] = (), env: Sequence[str] = (),
                  inherit_env: bool = False, source: str | os.PathLike[str] | None = None,
-                 progress=None) -> Path:
+                 progress=None, link: Sequence[str | os.PathLike[str]] = ()) -> Path:
     """What `wasmc compile` does: an executable, or the object/assembly/IR file of `kind`."""
     if kind == "exe":
         return build_executable(wasm_bytes, out_path, opt_level, dirs=dirs, env=env, inherit_env=inherit_env,
-                                target=target, source=source, progress=progress)
+                                target=target, source=source, progress=progress, link=link)
+    if link:
+        raise WasmcError(f"--link makes executables only: link the {kind} output with the host code yourself")
     out = Path(out_path)
     _check_output(out, Path(source) if source is not None else None)
     data = emit(wasm_bytes, kind, opt_level, target, grants(dirs, env, inherit_env))
@@ -232,10 +356,10 @@ def _write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def _run(argv: list[str]) -> None:
+def _run(argv: list[str], failure: str | None = None) -> None:
     try:
         result = subprocess.run(argv, capture_output=True, text=True)
     except FileNotFoundError:
         raise WasmcError(f"cannot run {argv[0]}: a C compiler is needed to link executables (set CC)") from None
     if result.returncode != 0:
-        raise WasmcError(f"{argv[0]} failed: {' '.join(argv)}\n{result.stderr.strip()}")
+        raise WasmcError(f"{failure or argv[0] + ' failed'}: {' '.join(argv)}\n{result.stderr.strip()}")

@@ -177,7 +177,9 @@ def _invoke(data, module: Path, name: str, args, env, preopens, stack_size: int,
         raise SystemExit(e.code)
     except Trap as e:
         sys.stdout.flush()
-        click.echo(f"Error: failed to run main module `{module}`\n\nCaused by:\n    wasm trap: {e.message}",
+        # wasmtime's wording for `unreachable`, as runtime_c/main.c prints it for commands.
+        message = "wasm `unreachable` instruction executed" if e.kind == "unreachable" else e.message
+        click.echo(f"Error: failed to run main module `{module}`\n\nCaused by:\n    wasm trap: {message}",
                    err=True)
         raise SystemExit(134)
 
@@ -198,8 +200,12 @@ def _invoke(data, module: Path, name: str, args, env, preopens, stack_size: int,
 @click.option("--env", "env", multiple=True, metavar="NAME[=VALUE]",
               help="Give the program NAME=VALUE, or NAME's value where it runs. Repeatable.")
 @click.option("--inherit-env", is_flag=True, help="Give the program its whole environment.")
+@click.option("--link", "link", multiple=True, metavar="FILE", type=click.Path(path_type=Path),
+              help="A C source (.c, compiled with $CC) or an object or library (.o/.a/.so) defining the "
+                   "module's non-WASI imports: import M::N is the C function wasmc_import_M_N "
+                   "(runtime_c/wasmc_host.h). Repeatable.")
 @click.argument("module", type=click.Path(path_type=Path))
-def compile_command(opt_level, output, emit, target, dirs, env, inherit_env, module: Path) -> None:
+def compile_command(opt_level, output, emit, target, dirs, env, inherit_env, link, module: Path) -> None:
     """Compile a WebAssembly module ahead of time. By default the output is a standalone native
     executable for this host that runs the module's WASI command (_start) without Python, as
     `wasmtime run MODULE` would.
@@ -217,6 +223,55 @@ def compile_command(opt_level, output, emit, target, dirs, env, inherit_env, mod
         _fail(f"cannot read {module}: {e.strerror}")
     try:
         aot.write_output(data, output, emit, opt_level, target, dirs, env, inherit_env, source=module,
-                         progress=_progress())
+                         progress=_progress(), link=link)
     except WasmcError as e:
         _fail(f"{module}: {e}")
+
+
+@main.group("cache")
+def cache_group() -> None:
+    """Inspect or shrink the cache of compiled modules ($WASMC_CACHE_DIR, else ~/.cache/wasmc)."""
+
+
+def _parse_size(text: str) -> int:
+    """Bytes, or a number with k, m, g or t (powers of 1024, as WASMC_STACK_SIZE): 500m, 2g, 1.5G."""
+    import re
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*", text, re.IGNORECASE)
+    if m is None:
+        raise click.BadParameter(f"{text!r} is not a size like 1000000, 500m or 2g", param_hint="--max-size")
+    return int(float(m.group(1)) * 1024 ** " kmgt".index(m.group(2).lower() or " "))
+
+
+def _cache_totals() -> tuple[int, int]:
+    from . import cache
+    entries = cache.entries()
+    return len(entries), sum(e.size for e in entries)
+
+
+@cache_group.command("info")
+def cache_info_command() -> None:
+    """Where the cache is, how many compiled modules it holds, their size and the size cap."""
+    from . import cache
+    click.echo(cache.describe())
+
+
+@cache_group.command("clear")
+def cache_clear_command() -> None:
+    """Delete every compiled module (the runtime library, rebuilt in seconds, stays)."""
+    from . import cache
+    count, _ = _cache_totals()
+    freed = cache.clear()
+    click.echo(f"removed {count - _cache_totals()[0]} entries, {freed / 1e6:.1f} MB")
+
+
+@cache_group.command("prune")
+@click.option("--max-size", "max_size", required=True, metavar="SIZE",
+              help="Keep at most this much: bytes, or with k/m/g/t (powers of 1024), e.g. 500m or 2g.")
+def cache_prune_command(max_size: str) -> None:
+    """Delete the least recently used compiled modules until the cache holds at most SIZE."""
+    from . import cache
+    limit = _parse_size(max_size)
+    count, _ = _cache_totals()
+    freed = cache.evict(limit)
+    left, size = _cache_totals()
+    click.echo(f"removed {count - left} entries, {freed / 1e6:.1f} MB; {left} entries, {size / 1e6:.1f} MB remain")

@@ -2,7 +2,8 @@
 binary blob emitted into the LLVM module. The format is described once, in runtime_c/image.h.
 
 Compiled code holds function bodies; the image holds the rest (types, imports, tables, memories, globals,
-exports, start, element and data segments) plus the WASI grants baked in by `wasmc compile`.
+exports, start, element and data segments) plus the WASI grants baked in by `wasmc compile`. Beside the
+image goes the table of host functions (`--link`) that non-WASI function imports bind to.
 """
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from dataclasses import dataclass
 
 from .errors import UnsupportedError
 from .wasm.module import ConstExpr, Module
-from .wasm.types import GlobalType, Limits, MemoryType, TableType, ValType
+from .wasm.types import ExternKind, FuncType, GlobalType, Limits, MemoryType, TableType, ValType
 
 MAGIC = b"WMCI"
 VERSION = 1
 MODE = {"active": 0, "passive": 1, "declarative": 2}
+WASI_MODULE = "wasi_snapshot_preview1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,3 +175,45 @@ def import_signature(m: Module, type_idx: int) -> str:
     """A function type in the letters of runtime_c's WASI table: params, '_', results ("iiii_i")."""
     ft = m.types[type_idx]
     return "".join(SIG_LETTER[t] for t in ft.params) + "_" + "".join(SIG_LETTER[t] for t in ft.results)
+
+
+# --- host functions for non-WASI imports -------------------------------------------------------------------
+def _mangle(part: str) -> str:
+    return "".join(chr(b) if chr(b).isascii() and (chr(b).isalnum() or b == 0x5F) else f"_{b:02x}"
+                   for b in part.encode())
+
+
+def import_symbol(module: str, name: str) -> str:
+    """The C symbol a `--link` source defines for import module::name: wasmc_import_<module>_<name>,
+    bytes outside [A-Za-z0-9_] written `_xx` in hex ("env"::"log.v2" -> wasmc_import_env_log_2ev2)."""
+    return f"wasmc_import_{_mangle(module)}_{_mangle(name)}"
+
+
+_LLVM_TYPE = {ValType.I32: "i32", ValType.I64: "i64", ValType.F32: "float", ValType.F64: "double",
+              ValType.FUNCREF: "ptr", ValType.EXTERNREF: "ptr", ValType.V128: "<4 x i32>"}
+
+
+def _llvm_prototype(ft: FuncType, symbol: str) -> str:
+    results = [_LLVM_TYPE[t] for t in ft.results]
+    ret = "void" if not results else results[0] if len(results) == 1 else "{" + ", ".join(results) + "}"
+    return f"declare {ret} @{symbol}({', '.join(['ptr', *(_LLVM_TYPE[t] for t in ft.params)])})"
+
+
+def host_imports_ir(m: Module) -> str:
+    """LLVM IR defining @wasmc_import_funcs: by imported func_idx, the host function a non-WASI import
+    binds to (its import_symbol, left for the linker to find) or null for WASI, which runtime_c binds."""
+    declared: dict[str, str] = {}
+    entries = []
+    for imp in m.imports:
+        if imp.kind != ExternKind.FUNC:
+            continue
+        if imp.module == WASI_MODULE:
+            entries.append("ptr null")
+            continue
+        symbol = import_symbol(imp.module, imp.name)
+        # Only the address is taken, so one declaration per symbol is enough even if types disagree
+        # (aot.check_imports refuses that for executables).
+        declared.setdefault(symbol, _llvm_prototype(m.types[imp.desc], symbol))
+        entries.append(f"ptr @{symbol}")
+    return "".join(f"{d}\n" for d in declared.values()) + (
+        f"@wasmc_import_funcs = constant [{len(entries)} x ptr] [{', '.join(entries)}]\n")

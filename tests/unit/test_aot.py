@@ -13,7 +13,7 @@ import pytest
 
 from wasmc import aot
 from wasmc.errors import LinkError, WasmcError
-from wasmc.image import encode_image, image_ir
+from wasmc.image import encode_image, host_imports_ir, image_ir, import_symbol
 from wasmc.wasm.decode import decode_module
 
 wasmtime = pytest.importorskip("wasmtime")
@@ -203,7 +203,7 @@ def test_tables_globals_and_uninitialized_element(tmp_path):
 
 @pytest.mark.parametrize("text, message", [
     (DIV_ZERO, "integer divide by zero"),
-    (START_TRAP, "unreachable"),
+    (START_TRAP, "wasm `unreachable` instruction executed"),
     (DATA_OOB, "out of bounds memory access"),
 ])
 def test_traps_match_wasmtime(tmp_path, text, message):
@@ -250,9 +250,120 @@ def test_stack_size_variable_is_checked(tmp_path):
 
 def test_unknown_import_is_a_compile_error(tmp_path):
     wasm = wat('(module (import "env" "f" (func)) (func (export "_start") (call 0)))')
-    with pytest.raises(LinkError, match="unknown import: env::f has not been defined"):
+    with pytest.raises(LinkError, match=r"^unresolved import env::f: define void wasmc_import_env_f\(wasmc_vmctx "
+                                        r"\*vm\) in a --link source$"):
         aot.build_executable(wasm, tmp_path / "app")
     assert not (tmp_path / "app").exists()
+
+
+# Non-WASI imports of every scalar type, one imported twice, names that need mangling; the last call
+# hands the host an out-of-bounds string.
+HOST_IMPORTS = """
+(module
+  (import "env" "add" (func $add (param i32 i32) (result i32)))
+  (import "my-host" "print.str" (func $print (param i32 i32)))
+  (import "env" "show" (func $show (param i64)))
+  (import "env" "half" (func $half (param f64) (result f32)))
+  (import "env" "showf" (func $showf (param f32)))
+  (import "env" "add" (func $add_again (param i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "from memory")
+  (func (export "_start")
+    (call $print (i32.const 16) (i32.const 11))
+    (call $show (i64.extend_i32_s (call $add_again (call $add (i32.const -50) (i32.const 6)) (i32.const 2))))
+    (call $showf (call $half (f64.const 9)))
+    (call $print (i32.const 65530) (i32.const 100))))
+"""
+
+HOST_C = r"""
+#include <inttypes.h>
+#include <stdio.h>
+#include "wasmc_host.h"
+
+int32_t wasmc_import_env_add(wasmc_vmctx *vm, int32_t a, int32_t b) { (void)vm; return a + b; }
+float wasmc_import_env_half(wasmc_vmctx *vm, double x) { (void)vm; return (float)(x / 2); }
+void wasmc_import_env_show(wasmc_vmctx *vm, int64_t v) { (void)vm; printf("%" PRId64 "\n", v); }
+void wasmc_import_env_showf(wasmc_vmctx *vm, float v) { (void)vm; printf("%g\n", v); }
+
+void wasmc_import_my_2dhost_print_2estr(wasmc_vmctx *vm, int32_t ptr, int32_t len)
+{
+    const char *text = wasmc_host_memory(vm, (uint32_t)ptr, (uint32_t)len);
+    if (text == NULL) {
+        fflush(stdout);
+        wasmc_trap(vm, WASMC_TRAP_MEMORY_OOB);
+    }
+    printf("[%.*s]\n", (int)len, text);
+}
+"""
+
+
+def test_host_imports_bind_to_linked_c(tmp_path):
+    source = tmp_path / "host.c"
+    source.write_text(HOST_C)
+    wasm = wat(HOST_IMPORTS)
+    exe = aot.build_executable(wasm, tmp_path / "app", link=[source])
+    result = subprocess.run([str(exe)], capture_output=True, timeout=60)
+    assert result.stdout == b"[from memory]\n-42\n4.5\n"
+    assert result.returncode == 134
+    assert b"wasm trap: out of bounds memory access" in result.stderr
+
+    # The same host as an object, and as an archive; the module's object now comes from the cache.
+    obj = tmp_path / "host.o"
+    subprocess.run([os.environ.get("CC", "cc"), "-I", str(aot.RUNTIME_DIR), "-c", str(source), "-o", str(obj)],
+                   check=True)
+    subprocess.run(["ar", "rcs", str(tmp_path / "libhost.a"), str(obj)], check=True)
+    for linked in (obj, tmp_path / "libhost.a"):
+        exe = aot.build_executable(wasm, tmp_path / "app2", link=[linked])
+        assert subprocess.run([str(exe)], capture_output=True, timeout=60).stdout == result.stdout
+
+
+def test_host_imports_missing_from_the_link_are_named(tmp_path):
+    source = tmp_path / "host.c"
+    source.write_text(HOST_C.replace("wasmc_import_env_half", "half"))
+    with pytest.raises(LinkError, match=r"^unresolved import env::half: define float wasmc_import_env_half\("
+                                        r"wasmc_vmctx \*vm, double\) in a --link source$"):
+        aot.build_executable(wat(HOST_IMPORTS), tmp_path / "app", link=[source])
+    bad = tmp_path / "bad.c"
+    bad.write_text("this is not C")
+    with pytest.raises(WasmcError, match="cannot compile .*bad.c"):
+        aot.build_executable(wat(HOST_IMPORTS), tmp_path / "app", link=[bad])
+    with pytest.raises(WasmcError, match="expected a C source"):
+        aot.build_executable(wat(HOST_IMPORTS), tmp_path / "app", link=[wasm_file(tmp_path)])
+    with pytest.raises(WasmcError, match="executables only"):
+        aot.write_output(wat(HOST_IMPORTS), tmp_path / "m.o", "obj", link=[source])
+
+
+def wasm_file(tmp_path: Path) -> Path:
+    path = tmp_path / "m.wasm"
+    path.write_bytes(wat(REACTOR))
+    return path
+
+
+@pytest.mark.parametrize("imports, message", [
+    ('(import "env" "mem" (memory 1))', "unknown import: env::mem has not been defined .*not a memory"),
+    ('(import "env" "r" (func (param externref)))', r"import env::r has type \[externref\] -> \[\]: a host "),
+    ('(import "env" "two" (func (result i32 i32)))', "at most one result"),
+    ('(import "a_b" "c" (func)) (import "a" "b_c" (func))', "a::b_c and a_b::c would both be the host function "
+                                                             "wasmc_import_a_b_c"),
+    ('(import "env" "f" (func)) (import "env" "f" (func (param i32)))', "env::f is imported with types"),
+])
+def test_host_imports_that_cannot_be_c_functions(imports, message):
+    with pytest.raises(LinkError, match=message):
+        aot.check_imports(decode_module(wat(f"(module {imports})")), aot.wasi_signatures())
+
+
+def test_import_symbols():
+    assert import_symbol("env", "add") == "wasmc_import_env_add"
+    assert import_symbol("my-host", "print.str") == "wasmc_import_my_2dhost_print_2estr"
+    assert import_symbol("go", "é") == "wasmc_import_go__c3_a9"
+    with_wasi = HOST_IMPORTS.replace('"env" "show"', '"wasi_snapshot_preview1" "x"')
+    ir = host_imports_ir(decode_module(wat(with_wasi)))
+    assert "declare i32 @wasmc_import_env_add(ptr, i32, i32)" in ir
+    assert "declare float @wasmc_import_env_half(ptr, double)" in ir
+    assert ir.count("@wasmc_import_env_add(") == 1
+    assert ("@wasmc_import_funcs = constant [6 x ptr] [ptr @wasmc_import_env_add, "
+            "ptr @wasmc_import_my_2dhost_print_2estr, ptr null, ptr @wasmc_import_env_half, "
+            "ptr @wasmc_import_env_showf, ptr @wasmc_import_env_add]") in ir
 
 
 def test_wasi_signature_mismatch_is_a_compile_error(tmp_path):

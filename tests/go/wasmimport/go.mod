@@ -1,0 +1,3 @@
+module wasmimport
+
+go 1.24
