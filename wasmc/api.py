@@ -16,9 +16,8 @@ from dataclasses import dataclass
 
 from .abi import TrapKind
 from .errors import InstantiationError, LinkError, ProcExit, Trap
-from .wasm.module import ConstExpr
-from .wasm.types import (F32, F64, FUNCREF, I32, I64, MAX_PAGES, ExternKind, FuncType, GlobalType,
-                         Limits, MemoryType, TableType, ValType)
+from .wasm.types import (F32, F64, FUNCREF, I32, I64, MAX_PAGES, FuncType, GlobalType,
+                         MemoryType, TableType, ValType)
 
 _MASK = {I32: 0xFFFFFFFF, F32: 0xFFFFFFFF, I64: (1 << 64) - 1, F64: (1 << 64) - 1}
 

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .api import (Extern, Func, FuncRef, Global, Memory, Table, _raise_trap, _rt, from_bits, to_bits,
+from .api import (Extern, Func, FuncRef, Global, Memory, Table, _rt, to_bits,
                   type_id)
 from .errors import InstantiationError, LinkError, Trap
 from .wasm.module import ConstExpr
 from .wasm.module import Module as WasmModule
-from .wasm.types import (F32, F64, FUNCREF, I32, I64, MAX_PAGES, ExternKind, FuncType, GlobalType,
-                         Limits, MemoryType, TableType)
+from .wasm.types import (I32, ExternKind, FuncType, Limits)
 
 _KIND_CLASS = {ExternKind.FUNC: Func, ExternKind.TABLE: Table, ExternKind.MEMORY: Memory,
                ExternKind.GLOBAL: Global}

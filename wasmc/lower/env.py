@@ -66,7 +66,7 @@ class ModuleEnv:
         key = "membase"
         cached = t.entry_cache.get(key)
         if cached is None:
-            cached = t.entry_value(f"load ptr, ptr %vmctx, !invariant.load !{{}}")
+            cached = t.entry_value("load ptr, ptr %vmctx, !invariant.load !{}")
             t.entry_cache[key] = cached
         return cached
 

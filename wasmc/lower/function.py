@@ -132,7 +132,7 @@ class FunctionTranslator:
 
     # --- the pass ----------------------------------------------------------------------------------
     def translate(self) -> str:
-        m, t = self.module, self.type
+        t = self.type
         params = ", ".join(["ptr %vmctx"] + [f"{LLVM_TYPE[p]} %p{i}" for i, p in enumerate(t.params)])
         self.b.blocks.append(self.entry)
         for i, p in enumerate(t.params):
@@ -154,7 +154,7 @@ class FunctionTranslator:
 
         # Entry: stack-limit check, then the body.
         limit = self.env.stack_limit(self)
-        frame = self.entry_value(f"call ptr @llvm.frameaddress.p0(i32 0)")
+        frame = self.entry_value("call ptr @llvm.frameaddress.p0(i32 0)")
         sp = self.entry_value(f"ptrtoint ptr {frame} to i64")
         low = self.entry_value(f"icmp ult i64 {sp}, {limit}")
         self.env.intrinsic("llvm.frameaddress.p0", "declare ptr @llvm.frameaddress.p0(i32 immarg)")
