@@ -51,9 +51,9 @@ OWN_SCRIPTS = sorted((REPO / "tests" / "wast").glob("*.wast"))
 
 
 @pytest.mark.parametrize("path", OWN_SCRIPTS, ids=lambda p: p.name)
-@pytest.mark.parametrize("opt_level", [0, 2])
+@pytest.mark.parametrize("opt_level", [0, 1, 2])
 def test_own_wast(path: Path, opt_level: int) -> None:
-    """Our regressions (tests/wast/*.wast) pass completely at -O0 and -O2."""
+    """Our regressions (tests/wast/*.wast) pass completely at every level."""
     result = wast.run_file(path, opt_level, isolate=True, timeout=120)
     problems = [f"line {o.line}: {o.command}: {o.reason}" for o in result.failures]
     assert not problems, "\n".join(problems)
