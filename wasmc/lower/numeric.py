@@ -45,8 +45,13 @@ def binary(instr: str):
     return lower
 
 
-def _is_literal(ref: str) -> bool:
-    return not ref.startswith("%")
+# ±0.0 and ±1.0, as the literals builder.py writes for f32 and f64: the operands that make LLVM fold
+# x-0.0, x+(-0.0), x*1.0, x/1.0 (and their negated forms) to x or -x.
+_IDENTITY_LITERALS = {f64_literal(b) for b in (0, 1 << 63, 0x3FF0000000000000, 0xBFF0000000000000)}
+
+
+def _is_identity_literal(ref: str) -> bool:
+    return ref in _IDENTITY_LITERALS
 
 
 def opaque(t: FunctionTranslator, v: Value) -> str:
@@ -59,11 +64,12 @@ def opaque(t: FunctionTranslator, v: Value) -> str:
 
 def float_binary(instr: str):
     """fadd/fsub/fmul/fdiv. Wasm quiets a signalling NaN operand; LLVM folds x-0.0, x*1.0, x/1.0 and
-    -0.0-x to x or -x, which would not. Hiding a literal operand keeps the operation."""
+    -0.0-x to x or -x, which would not. Hiding such an identity literal keeps the operation; other
+    literals stay visible to the optimizer."""
     def lower(t: FunctionTranslator, op, imm) -> None:
         b, a = t.pop(), t.pop()
-        ar = opaque(t, a) if _is_literal(a.ref) else a.ref
-        br = opaque(t, b) if _is_literal(b.ref) else b.ref
+        ar = opaque(t, a) if _is_identity_literal(a.ref) else a.ref
+        br = opaque(t, b) if _is_identity_literal(b.ref) else b.ref
         t.push(Value(a.type, t.b.op(f"{instr} {LLVM_TYPE[a.type]} {ar}, {br}")))
     return lower
 
