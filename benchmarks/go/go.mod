@@ -1,0 +1,3 @@
+module wasmcbench
+
+go 1.22
