@@ -89,6 +89,7 @@ typedef void (*wasmc_entry_fn)(void *vmctx, void *callee, uint64_t *args_results
 int wasmc_invoke(wasmc_entry_fn entry, void *vmctx, void *callee, uint64_t *args_results,
                  size_t stack_size);
 const char *wasmc_trap_message(int kind);
+uintptr_t wasmc_trap_pc(void);
 int wasmc_exit_code(void);
 void wasmc_exit(int code);
 void wasmc_runtime_init(void);

@@ -28,6 +28,8 @@ extern const uint64_t wasmc_image_size;
 extern void *const wasmc_funcs[];
 extern const wasmc_entry_fn wasmc_entries[];
 extern void *const wasmc_import_funcs[];
+extern const char wasmc_func_names[];       /* NUL-separated, by defined index (wasmc/image.py) */
+extern const uint64_t wasmc_func_count;
 
 extern char **environ;
 
@@ -143,6 +145,23 @@ static void build_env(const wasmc_grants *grants, strvec *env)
     }
 }
 
+/* The name of the defined function holding code address pc (the greatest start not above it), or NULL. */
+static const char *function_at(uintptr_t pc)
+{
+    uint64_t best = wasmc_func_count;
+    for (uint64_t i = 0; i < wasmc_func_count; i++) {
+        uintptr_t start = (uintptr_t)wasmc_funcs[i];
+        if (start <= pc && (best == wasmc_func_count || start > (uintptr_t)wasmc_funcs[best]))
+            best = i;
+    }
+    if (best == wasmc_func_count)
+        return NULL;
+    const char *name = wasmc_func_names;
+    for (uint64_t i = 0; i < best; i++)
+        name += strlen(name) + 1;
+    return name;
+}
+
 /* The outcome of wasmc_invoke as an exit status, with wasmtime's report for traps. */
 static int finish(int trap, const char *name, const char *stage)
 {
@@ -158,8 +177,13 @@ static int finish(int trap, const char *name, const char *stage)
     /* The spec's word for `unreachable` is wasmc_trap_message's; users compare with wasmtime's report. */
     const char *message = trap == WASMC_TRAP_UNREACHABLE ? "wasm `unreachable` instruction executed"
                                                          : wasmc_trap_message(trap);
-    fprintf(stderr, "Error: failed to run main module `%s`\n\nCaused by:\n    0: %s\n    1: wasm trap: %s\n",
-            name, stage, message);
+    const char *func = function_at(wasmc_trap_pc());
+    if (func != NULL)
+        fprintf(stderr, "Error: failed to run main module `%s`\n\nCaused by:\n    0: %s\n    1: error while "
+                        "executing at wasm function `%s`\n    2: wasm trap: %s\n", name, stage, func, message);
+    else
+        fprintf(stderr, "Error: failed to run main module `%s`\n\nCaused by:\n    0: %s\n    1: wasm trap: %s\n",
+                name, stage, message);
     return EXIT_TRAP;
 }
 

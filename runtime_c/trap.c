@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <ucontext.h>
 
 #include "rt_internal.h"
 
@@ -44,10 +45,19 @@ const char *wasmc_trap_message(int kind)
 static _Thread_local sigjmp_buf *tl_jump;
 static _Thread_local volatile sig_atomic_t tl_host_depth;
 static atomic_int exit_code;
+/* Where the last trap happened, for naming the wasm function in reports (see wasmc_trap_pc). */
+static _Atomic uintptr_t last_trap_pc;
+
+uintptr_t wasmc_trap_pc(void)
+{
+    return atomic_load(&last_trap_pc);
+}
 
 _Noreturn void wasmc_trap(wasmc_vmctx *vmctx, uint32_t kind)
 {
     (void)vmctx;
+    /* Generated code calls this from the trapping function's own cold block. */
+    atomic_store(&last_trap_pc, (uintptr_t)__builtin_return_address(0));
     /* kind 0 would arrive as 1 (siglongjmp cannot make sigsetjmp return 0); nobody traps with NONE. */
     sigjmp_buf *jump = tl_jump;
     if (jump == NULL) {
@@ -147,14 +157,29 @@ static void chain(int sig, siginfo_t *info, void *context)
         raise(sig);
 }
 
+static uintptr_t fault_pc(void *context)
+{
+    const ucontext_t *uc = context;
+#if defined(__x86_64__)
+    return (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+#elif defined(__aarch64__)
+    return (uintptr_t)uc->uc_mcontext.pc;
+#else
+    (void)uc;
+    return 0;
+#endif
+}
+
 static void on_fault(int sig, siginfo_t *info, void *context)
 {
     int saved_errno = errno;
     /* Look at the registry before any thread-local: a thread-local of a dlopen'ed library may be
      * allocated lazily on first touch, which is not safe here; wasm threads touched theirs already. */
     uint32_t kind = range_kind((uintptr_t)info->si_addr);
-    if (kind != WASMC_TRAP_NONE && tl_jump != NULL && tl_host_depth == 0)
+    if (kind != WASMC_TRAP_NONE && tl_jump != NULL && tl_host_depth == 0) {
+        atomic_store(&last_trap_pc, fault_pc(context));
         siglongjmp(*tl_jump, (int)kind);
+    }
     errno = saved_errno;
     chain(sig, info, context);
 }

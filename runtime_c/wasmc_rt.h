@@ -134,6 +134,9 @@ int wasmc_invoke(wasmc_entry_fn entry, void *vmctx, void *callee, uint64_t *args
                  size_t stack_size);
 /* The spec-style message of a trap kind, e.g. "integer divide by zero". */
 const char *wasmc_trap_message(int kind);
+/* The code address where the last trap happened (in the trapping wasm function, when it was one), so
+ * a host can name the function: the defined function with the greatest start address not above it. */
+uintptr_t wasmc_trap_pc(void);
 /* The code given to the last proc_exit (valid after wasmc_invoke returned WASMC_TRAP_EXIT). */
 int wasmc_exit_code(void);
 /* Unwind with WASMC_TRAP_EXIT and `code` (proc_exit). */

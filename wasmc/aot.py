@@ -29,6 +29,7 @@ from .compile import compile_decoded, compile_objects
 from .errors import LinkError, WasmcError
 from .wasi import parse_dir
 from .image import (WASI_MODULE, WasiGrants, encode_image, host_imports_ir, image_ir, import_signature,
+                    names_ir,
                     import_symbol)
 from .wasm.decode import decode_module
 from .wasm.module import Module
@@ -207,7 +208,7 @@ def emit(wasm_bytes: bytes, kind: str, opt_level: int = 2, target: str | None = 
     if kind not in ("obj", "asm", "llvm-ir"):
         raise ValueError(f"unknown output kind {kind!r}")
     m = decode_module(wasm_bytes)
-    extra_ir = image_ir(encode_image(m, wasi_grants)) + host_imports_ir(m)
+    extra_ir = image_ir(encode_image(m, wasi_grants)) + host_imports_ir(m) + names_ir(m)
     return compile_decoded(m, kind, opt_level, target, extra_ir)
 
 
@@ -274,7 +275,7 @@ def _module_object(wasm_bytes: bytes, m: Module, opt_level: int, wasi_grants: Wa
     hit = cache.lookup(key, suffix=".o") if use_cache else None
     if hit is not None:
         return hit
-    extra_ir = image_ir(encode_image(m, wasi_grants)) + host_imports_ir(m)
+    extra_ir = image_ir(encode_image(m, wasi_grants)) + host_imports_ir(m) + names_ir(m)
     paths = []
     for k, obj in enumerate(compile_objects(m, opt_level, extra_ir=extra_ir, progress=progress)):
         paths.append(tmp / f"module{k}.o")

@@ -131,13 +131,15 @@ _pending = _Pending()
 _host_errors: list[BaseException] = []   # set on the wasm thread, read on the caller's thread
 
 
-def _raise_trap(kind: int) -> None:
+def _raise_trap(kind: int, owner=None) -> None:
+    """Raise what wasmc_invoke reported; `owner` (an Instance) names the wasm function that trapped."""
     ffi, lib = _rt()
     if kind == TrapKind.HOST and _host_errors:
         raise _host_errors.pop()
     if kind == TrapKind.EXIT:
         raise ProcExit(lib.wasmc_exit_code())
-    raise Trap(TrapKind(kind).name.lower(), ffi.string(lib.wasmc_trap_message(kind)).decode())
+    func = owner.function_at(lib.wasmc_trap_pc()) if hasattr(owner, "function_at") else None
+    raise Trap(TrapKind(kind).name.lower(), ffi.string(lib.wasmc_trap_message(kind)).decode(), func)
 
 
 def _host_trampoline(handle, slots) -> int:
@@ -216,7 +218,7 @@ class Func:
         kind = lib.wasmc_invoke(ffi.cast("wasmc_entry_fn", self._entry), rec.vmctx, rec.fn, slots,
                                 self.stack_size)
         if kind:
-            _raise_trap(kind)
+            _raise_trap(kind, self._owner)
         return [from_bits(t, slots[i]) for i, t in enumerate(ft.results)]
 
     def __call__(self, *args):

@@ -179,8 +179,9 @@ def _invoke(data, module: Path, name: str, args, env, preopens, stack_size: int,
         sys.stdout.flush()
         # wasmtime's wording for `unreachable`, as runtime_c/main.c prints it for commands.
         message = "wasm `unreachable` instruction executed" if e.kind == "unreachable" else e.message
-        click.echo(f"Error: failed to run main module `{module}`\n\nCaused by:\n    wasm trap: {message}",
-                   err=True)
+        at = f"    1: error while executing at wasm function `{e.func}`\n    2: " if e.func else "    1: "
+        click.echo(f"Error: failed to run main module `{module}`\n\nCaused by:\n    0: failed to invoke `{name}`\n"
+                   f"{at}wasm trap: {message}", err=True)
         raise SystemExit(134)
 
 

@@ -167,6 +167,16 @@ def image_ir(image: bytes) -> str:
             f"@wasmc_image_size = constant i64 {len(image)}\n")
 
 
+def names_ir(m: Module) -> str:
+    """@wasmc_func_names: the defined functions' names (name section, else export, else "func N"),
+    NUL-separated in defined order, and @wasmc_func_count, so a trap report can name its function."""
+    n_imported = m.num_imported_funcs
+    blob = b"".join(m.func_name(n_imported + i).encode("utf-8", "replace") + b"\0" for i in range(len(m.code)))
+    text = blob.decode("latin-1").translate(_ESCAPE)
+    return (f'@wasmc_func_names = constant [{len(blob)} x i8] c"{text}"\n'
+            f"@wasmc_func_count = constant i64 {len(m.code)}\n")
+
+
 SIG_LETTER = {ValType.I32: "i", ValType.I64: "l", ValType.F32: "f", ValType.F64: "d",
               ValType.FUNCREF: "r", ValType.EXTERNREF: "r"}
 

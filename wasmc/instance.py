@@ -6,6 +6,7 @@ shared tables and memories), then run the start function.
 """
 from __future__ import annotations
 
+import bisect
 from pathlib import Path
 
 from .api import (Extern, Func, FuncRef, Global, Memory, Table, _rt, to_bits,
@@ -70,6 +71,7 @@ class Instance:
         ffi, lib = _rt()
         self.module = module
         self.wasi = wasi
+        self._code_starts: list[tuple[int, int]] | None = None
         m = module.wasm
         code = module.code
         imports = dict(imports or {})
@@ -190,6 +192,15 @@ class Instance:
                 raise LinkError(f"incompatible import type for {where}")
             resolved.append(ext)
         return resolved
+
+    def function_at(self, pc: int) -> str | None:
+        """The name of this module's defined function holding code address `pc`, if any."""
+        if self._code_starts is None:
+            self._code_starts = sorted((addr, i) for i, addr in enumerate(self.module.code.funcs))
+        k = bisect.bisect_right(self._code_starts, (pc, len(self._code_starts))) - 1
+        if k < 0:
+            return None
+        return self.module.wasm.func_name(self.module.wasm.num_imported_funcs + self._code_starts[k][1])
 
     # --- exports ---------------------------------------------------------------------------------------
     def _func(self, func_idx: int) -> Func:

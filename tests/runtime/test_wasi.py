@@ -358,7 +358,9 @@ def test_file_write_read_seek_pread_pwrite_stat_truncate(sandbox):
     assert g.call("fd_filestat_set_times", fd, 0, 0, 1 | 2) == EINVAL
     assert g.call("fd_sync", fd) == ESUCCESS and g.call("fd_datasync", fd) == ESUCCESS
     assert g.call("fd_advise", fd, 0, 0, 1) == ESUCCESS
-    assert g.call("fd_allocate", fd, 0, 100) == ESUCCESS and os.path.getsize(root / "data.txt") == 100
+    # As wasmtime: fd_allocate is not supported (ENOTSUP = 58) and changes nothing.
+    size = os.path.getsize(root / "data.txt")
+    assert g.call("fd_allocate", fd, 0, 100) == 58 and os.path.getsize(root / "data.txt") == size
     fdstat = g.alloc(24)
     assert g.call("fd_fdstat_set_flags", fd, 1) == ESUCCESS   # APPEND
     g.call("fd_fdstat_get", fd, fdstat)
@@ -625,9 +627,9 @@ def test_poll_oneoff_fd_readiness(sandbox):
     _, ffd = g.open("f", rights=FD_READ)
     err, events = poll(g, fd_sub(1, ffd), clock_sub(2, 1_000_000_000))
     assert err == ESUCCESS and events == [(1, 0, 1, 5, 0)]
-    # A bad fd is an event with EBADF, not a failed call.
-    err, events = poll(g, fd_sub(3, 77))
-    assert err == ESUCCESS and events == [(3, EBADF, 1, 0, 0)]
+    # A bad fd fails the whole call with EBADF, as under wasmtime.
+    err, _ = poll(g, fd_sub(3, 77))
+    assert err == EBADF
 
 
 def test_sock_accept_recv_send_shutdown():

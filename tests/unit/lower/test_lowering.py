@@ -84,3 +84,15 @@ def test_host_function_import_and_error():
     bad = wasmc.Func.host(FuncType((I32,), (I32,)), fail)
     with pytest.raises(ValueError, match="host says no"):
         wasmc.Instance(m, {"env": {"log": bad}}).exports["run"](1)
+
+
+def test_trap_names_the_wasm_function():
+    e = instance("""(module (memory 1)
+      (func $checked_divide (export "div") (param i32 i32) (result i32) (i32.div_u (local.get 0) (local.get 1)))
+      (func $peek (export "peek") (param i32) (result i32) (i32.load (local.get 0))))""").exports
+    with pytest.raises(wasmc.Trap) as explicit:
+        e["div"](1, 0)
+    assert explicit.value.func == "checked_divide"
+    with pytest.raises(wasmc.Trap) as fault:          # a guard-page fault, located from the signal context
+        e["peek"](1 << 20)
+    assert fault.value.func == "peek"
