@@ -90,6 +90,8 @@ int wasmc_invoke(wasmc_entry_fn entry, void *vmctx, void *callee, uint64_t *args
                  size_t stack_size);
 const char *wasmc_trap_message(int kind);
 uintptr_t wasmc_trap_pc(void);
+int64_t wasmc_trap_element(void);
+void wasmc_trap_null_element(wasmc_vmctx *vmctx, uint32_t index);
 int wasmc_exit_code(void);
 void wasmc_exit(int code);
 void wasmc_runtime_init(void);

@@ -45,19 +45,25 @@ const char *wasmc_trap_message(int kind)
 static _Thread_local sigjmp_buf *tl_jump;
 static _Thread_local volatile sig_atomic_t tl_host_depth;
 static atomic_int exit_code;
-/* Where the last trap happened, for naming the wasm function in reports (see wasmc_trap_pc). */
+/* Where the last trap happened, for naming the wasm function in reports (see wasmc_trap_pc), and the
+ * table index of the last "uninitialized element" trap (-1 for other traps). */
 static _Atomic uintptr_t last_trap_pc;
+static _Atomic int64_t last_trap_element = -1;
 
 uintptr_t wasmc_trap_pc(void)
 {
     return atomic_load(&last_trap_pc);
 }
 
-_Noreturn void wasmc_trap(wasmc_vmctx *vmctx, uint32_t kind)
+int64_t wasmc_trap_element(void)
 {
-    (void)vmctx;
-    /* Generated code calls this from the trapping function's own cold block. */
-    atomic_store(&last_trap_pc, (uintptr_t)__builtin_return_address(0));
+    return atomic_load(&last_trap_element);
+}
+
+static _Noreturn void unwind(uint32_t kind, uintptr_t pc, int64_t element)
+{
+    atomic_store(&last_trap_pc, pc);
+    atomic_store(&last_trap_element, element);
     /* kind 0 would arrive as 1 (siglongjmp cannot make sigsetjmp return 0); nobody traps with NONE. */
     sigjmp_buf *jump = tl_jump;
     if (jump == NULL) {
@@ -66,6 +72,19 @@ _Noreturn void wasmc_trap(wasmc_vmctx *vmctx, uint32_t kind)
         abort();
     }
     siglongjmp(*jump, (int)kind);
+}
+
+/* Generated code calls these from the trapping function's own cold blocks. */
+_Noreturn void wasmc_trap(wasmc_vmctx *vmctx, uint32_t kind)
+{
+    (void)vmctx;
+    unwind(kind, (uintptr_t)__builtin_return_address(0), -1);
+}
+
+_Noreturn void wasmc_trap_null_element(wasmc_vmctx *vmctx, uint32_t index)
+{
+    (void)vmctx;
+    unwind(WASMC_TRAP_UNINITIALIZED, (uintptr_t)__builtin_return_address(0), index);
 }
 
 _Noreturn void wasmc_exit(int code)
@@ -178,6 +197,7 @@ static void on_fault(int sig, siginfo_t *info, void *context)
     uint32_t kind = range_kind((uintptr_t)info->si_addr);
     if (kind != WASMC_TRAP_NONE && tl_jump != NULL && tl_host_depth == 0) {
         atomic_store(&last_trap_pc, fault_pc(context));
+        atomic_store(&last_trap_element, -1);
         siglongjmp(*tl_jump, (int)kind);
     }
     errno = saved_errno;

@@ -97,6 +97,8 @@ extern uintptr_t wasmc_stack_limit;
 
 /* Unwind to the innermost wasmc_invoke, which returns `kind`. */
 _Noreturn void wasmc_trap(wasmc_vmctx *vmctx, uint32_t kind);
+/* call_indirect of a null entry: WASMC_TRAP_UNINITIALIZED, remembering the table index for reports. */
+_Noreturn void wasmc_trap_null_element(wasmc_vmctx *vmctx, uint32_t index);
 /* memory.grow: old size in pages, or -1 (as u32) if the new size exceeds the maximum. */
 uint32_t wasmc_memory_grow(wasmc_vmctx *vmctx, uint32_t mem_idx, uint32_t delta_pages);
 /* memory.copy / memory.fill / memory.init: bounds checked first; trap before writing anything. */
@@ -137,6 +139,8 @@ const char *wasmc_trap_message(int kind);
 /* The code address where the last trap happened (in the trapping wasm function, when it was one), so
  * a host can name the function: the defined function with the greatest start address not above it. */
 uintptr_t wasmc_trap_pc(void);
+/* The table index of the last WASMC_TRAP_UNINITIALIZED trap, or -1 (the spec's message names it). */
+int64_t wasmc_trap_element(void);
 /* The code given to the last proc_exit (valid after wasmc_invoke returned WASMC_TRAP_EXIT). */
 int wasmc_exit_code(void);
 /* Unwind with WASMC_TRAP_EXIT and `code` (proc_exit). */

@@ -48,6 +48,7 @@ TABLE_ELEMS, TABLE_SIZE = 0, 8           # struct wasmc_table
 # Functions generated code may call: name -> (LLVM return type, LLVM parameter types, attributes).
 RUNTIME_CALLS: dict[str, tuple[str, tuple[str, ...], str]] = {
     "wasmc_trap": ("void", ("ptr", "i32"), "noreturn cold"),
+    "wasmc_trap_null_element": ("void", ("ptr", "i32"), "noreturn cold"),
     "wasmc_memory_grow": ("i32", ("ptr", "i32", "i32"), ""),
     "wasmc_memory_copy": ("void", ("ptr", "i32", "i32", "i32", "i32", "i32"), ""),
     "wasmc_memory_fill": ("void", ("ptr", "i32", "i32", "i32", "i32"), ""),

@@ -139,7 +139,10 @@ def _raise_trap(kind: int, owner=None) -> None:
     if kind == TrapKind.EXIT:
         raise ProcExit(lib.wasmc_exit_code())
     func = owner.function_at(lib.wasmc_trap_pc()) if hasattr(owner, "function_at") else None
-    raise Trap(TrapKind(kind).name.lower(), ffi.string(lib.wasmc_trap_message(kind)).decode(), func)
+    message = ffi.string(lib.wasmc_trap_message(kind)).decode()
+    if kind == TrapKind.UNINITIALIZED and lib.wasmc_trap_element() >= 0:
+        message += f" {lib.wasmc_trap_element()}"       # the spec's wording: "uninitialized element 2"
+    raise Trap(TrapKind(kind).name.lower(), message, func)
 
 
 def _host_trampoline(handle, slots) -> int:

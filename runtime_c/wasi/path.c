@@ -373,12 +373,12 @@ int32_t wasmc_wasi_path_open(wasmc_vmctx *vm, int32_t fd, int32_t dirflags, int3
         return WASI_EFAULT;
     if ((err = guest_path(vm, path, path_len, &p)) != 0)
         return err;
-    /* The access mode comes from the rights, as in wasmtime: any write-like right asks for writing.
-     * A directory opened for writing is then EISDIR (from the kernel), which Go expects. */
+    /* The access mode comes from the rights FD_READ and FD_WRITE only: Go's read-only opens keep rights
+     * such as FD_FILESTAT_SET_SIZE, and must still refuse writes (os TestFileRDWRFlags). A directory
+     * opened for writing is then EISDIR (from the kernel), which Go expects. */
     uint64_t rights = (uint64_t)rights_base;
     int read = (rights & (WASI_RIGHT_FD_READ | WASI_RIGHT_FD_READDIR)) != 0;
-    int write = (rights & (WASI_RIGHT_FD_DATASYNC | WASI_RIGHT_FD_WRITE | WASI_RIGHT_FD_ALLOCATE |
-                           WASI_RIGHT_FD_FILESTAT_SET_SIZE)) != 0;
+    int write = (rights & WASI_RIGHT_FD_WRITE) != 0;
     int flags = write ? (read ? O_RDWR : O_WRONLY) : O_RDONLY;
     if (oflags & WASI_OFLAG_CREAT) flags |= O_CREAT;
     if (oflags & WASI_OFLAG_DIRECTORY) flags |= O_DIRECTORY;

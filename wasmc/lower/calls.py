@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..abi import FUNCREF_TYPE_ID, FUNCREF_VMCTX, TrapKind
 from ..wasm.types import FuncType
 from .builder import LLVM_TYPE, TBAA_RUNTIME, Value, results_type
-from .function import FunctionTranslator
+from .function import UNLIKELY, FunctionTranslator
 
 
 def _emit_call(t: FunctionTranslator, ft: FuncType, callee: str, vmctx: str) -> None:
@@ -44,7 +44,13 @@ def lower_call_indirect(t: FunctionTranslator, op, imm) -> None:
     wide = t.b.op(f"zext i32 {index.ref} to i64")
     slot = t.b.op(f"getelementptr inbounds ptr, ptr {elems}, i64 {wide}")
     record = t.b.op(f"load ptr, ptr {slot}, !tbaa {TBAA_RUNTIME}")
-    t.trap_if(t.b.op(f"icmp eq ptr {record}, null"), TrapKind.UNINITIALIZED)
+    # A null entry traps through its own cold block, which passes the index the spec's message names.
+    null_block, cont = t.b.new_block("null_elem"), t.b.new_block("ok")
+    t.b.cond_br(t.b.op(f"icmp eq ptr {record}, null"), null_block, cont, ", " + UNLIKELY)
+    t.b.start(null_block)
+    t.b.emit(f"call void {t.env.runtime('wasmc_trap_null_element')}(ptr %vmctx, i32 {index.ref})")
+    t.b.terminate("unreachable")
+    t.b.start(cont)
     idp = t.b.op(f"getelementptr inbounds i8, ptr {record}, i64 {FUNCREF_TYPE_ID}")
     actual = t.b.op(f"load i64, ptr {idp}, !tbaa {TBAA_RUNTIME}")
     expected = t.env.type_id(t, type_idx)

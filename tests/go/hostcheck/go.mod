@@ -1,0 +1,3 @@
+module hostcheck
+
+go 1.24

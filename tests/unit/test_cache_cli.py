@@ -1,0 +1,53 @@
+"""`wasmc cache info|clear|prune` on a cache of fake entries (WASMC_CACHE_DIR in a temporary directory)."""
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from wasmc.cli import _parse_size, main
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("WASMC_CACHE_DIR", str(tmp_path))
+    modules = tmp_path / "modules"
+    modules.mkdir()
+    now = time.time()
+    for age, name in enumerate(("new", "mid", "old")):     # 1 MB each, "old" least recently used
+        path = modules / f"{name}.exe"
+        path.write_bytes(b"\0" * 1_000_000)
+        os.utime(path, (now - 3600 * age, now - 3600 * age))
+    return modules
+
+
+def run(*args: str):
+    result = CliRunner().invoke(main, ["cache", *args])
+    return result.exit_code, result.output
+
+
+def test_info(cache_dir):
+    code, out = run("info")
+    assert code == 0
+    assert f"cache: {cache_dir}\nentries: 3\nsize: 3.0 MB" in out
+
+
+def test_prune_evicts_least_recently_used(cache_dir):
+    assert run("prune", "--max-size", "2000000") == (0, "removed 1 entries, 1.0 MB; 2 entries, 2.0 MB remain\n")
+    assert sorted(p.name for p in cache_dir.iterdir()) == ["mid.exe", "new.exe"]
+    assert run("prune", "--max-size", "1m")[1] == "removed 1 entries, 1.0 MB; 1 entries, 1.0 MB remain\n"
+    assert [p.name for p in cache_dir.iterdir()] == ["new.exe"]
+
+
+def test_clear(cache_dir):
+    assert run("clear") == (0, "removed 3 entries, 3.0 MB\n")
+    assert list(cache_dir.iterdir()) == []
+
+
+def test_sizes():
+    assert [_parse_size(s) for s in ("1000", "500m", "2G", "1.5g", "64KiB", "3mb")] == \
+        [1000, 500 << 20, 2 << 30, 3 << 29, 64 << 10, 3 << 20]
+    code, out = run("prune", "--max-size", "lots")
+    assert code == 2 and "'lots' is not a size" in out
