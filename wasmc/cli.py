@@ -86,19 +86,8 @@ def _fail(message: str, code: int = 1) -> None:
 
 
 def _progress():
-    """A one-line progress report on a terminal for compiles that take more than a moment."""
-    if not sys.stderr.isatty():
-        return None
-    import time
-    start = time.monotonic()
-
-    def report(done: int, total: int) -> None:
-        if time.monotonic() - start > 1.0 or done == total:
-            end = "\n" if done == total else ""
-            click.echo(f"\rwasmc: compiling {done}/{total} parts", err=True, nl=False)
-            if end:
-                click.echo("", err=True)
-    return report
+    from .progress import terminal_progress
+    return terminal_progress()
 
 
 @main.command("run", context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})

@@ -182,16 +182,8 @@ def executable(data: bytes, level: int) -> str:
 
 
 def _progress():
-    if not sys.stderr.isatty():
-        return None
-    import time
-    start = time.monotonic()
-
-    def report(done: int, total: int) -> None:
-        if time.monotonic() - start > 1.0 or done == total:
-            sys.stderr.write(f"\r{NAME}: compiling {done}/{total} parts" + ("\n" if done == total else ""))
-            sys.stderr.flush()
-    return report
+    from .progress import terminal_progress
+    return terminal_progress(NAME)
 
 
 def exec_module(argv: list[str], environ=os.environ) -> None:
