@@ -26,6 +26,7 @@
 extern const uint8_t wasmc_image[];
 extern const uint64_t wasmc_image_size;
 extern void *const wasmc_funcs[];
+extern void *const wasmc_entry_variants[];  /* a function's `.entry` copy, or NULL (wasmc/lower/module.py) */
 extern const wasmc_entry_fn wasmc_entries[];
 extern void *const wasmc_import_funcs[];
 extern const char wasmc_func_names[];       /* NUL-separated, by defined index (wasmc/image.py) */
@@ -145,14 +146,20 @@ static void build_env(const wasmc_grants *grants, strvec *env)
     }
 }
 
-/* The name of the defined function holding code address pc (the greatest start not above it), or NULL. */
+/* The name of the defined function holding code address pc (the greatest start not above it, counting
+ * the `.entry` copies of resumable functions), or NULL. */
 static const char *function_at(uintptr_t pc)
 {
     uint64_t best = wasmc_func_count;
+    uintptr_t best_start = 0;
     for (uint64_t i = 0; i < wasmc_func_count; i++) {
-        uintptr_t start = (uintptr_t)wasmc_funcs[i];
-        if (start <= pc && (best == wasmc_func_count || start > (uintptr_t)wasmc_funcs[best]))
-            best = i;
+        uintptr_t starts[2] = {(uintptr_t)wasmc_funcs[i], (uintptr_t)wasmc_entry_variants[i]};
+        for (int k = 0; k < 2; k++) {
+            if (starts[k] != 0 && starts[k] <= pc && (best == wasmc_func_count || starts[k] > best_start)) {
+                best = i;
+                best_start = starts[k];
+            }
+        }
     }
     if (best == wasmc_func_count)
         return NULL;

@@ -62,9 +62,19 @@ def optimize(mod, tm, opt_level: int) -> None:
     pb.getModulePassManager().run(mod, pb)
 
 
-def compile_ir(ir_text: str, opt_level: int = 2, triple: str | None = None, host_cpu: bool = False):
-    """IR text -> (object bytes, target machine)."""
-    tm = target_machine(opt_level, triple, host_cpu)
+# The general copies of resumable functions run only after a goroutine switch, until they return:
+# the light pipeline is enough for them (compile.lower, lower_module_pair).
+RESUME_OPT_LEVEL = 1
+
+
+def optimized_module(ir_text: str, resume_ir: str, tm, opt_level: int):
+    """Parse and optimize `ir_text` at `opt_level`, and `resume_ir` (if any) at RESUME_OPT_LEVEL, then
+    link them into one module for code generation."""
     mod = parse(ir_text, tm)
     optimize(mod, tm, opt_level)
-    return tm.emit_object(mod), tm
+    if resume_ir:
+        resume = parse(resume_ir, tm)
+        optimize(resume, tm, min(opt_level, RESUME_OPT_LEVEL))
+        mod.link_in(resume)
+    return mod
+

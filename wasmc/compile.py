@@ -44,20 +44,35 @@ def plan_slices(m: Module, jobs: int) -> list[range]:
     return [s for s in slices if len(s)]
 
 
+def entry_variants(opt_level: int) -> bool:
+    """Whether resumable (Go) functions get a copy specialised to a direct call (ModuleEnv.resumable).
+    Only the optimizer profits from it, and it doubles their code, so only from -O2."""
+    return opt_level >= 2
+
+
 # What forked workers inherit instead of receiving it pickled: (module, info, slices, opt, triple, extra IR).
 _JOB: tuple | None = None
 
 
+def lower(m: Module, info=None, defined: range | None = None, glue: bool = True, opt_level: int = 2,
+          extra_ir: str = "") -> tuple[str, str]:
+    """IR for (a slice of) `m` at `opt_level`: the module to optimize, and the general copies of
+    resumable functions to optimize lightly ("" below -O2; see lower_module_pair)."""
+    from .lower.module import lower_module, lower_module_pair
+    if entry_variants(opt_level):
+        ir, resume_ir = lower_module_pair(m, info, defined, glue=glue)
+    else:
+        ir, resume_ir = lower_module(m, info, defined, glue=glue), ""
+    return ir + extra_ir, resume_ir
+
+
 def _compile_slice(index: int) -> bytes:
-    from .codegen import optimize, parse, target_machine
-    from .lower.module import lower_module
+    from .codegen import optimized_module, target_machine
     m, info, slices, opt_level, triple, extra_ir = _JOB
     glue = index == 0
-    ir = lower_module(m, info, slices[index], glue=glue) + (extra_ir if glue else "")
+    ir, resume_ir = lower(m, info, slices[index], glue, opt_level, extra_ir if glue else "")
     tm = target_machine(opt_level, triple)
-    mod = parse(ir, tm)
-    optimize(mod, tm, opt_level)
-    return tm.emit_object(mod)
+    return tm.emit_object(optimized_module(ir, resume_ir, tm, opt_level))
 
 
 def compile_objects(m: Module, opt_level: int = 2, jobs: int | None = None, triple: str | None = None,
@@ -141,11 +156,9 @@ def compile_decoded(m: Module, emit: str = "obj", opt_level: int = 2, triple: st
                     extra_ir: str = "") -> bytes | str:
     """A decoded module as one LLVM module -> output for `triple` (default: this host): `emit` is "obj"
     (bytes), "asm" or "llvm-ir" (text, after the -O passes). `extra_ir` is appended (the AOT image)."""
-    from .codegen import optimize, parse, target_machine
-    from .lower.module import lower_module
+    from .codegen import optimized_module, target_machine
     tm = target_machine(opt_level, triple)
-    mod = parse(lower_module(m) + extra_ir, tm)
-    optimize(mod, tm, opt_level)
+    mod = optimized_module(*lower(m, opt_level=opt_level, extra_ir=extra_ir), tm, opt_level)
     if emit == "obj":
         return tm.emit_object(mod)
     if emit == "asm":

@@ -196,7 +196,9 @@ class Instance:
     def function_at(self, pc: int) -> str | None:
         """The name of this module's defined function holding code address `pc`, if any."""
         if self._code_starts is None:
-            self._code_starts = sorted((addr, i) for i, addr in enumerate(self.module.code.funcs))
+            code = self.module.code
+            self._code_starts = sorted((addr, i) for addrs in (code.funcs, code.entry_variants)
+                                       for i, addr in enumerate(addrs) if addr)
         k = bisect.bisect_right(self._code_starts, (pc, len(self._code_starts))) - 1
         if k < 0:
             return None

@@ -24,6 +24,7 @@ class LoadedCode:
         self.path = path
         self._lib = ctypes.CDLL(str(path), mode=os.RTLD_LOCAL | os.RTLD_NOW)
         self.funcs = self._array("wasmc_funcs", num_funcs)
+        self.entry_variants = self._array("wasmc_entry_variants", num_funcs)   # 0: none
         self.entries = self._array("wasmc_entries", num_types)
         self.host_adapters = self._array("wasmc_host_adapters", num_types)
 

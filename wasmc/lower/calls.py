@@ -15,6 +15,7 @@ def _emit_call(t: FunctionTranslator, ft: FuncType, callee: str, vmctx: str) -> 
     result = t.b.call(ret, callee, text)
     if len(ft.results) == 1:
         t.push(Value(ft.results[0], result))
+        t.last_call_result = result
     elif ft.results:
         for i, ty in enumerate(ft.results):
             t.push(Value(ty, t.b.op(f"extractvalue {ret} {result}, {i}")))
@@ -29,7 +30,10 @@ def _call_funcref(t: FunctionTranslator, ft: FuncType, record: str) -> None:
 def lower_call(t: FunctionTranslator, op, func_idx: int) -> None:
     ft = t.module.func_type(func_idx)
     if func_idx >= t.module.num_imported_funcs:
-        _emit_call(t, ft, t.env.direct_callee(func_idx), "%vmctx")
+        # Passing 0 to a resumable function: its copy specialised to 0 (ModuleEnv.resumable).
+        specialised = ft.params and t.stack[-len(ft.params)].ref == "0" and t.env.has_entry_variant(func_idx)
+        callee = t.env.entry_callee(func_idx) if specialised else t.env.direct_callee(func_idx)
+        _emit_call(t, ft, callee, "%vmctx")
     else:
         _call_funcref(t, ft, t.env.funcref(t, func_idx))
 

@@ -9,7 +9,7 @@ from ..abi import TrapKind
 from ..errors import DecodeError
 from ..wasm.types import ValType
 from .builder import LLVM_TYPE, Value, results_type
-from .function import Frame, FunctionTranslator
+from .function import UNLIKELY, Dispatch, Frame, FunctionTranslator
 
 
 def block_signature(t: FunctionTranslator, imm):
@@ -133,8 +133,40 @@ def lower_br(t: FunctionTranslator, op, depth: int) -> None:
     if frame.kind == "func":
         emit_return(t)
         return
-    t.b.br(t.branch_target(frame, t.b.cur.label))
+    target = threaded_target(t, frame)
+    t.b.br(target or t.branch_target(frame, t.b.cur.label))
     t.reachable = False
+
+
+def threaded_target(t: FunctionTranslator, frame: Frame):
+    """Where a branch to a dispatch loop lands when the dispatch local was just set to a constant.
+
+    Go compiles every jump as `i32.const K; local.set 0; br $loop` back to a `br_table` on local 0;
+    going straight to case K saves the switch, and lets LLVM see Go's loops as loops."""
+    d = frame.dispatch
+    cs = t.const_set
+    if d is None or cs is None or cs[0] != d.local or cs[2] is not t.b.cur or cs[3] != len(t.b.cur.lines):
+        return None
+    k = cs[1]
+    return d.targets[k] if 0 <= k < len(d.targets) else d.default
+
+
+def _record_dispatch(t: FunctionTranslator, index, targets, default) -> None:
+    """Note on the enclosing loop that its header is just `local.get X; br_table` (Frame.dispatch)."""
+    get = t.last_local_get
+    if get is None or get[0] != index.ref:
+        return
+    loop = next((f for f in reversed(t.frames) if f.kind != "block"), None)
+    if loop is None or loop.kind != "loop" or loop.params or loop.header is not t.b.cur \
+            or len(loop.header.lines) != 1:
+        return
+
+    def landing(depth: int):
+        f = t.frame_at(depth)
+        return f.end if f.kind == "block" and not f.results else None
+
+    loop.dispatch = Dispatch(get[1], [landing(d) for d in targets], landing(default))
+    t.go_shaped = True
 
 
 def lower_br_if(t: FunctionTranslator, op, depth: int) -> None:
@@ -142,15 +174,18 @@ def lower_br_if(t: FunctionTranslator, op, depth: int) -> None:
     c = t.b.op(f"icmp ne i32 {cond.ref}, 0")
     frame = t.frame_at(depth)
     cont = t.b.new_block("cont")
+    # In Go's code `call; br_if` leaves the function when the callee unwinds for a goroutine switch:
+    # rare, so keep the fall-through path straight.
+    weights = ", " + UNLIKELY if t.go_shaped and cond.ref == t.last_call_result else ""
     if frame.kind == "func":
         ret = t.b.new_block("ret")
-        t.b.cond_br(c, ret, cont)
+        t.b.cond_br(c, ret, cont, weights)
         t.b.start(ret)
         saved = list(t.stack)
         emit_return(t)
         t.stack = saved
     else:
-        t.b.cond_br(c, t.branch_target(frame, t.b.cur.label), cont)
+        t.b.cond_br(c, t.branch_target(frame, t.b.cur.label), cont, weights)
     t.b.start(cont)
     t.reachable = True
 
@@ -170,6 +205,7 @@ def lower_br_table(t: FunctionTranslator, op, imm) -> None:
             return ret_block
         return t.branch_target(frame, label)   # one phi entry per switch edge, as LLVM requires
 
+    _record_dispatch(t, index, targets, default)
     cases = " ".join(f"i32 {i}, label %{dest(d).label}" for i, d in enumerate(targets))
     t.b.terminate(f"switch i32 {index.ref}, label %{dest(default).label} [ {cases} ]")
     if ret_block is not None:

@@ -6,6 +6,8 @@ instance only through ModuleEnv.
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from ..abi import TrapKind
 from ..errors import DecodeError
 from ..wasm.instr import read_op
@@ -18,10 +20,20 @@ from .env import ModuleEnv
 UNLIKELY = "!prof !0"   # module-level metadata: branch_weights 1 : 2000
 
 
+class Dispatch(NamedTuple):
+    """A loop whose header does nothing but `local.get X; br_table`: Go's shape for every function.
+
+    `targets[K]` is where the br_table sends K (None: a target that needs the header itself), so a
+    branch to the loop right after `i32.const K; local.set X` can go straight there (see lower_br)."""
+    local: int
+    targets: list
+    default: object
+
+
 class Frame:
     """A control frame. Branches to a loop go to its header, to anything else to its end."""
     __slots__ = ("kind", "params", "results", "height", "end", "header", "header_phis", "incoming",
-                 "header_incoming", "else_block", "param_values", "has_else")
+                 "header_incoming", "else_block", "param_values", "has_else", "dispatch")
 
     def __init__(self, kind: str, params, results, height: int, end: Block):
         self.kind = kind
@@ -36,6 +48,7 @@ class Frame:
         self.else_block: Block | None = None
         self.param_values: list[Value] = []
         self.has_else = False
+        self.dispatch: Dispatch | None = None     # a loop whose header is a br_table on a local
 
     @property
     def label_types(self):
@@ -62,6 +75,12 @@ class FunctionTranslator:
         self.traps: dict[int, Block] = {}
         self.promoted: set[str] = set()        # results of f64.promote_f32 (convert.py)
         self.last_load: tuple[str, list[str], int] | None = None   # (result, block lines, line index)
+        self.last_local_get: tuple[str, int] | None = None          # (result, local index)
+        # The last `local.set X` of a constant: (X, K, block, its line count right after the store).
+        # While the block has not grown since, local X still holds K (see control.lower_br).
+        self.const_set: tuple[int, int, Block, int] | None = None
+        self.last_call_result: str | None = None
+        self.go_shaped = False      # a loop of this function dispatches on a local (control.py)
 
     # --- stacks --------------------------------------------------------------------------------
     def push(self, v: Value) -> None:
@@ -131,7 +150,9 @@ class FunctionTranslator:
         return names
 
     # --- the pass ----------------------------------------------------------------------------------
-    def translate(self) -> str:
+    def translate(self) -> tuple[str, str]:
+        """The function's IR, and for a resumable function with an entry variant, the general
+        function's IR, which goes to a separate module (lower_module_pair)."""
         t = self.type
         params = ", ".join(["ptr %vmctx"] + [f"{LLVM_TYPE[p]} %p{i}" for i, p in enumerate(t.params)])
         self.b.blocks.append(self.entry)
@@ -152,23 +173,49 @@ class FunctionTranslator:
 
         self._run()
 
-        # Entry: stack-limit check, then the body.
+        # Entry: stack-limit check, then the body. The stack pointer, not the frame address: asking
+        # for the frame address forces a frame pointer, and costs every function a register.
         limit = self.env.stack_limit(self)
-        frame = self.entry_value("call ptr @llvm.frameaddress.p0(i32 0)")
+        frame = self.entry_value("call ptr @llvm.stacksave.p0()")
         sp = self.entry_value(f"ptrtoint ptr {frame} to i64")
         low = self.entry_value(f"icmp ult i64 {sp}, {limit}")
-        self.env.intrinsic("llvm.frameaddress.p0", "declare ptr @llvm.frameaddress.p0(i32 immarg)")
-        self.entry.lines.append(
-            f"br i1 {low}, label %{self.trap_block(TrapKind.STACK_EXHAUSTED).label}, "
-            f"label %{body.label}, {UNLIKELY}")
+        self.env.intrinsic("llvm.stacksave.p0", "declare ptr @llvm.stacksave.p0()")
+        stack_ok = f"br i1 {low}, label %{self.trap_block(TrapKind.STACK_EXHAUSTED).label}, label %{{}}, {UNLIKELY}"
+        self.entry.lines.append(stack_ok.format(body.label))
         trap_fn = self.env.runtime("wasmc_trap")
         for kind, blk in self.traps.items():
             blk.lines.append(f"call void {trap_fn}(ptr %vmctx, i32 {int(kind)})")
             blk.lines.append("unreachable")
             self.b.blocks.append(blk)
         ret = results_type(t.results)
-        return (f"define {self.env.linkage} {ret} @wasm_func_{self.func_idx}({params}) #0 {{\n"
-                f"{self.b.text()}\n}}\n")
+        head = f"define {self.env.linkage} {ret} @wasm_func_{self.func_idx}"
+        if not self.env.has_entry_variant(self.func_idx):
+            return f"{head}({params}) #0 {{\n{self.b.text()}\n}}\n", ""
+        return self._entry_variant(head, params, ret, body, stack_ok)
+
+    def _entry_variant(self, head: str, params: str, ret: str, body: Block, stack_ok: str) -> tuple[str, str]:
+        """A resumable function as two with the same signature: `.entry`, the body with parameter 0
+        fixed to 0 (what direct calls pass), for the optimizer; and the general function, which
+        tail-calls `.entry` for 0 and keeps the body only for resuming (ModuleEnv.resumable)."""
+        first_param = f"store i32 %p0, ptr {self.locals[0][1]}"
+        text = self.b.text()
+        assert text.count("%p0") == 1 and first_param in text
+        entry = f"{head}.entry({params}) #0 {{\n" \
+                f"{text.replace(first_param, f'store i32 0, ptr {self.locals[0][1]}')}\n}}\n"
+        # The locals' allocas stay in the entry block (SROA promotes only those); the rest of it
+        # moves behind the test, so a forwarded call costs a compare and a jump.
+        n_alloca_lines = 2 * len(self.locals)
+        prologue = Block("prologue")
+        prologue.lines = self.entry.lines[n_alloca_lines:]
+        prologue.lines[-1] = stack_ok.format(body.label)
+        forward = Block("direct_call")
+        args = ", ".join(f"{LLVM_TYPE[p]} %p{i}" for i, p in enumerate(self.type.params))
+        call = f"musttail call {ret} {self.env.entry_callee(self.func_idx)}(ptr %vmctx, {args})"
+        forward.lines = [call, "ret void"] if ret == "void" else [f"%forwarded = {call}", f"ret {ret} %forwarded"]
+        self.entry.lines[n_alloca_lines:] = [
+            "%direct = icmp eq i32 %p0, 0", f"br i1 %direct, label %{forward.label}, label %{prologue.label}"]
+        self.b.blocks[1:1] = [forward, prologue]
+        return entry, f"{head}({params}) #0 {{\n{self.b.text()}\n}}\n"
 
     def _run(self) -> None:
         m = self.module

@@ -114,6 +114,19 @@ def lower_module(m: Module, info=None, defined: range | None = None, glue: bool 
     processes, one of them with the glue, and links the objects. A partial module gives its functions
     hidden external linkage and declares the ones it calls or lists but does not define.
     `on_function(done, total)` reports progress."""
+    return _lower(m, info, defined, glue, on_function, entry_variants=False)[0]
+
+
+def lower_module_pair(m: Module, info=None, defined: range | None = None, glue: bool = True,
+                      on_function=None) -> tuple[str, str]:
+    """Like lower_module, with a `wasm_func_N.entry` copy of every resumable function for the calls
+    that pass 0 (ModuleEnv.resumable), as two IR modules: the first holds those copies and everything
+    else, the second the general resumable functions, which only a goroutine switch enters with a
+    non-zero first argument. The caller optimizes the first fully and the second lightly."""
+    return _lower(m, info, defined, glue, on_function, entry_variants=True)
+
+
+def _lower(m: Module, info, defined: range | None, glue: bool, on_function, entry_variants: bool):
     if info is None:
         info = validate_module(m)
     n_imported = m.num_imported_funcs
@@ -123,29 +136,41 @@ def lower_module(m: Module, info=None, defined: range | None = None, glue: bool 
     # LLVM_TYPE has no v128 entry: signatures, globals and locals of that type cannot be lowered yet.
     if _uses_v128(m):
         raise _unsupported_simd(m, info, n_imported + defined.start)
-    env = ModuleEnv(m, linkage="internal" if whole and glue else "hidden")
-    parts = []
+    linkage = "internal" if whole and glue and not entry_variants else "hidden"
+    env = ModuleEnv(m, linkage=linkage, entry_variants=entry_variants)
+    parts, resume_parts = [], []
+    resume_defined = set()
     for done, defined_idx in enumerate(defined, 1):
         func_idx = n_imported + defined_idx
         validator = FuncValidator(m, info, func_idx)
         try:
-            parts.append(FunctionTranslator(m, env, validator, func_idx, DISPATCH).translate())
+            main, general = FunctionTranslator(m, env, validator, func_idx, DISPATCH).translate()
         except UnsupportedError as e:
             if e.feature != "simd":
                 raise
             raise _unsupported_simd(m, info, func_idx) from None
+        parts.append(main)
+        if general:
+            resume_parts.append(general)
+            resume_defined.add(func_idx)
         env.defined.add(func_idx)
         if on_function:
             on_function(done, len(defined))
     if glue:
         parts += _glue(m, env)
-    parts += env.declarations()
+    main_ir = _finish(parts, env.declarations(defined_general=env.defined - resume_defined,
+                                              defined_entries=resume_defined))
+    if not entry_variants:
+        return main_ir, ""
+    resume_ir = _finish(resume_parts, env.declarations(defined_general=resume_defined, defined_entries=set()))
+    return main_ir, resume_ir
+
+
+def _finish(parts: list[str], declarations: list[str]) -> str:
     # Self-recursion must keep growing the stack so runaway recursion reaches the stack-limit trap;
     # tail-recursion elimination would turn it into an endless loop.
-    parts.append('attributes #0 = { "disable-tail-calls"="true" }')
-    parts.append('!0 = !{!"branch_weights", i32 1, i32 2000}')
-    parts.extend(TBAA_NODES)
-    return "\n".join(parts) + "\n"
+    return "\n".join([*parts, *declarations, 'attributes #0 = { "disable-tail-calls"="true" }',
+                      '!0 = !{!"branch_weights", i32 1, i32 2000}', *TBAA_NODES]) + "\n"
 
 
 def _glue(m: Module, env: ModuleEnv) -> list[str]:
@@ -162,9 +187,13 @@ def _glue(m: Module, env: ModuleEnv) -> list[str]:
     n_imported, total = m.num_imported_funcs, len(m.code)
     env.called.update(range(n_imported, n_imported + total))
     funcs = ", ".join(f"ptr @wasm_func_{n_imported + i}" for i in range(total))
+    # Where each function's `.entry` copy starts (null: none), so a trap in one is named too.
+    variants = ", ".join(f"ptr {env.entry_callee(f)}" if env.has_entry_variant(f) else "ptr null"
+                         for f in range(n_imported, n_imported + total))
     entries = ", ".join(f"ptr @wasm_entry_{_sig_name(ft)}" for ft in m.types)
     adapters = ", ".join(f"ptr @wasm_host_{_sig_name(ft)}" for ft in m.types)
     parts.append(f"@wasmc_funcs = constant [{total} x ptr] [{funcs}]")
+    parts.append(f"@wasmc_entry_variants = constant [{total} x ptr] [{variants}]")
     parts.append(f"@wasmc_entries = constant [{len(m.types)} x ptr] [{entries}]")
     parts.append(f"@wasmc_host_adapters = constant [{len(m.types)} x ptr] [{adapters}]")
     return parts

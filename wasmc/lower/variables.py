@@ -1,18 +1,24 @@
 """Locals (entry-block allocas that mem2reg promotes) and globals (16-byte cells reached through vmctx)."""
 from __future__ import annotations
 
+from ..wasm.types import ValType
 from .builder import LLVM_TYPE, TBAA_GLOBAL, Value
 from .function import FunctionTranslator
 
 
 def lower_local_get(t: FunctionTranslator, op, idx: int) -> None:
     ty, slot = t.locals[idx]
-    t.push(Value(ty, t.b.op(f"load {LLVM_TYPE[ty]}, ptr {slot}")))
+    ref = t.b.op(f"load {LLVM_TYPE[ty]}, ptr {slot}")
+    t.last_local_get = (ref, idx)
+    t.push(Value(ty, ref))
 
 
 def lower_local_set(t: FunctionTranslator, op, idx: int) -> None:
     ty, slot = t.locals[idx]
-    t.b.emit(f"store {LLVM_TYPE[ty]} {t.pop().ref}, ptr {slot}")
+    value = t.pop().ref
+    t.b.emit(f"store {LLVM_TYPE[ty]} {value}, ptr {slot}")
+    if ty is ValType.I32 and value.lstrip("-").isdigit():
+        t.const_set = (idx, int(value), t.b.cur, len(t.b.cur.lines))
 
 
 def lower_local_tee(t: FunctionTranslator, op, idx: int) -> None:

@@ -1,4 +1,6 @@
 """Lowering through the JIT on small modules: semantics LLVM does not give for free."""
+import subprocess
+
 import pytest
 
 import wasmc
@@ -96,3 +98,69 @@ def test_trap_names_the_wasm_function():
     with pytest.raises(wasmc.Trap) as fault:          # a guard-page fault, located from the signal context
         e["peek"](1 << 20)
     assert fault.value.func == "peek"
+
+
+GO_STYLE_LOOP = """(module
+  (func (export "f") (param $pc i32) (result i32) (local $i i32)
+    (block $exit (loop $top
+      (block $s1 (block $s0 (br_table $s0 $s1 $exit (local.get $pc)))
+        (local.set $pc (i32.const 1)) (br $top))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (if (i32.lt_u (local.get $i) (i32.const 10)) (then (local.set $pc (i32.const 1)) (br $top)))
+      (local.set $pc (i32.const 2)) (br $top)))
+    (local.get $i)))"""
+
+
+def test_go_style_jumps_skip_the_dispatch_switch():
+    """`i32.const K; local.set $pc; br $top` to a `local.get $pc; br_table` header goes straight to
+    case K: only the entry reaches the switch (tests/wast/dispatch-threading.wast checks more cases)."""
+    from wasmc.lower.module import lower_module
+    from wasmc.wasm.decode import decode_module
+    ir = lower_module(decode_module(wat2wasm(GO_STYLE_LOOP)))
+    body = ir[ir.index("define"):ir.index("\n}\n")]
+    loop_label = next(line[:-1] for line in body.splitlines() if line.startswith("loop"))
+    assert body.count(f"label %{loop_label}") == 1      # only the entry's edge into the loop header
+    e = instance(GO_STYLE_LOOP).exports
+    assert e["f"](0) == 10 and e["f"](1) == 10 and e["f"](2) == 0
+
+
+# Go's function shape: parameter 0 selects the resume point. $walk recurses, so its deeper calls are
+# not inlined, and traps in state 1 when $n is 97.
+RESUMABLE = """(module
+  (func $walk (param $pc i32) (param $n i32) (result i32)
+    (block $exit (loop $top
+      (block $s1 (block $s0 (br_table $s0 $s1 $exit (local.get $pc)))
+        (if (i32.eqz (local.get $n)) (then (return (i32.const 0))))
+        (local.set $pc (i32.const 1)) (br $top))
+      (if (i32.eq (local.get $n) (i32.const 97)) (then (unreachable)))
+      (return (i32.add (i32.const 1)
+                       (call $walk (i32.const 0) (i32.sub (local.get $n) (i32.const 1)))))))
+    (i32.const -1))
+  (func (export "direct") (param i32) (result i32) (call $walk (i32.const 0) (local.get 0)))
+  (func (export "resume") (param i32) (result i32) (call $walk (i32.const 1) (local.get 0)))
+  (global $start_n (mut i32) (i32.const 99))
+  (func (export "_start") (drop (call $walk (i32.const 0) (global.get $start_n)))))"""
+
+
+def test_resumable_functions_get_a_copy_for_direct_calls(tmp_path):
+    """From -O2 a direct call passing 0 goes to `.entry`, the body with parameter 0 fixed; the general
+    function (in its own IR module) forwards 0 there and keeps the body for other values."""
+    from wasmc.lower.module import lower_module_pair
+    from wasmc.wasm.decode import decode_module
+    main, resume = lower_module_pair(decode_module(wat2wasm(RESUMABLE)))
+    assert "define hidden i32 @wasm_func_0.entry(ptr %vmctx, i32 %p0, i32 %p1)" in main
+    assert "define hidden i32 @wasm_func_0(" in resume and "define hidden i32 @wasm_func_0(" not in main
+    assert "call i32 @wasm_func_0(ptr %vmctx, i32 1," in main         # non-zero: the general function
+    assert main.count("call i32 @wasm_func_0.entry(") == 3            # $walk's own call, direct, _start
+
+    e = wasmc.Instance(wasmc.Module(wat2wasm(RESUMABLE), opt_level=2), {}).exports
+    assert (e["direct"](5), e["resume"](5)) == (5, 5)
+    with pytest.raises(wasmc.Trap) as trap:
+        e["direct"](98)
+    assert trap.value.func == "walk"
+
+    from wasmc import aot
+    exe = aot.build_executable(wat2wasm(RESUMABLE), tmp_path / "app", opt_level=2)
+    result = subprocess.run([str(exe)], capture_output=True, timeout=60)
+    assert result.returncode == 134
+    assert "error while executing at wasm function `walk`" in result.stderr.decode()  # main.c joins the words
