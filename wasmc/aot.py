@@ -200,7 +200,7 @@ def _is_host(target: str | None) -> bool:
 
 # --- outputs ------------------------------------------------------------------------------------------------
 def emit(wasm_bytes: bytes, kind: str, opt_level: int = 2, target: str | None = None,
-         wasi_grants: WasiGrants = WasiGrants()) -> bytes | str:
+         wasi_grants: WasiGrants = WasiGrants(), host_cpu: bool = False) -> bytes | str:
     """Object code (bytes), assembly or LLVM IR (text) for `target` (an LLVM triple; default this host),
     image and host import table included: linking the object with libwasmc_rt.a, main.o (runtime_dir())
     and the wasmc_import_* functions of its non-WASI imports makes the executable. Imports are not checked
@@ -209,20 +209,21 @@ def emit(wasm_bytes: bytes, kind: str, opt_level: int = 2, target: str | None = 
         raise ValueError(f"unknown output kind {kind!r}")
     m = decode_module(wasm_bytes)
     extra_ir = image_ir(encode_image(m, wasi_grants)) + host_imports_ir(m) + names_ir(m)
-    return compile_decoded(m, kind, opt_level, target, extra_ir)
+    return compile_decoded(m, kind, opt_level, target, extra_ir, host_cpu)
 
 
 def build_executable(wasm_bytes: bytes, out_path: str | os.PathLike[str], opt_level: int = 2,
                      dirs: Sequence[str] = (), env: Sequence[str] = (), inherit_env: bool = False,
                      target: str | None = None, source: str | os.PathLike[str] | None = None,
                      cc: str | None = None, progress=None, link: Sequence[str | os.PathLike[str]] = (),
-                     use_cache: bool = True) -> Path:
+                     use_cache: bool = True, host_cpu: bool = False) -> Path:
     """Compile a WASI module into a standalone executable at out_path (replaced atomically).
 
     dirs: "HOST[::GUEST]" preopens; env: "NAME=VALUE" or "NAME"; inherit_env: pass the whole environment.
     link: C sources (compiled here), objects and libraries defining the module's other function imports.
     source: the input file, never overwritten. `progress(done, total)` reports a long compile. The module's
-    compiled object is cached (use_cache), so relinking with other --link inputs takes a moment."""
+    compiled object is cached (use_cache), so relinking with other --link inputs takes a moment.
+    host_cpu: code for this machine's CPU model, which may not run on older ones (default: portable)."""
     out = Path(out_path)
     _check_output(out, Path(source) if source is not None else None)
     if not _is_host(target):
@@ -237,7 +238,8 @@ def build_executable(wasm_bytes: bytes, out_path: str | os.PathLike[str], opt_le
     rt = runtime_dir(cc)
     with tempfile.TemporaryDirectory() as tmp:
         inputs = _link_inputs(link, Path(tmp), cc)   # before the long compile: a C error shows at once
-        module_obj = _module_object(wasm_bytes, m, opt_level, wasi_grants, Path(tmp), use_cache, progress)
+        module_obj = _module_object(wasm_bytes, m, opt_level, wasi_grants, Path(tmp), use_cache, progress,
+                                    host_cpu)
         linked = out.parent / f".{out.name}.{os.getpid()}.tmp"
         try:
             _link([cc, "-o", str(linked), str(module_obj), *inputs, str(rt / "main.o"),
@@ -268,16 +270,17 @@ def _link_inputs(link: Sequence[str | os.PathLike[str]], tmp: Path, cc: str) -> 
 
 
 def _module_object(wasm_bytes: bytes, m: Module, opt_level: int, wasi_grants: WasiGrants, tmp: Path,
-                   use_cache: bool, progress) -> Path:
+                   use_cache: bool, progress, host_cpu: bool) -> Path:
     """One relocatable object with the module's code, its image and its host import table, from the cache
     or compiled now (the parallel compile's objects joined by `ld -r`)."""
-    key = cache.module_key(wasm_bytes, opt_level, kind=f"aot-obj\0{wasi_grants!r}")
+    key = cache.module_key(wasm_bytes, opt_level, kind=f"aot-obj\0{wasi_grants!r}", host_cpu=host_cpu)
     hit = cache.lookup(key, suffix=".o") if use_cache else None
     if hit is not None:
         return hit
     extra_ir = image_ir(encode_image(m, wasi_grants)) + host_imports_ir(m) + names_ir(m)
     paths = []
-    for k, obj in enumerate(compile_objects(m, opt_level, extra_ir=extra_ir, progress=progress)):
+    for k, obj in enumerate(compile_objects(m, opt_level, extra_ir=extra_ir, progress=progress,
+                                            host_cpu=host_cpu)):
         paths.append(tmp / f"module{k}.o")
         paths[-1].write_bytes(obj)
     if not use_cache:
@@ -319,16 +322,17 @@ def _link(argv: list[str], host: Sequence[HostImport]) -> None:
 
 def cached_executable(wasm_bytes: bytes, opt_level: int = 2, progress=None) -> Path:
     """An executable of the module with no grants, from the cache or built now: `wasmc run` executes it
-    with its grants in WASMC_* variables, so a cached run needs neither LLVM nor the module's decoding."""
+    with its grants in WASMC_* variables, so a cached run needs neither LLVM nor the module's decoding.
+    It only ever runs here, so it is compiled for this machine's CPU."""
     # The runtime is linked in: its sources are part of the key as well as the compiler's.
-    key = cache.module_key(wasm_bytes, opt_level, kind=f"exe-{_runtime_key(_cc(None))}")
+    key = cache.module_key(wasm_bytes, opt_level, kind=f"exe-{_runtime_key(_cc(None))}", host_cpu=True)
     hit = cache.lookup(key, suffix=".exe")
     if hit is not None:
         return hit
     cache.modules_dir().mkdir(parents=True, exist_ok=True)
     tmp = cache.modules_dir() / f".{key}.{os.getpid()}.exe"
     try:
-        build_executable(wasm_bytes, tmp, opt_level, progress=progress, use_cache=False)
+        build_executable(wasm_bytes, tmp, opt_level, progress=progress, use_cache=False, host_cpu=True)
         return cache.store(key, tmp, suffix=".exe")
     finally:
         tmp.unlink(missing_ok=True)
@@ -337,16 +341,16 @@ def cached_executable(wasm_bytes: bytes, opt_level: int = 2, progress=None) -> P
 def write_output(wasm_bytes: bytes, out_path: str | os.PathLike[str], kind: str = "exe", opt_level: int = 2,
                  target: str | None = None, dirs: Sequence[str] = (), env: Sequence[str] = (),
                  inherit_env: bool = False, source: str | os.PathLike[str] | None = None,
-                 progress=None, link: Sequence[str | os.PathLike[str]] = ()) -> Path:
+                 progress=None, link: Sequence[str | os.PathLike[str]] = (), host_cpu: bool = False) -> Path:
     """What `wasmc compile` does: an executable, or the object/assembly/IR file of `kind`."""
     if kind == "exe":
         return build_executable(wasm_bytes, out_path, opt_level, dirs=dirs, env=env, inherit_env=inherit_env,
-                                target=target, source=source, progress=progress, link=link)
+                                target=target, source=source, progress=progress, link=link, host_cpu=host_cpu)
     if link:
         raise WasmcError(f"--link makes executables only: link the {kind} output with the host code yourself")
     out = Path(out_path)
     _check_output(out, Path(source) if source is not None else None)
-    data = emit(wasm_bytes, kind, opt_level, target, grants(dirs, env, inherit_env))
+    data = emit(wasm_bytes, kind, opt_level, target, grants(dirs, env, inherit_env), host_cpu)
     _write_atomic(out, data if isinstance(data, bytes) else data.encode())
     return out
 

@@ -41,10 +41,24 @@ def compiler_fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
-def module_key(data: bytes, opt_level: int, kind: str = "so") -> str:
+def module_key(data: bytes, opt_level: int, kind: str = "so", host_cpu: bool = False) -> str:
+    """The key of code compiled from `data`; `host_cpu`: code for this machine's CPU (host_cpu_id)."""
     h = hashlib.sha256(data)
-    h.update(f"\0{compiler_fingerprint()}\0O{opt_level}\0{kind}\0{platform.machine()}".encode())
+    cpu = host_cpu_id() if host_cpu else "portable"
+    h.update(f"\0{compiler_fingerprint()}\0O{opt_level}\0{kind}\0{platform.machine()}\0{cpu}".encode())
     return h.hexdigest()[:32]
+
+
+@functools.cache
+def host_cpu_id() -> str:
+    """What identifies this CPU's model and features, read without LLVM (a cached run never loads it):
+    code compiled for the host CPU is found again only on a machine with the same one."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
+            info = f.read().split("\n\n", 1)[0]           # the first processor
+    except OSError:
+        info = platform.processor()
+    return hashlib.sha256(info.encode()).hexdigest()[:16] if info else "unknown-cpu"
 
 
 def lookup(key: str, suffix: str = ".so") -> Path | None:

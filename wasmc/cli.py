@@ -184,6 +184,9 @@ def _invoke(data, module: Path, name: str, args, env, preopens, stack_size: int,
 @click.option("--target", metavar="TRIPLE",
               help="LLVM target for obj/asm/llvm-ir, e.g. aarch64-unknown-linux-gnu. Executables are built "
                    "for this host only.")
+@click.option("--cpu", type=click.Choice(("portable", "native")), default="portable", show_default=True,
+              help="native: use every feature of this machine's CPU (faster, but the output may not run on "
+                   "older CPUs). `wasmc run` and the Python API always compile for this machine.")
 @click.option("--dir", "dirs", multiple=True, metavar="HOST[::GUEST]",
               help="Preopen directory HOST as GUEST (default: HOST); a relative HOST is resolved when the "
                    "program runs. Repeatable.")
@@ -195,7 +198,7 @@ def _invoke(data, module: Path, name: str, args, env, preopens, stack_size: int,
                    "module's non-WASI imports: import M::N is the C function wasmc_import_M_N "
                    "(runtime_c/wasmc_host.h). Repeatable.")
 @click.argument("module", type=click.Path(path_type=Path))
-def compile_command(opt_level, output, emit, target, dirs, env, inherit_env, link, module: Path) -> None:
+def compile_command(opt_level, output, emit, target, cpu, dirs, env, inherit_env, link, module: Path) -> None:
     """Compile a WebAssembly module ahead of time. By default the output is a standalone native
     executable for this host that runs the module's WASI command (_start) without Python, as
     `wasmtime run MODULE` would.
@@ -207,13 +210,15 @@ def compile_command(opt_level, output, emit, target, dirs, env, inherit_env, lin
     default 256m) sets the wasm stack. A trap prints "wasm trap: MESSAGE" and exits with 134; the
     exit status is otherwise the module's proc_exit code."""
     from . import aot
+    if cpu == "native" and target is not None:
+        _fail("--cpu native compiles for this machine; it cannot be combined with --target")
     try:
         data = module.read_bytes()
     except OSError as e:
         _fail(f"cannot read {module}: {e.strerror}")
     try:
         aot.write_output(data, output, emit, opt_level, target, dirs, env, inherit_env, source=module,
-                         progress=_progress(), link=link)
+                         progress=_progress(), link=link, host_cpu=cpu == "native")
     except WasmcError as e:
         _fail(f"{module}: {e}")
 

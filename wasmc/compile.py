@@ -50,7 +50,8 @@ def entry_variants(opt_level: int) -> bool:
     return opt_level >= 2
 
 
-# What forked workers inherit instead of receiving it pickled: (module, info, slices, opt, triple, extra IR).
+# What forked workers inherit instead of receiving it pickled:
+# (module, info, slices, opt, triple, extra IR, host_cpu).
 _JOB: tuple | None = None
 
 
@@ -68,23 +69,24 @@ def lower(m: Module, info=None, defined: range | None = None, glue: bool = True,
 
 def _compile_slice(index: int) -> bytes:
     from .codegen import optimized_module, target_machine
-    m, info, slices, opt_level, triple, extra_ir = _JOB
+    m, info, slices, opt_level, triple, extra_ir, host_cpu = _JOB
     glue = index == 0
     ir, resume_ir = lower(m, info, slices[index], glue, opt_level, extra_ir if glue else "")
-    tm = target_machine(opt_level, triple)
+    tm = target_machine(opt_level, triple, host_cpu)
     return tm.emit_object(optimized_module(ir, resume_ir, tm, opt_level))
 
 
 def compile_objects(m: Module, opt_level: int = 2, jobs: int | None = None, triple: str | None = None,
-                    extra_ir: str = "", progress=None) -> list[bytes]:
+                    extra_ir: str = "", progress=None, host_cpu: bool = False) -> list[bytes]:
     """Object files for `m` (for `triple`, default this host); the first holds the glue and `extra_ir`.
-    `progress(done, total)` is called as slices finish."""
+    `progress(done, total)` is called as slices finish. `host_cpu`: use every feature of this machine's
+    CPU (code that may not run elsewhere), else a portable baseline."""
     from .wasm.validate import validate_module
     global _JOB
     info = validate_module(m)
     jobs = jobs or default_jobs()
     slices = plan_slices(m, jobs)
-    _JOB = (m, info, slices, opt_level, triple, extra_ir)
+    _JOB = (m, info, slices, opt_level, triple, extra_ir, host_cpu)
     try:
         if len(slices) == 1:
             return [_compile_slice(0)]
@@ -131,13 +133,14 @@ def link_shared(objects: list[bytes], out: Path) -> None:
 
 def shared_object(data: bytes, m: Module, opt_level: int = 2, use_cache: bool = True,
                   jobs: int | None = None, progress=None) -> Path:
-    """The path of a shared object with `m`'s code for this host, from the cache or compiled now."""
-    key = cache.module_key(data, opt_level)
+    """The path of a shared object with `m`'s code for this host and its CPU, from the cache or compiled
+    now (it is loaded in this process, so it never needs to run elsewhere)."""
+    key = cache.module_key(data, opt_level, host_cpu=True)
     if use_cache:
         hit = cache.lookup(key)
         if hit is not None:
             return hit
-    objects = compile_objects(m, opt_level, jobs, progress=progress)
+    objects = compile_objects(m, opt_level, jobs, progress=progress, host_cpu=True)
     root = cache.modules_dir() if use_cache else Path(tempfile.mkdtemp(prefix="wasmc-"))
     root.mkdir(parents=True, exist_ok=True)
     tmp = root / f".{key}.{os.getpid()}.tmp"
@@ -153,11 +156,11 @@ def shared_object(data: bytes, m: Module, opt_level: int = 2, use_cache: bool = 
 
 
 def compile_decoded(m: Module, emit: str = "obj", opt_level: int = 2, triple: str | None = None,
-                    extra_ir: str = "") -> bytes | str:
+                    extra_ir: str = "", host_cpu: bool = False) -> bytes | str:
     """A decoded module as one LLVM module -> output for `triple` (default: this host): `emit` is "obj"
     (bytes), "asm" or "llvm-ir" (text, after the -O passes). `extra_ir` is appended (the AOT image)."""
     from .codegen import optimized_module, target_machine
-    tm = target_machine(opt_level, triple)
+    tm = target_machine(opt_level, triple, host_cpu)
     mod = optimized_module(*lower(m, opt_level=opt_level, extra_ir=extra_ir), tm, opt_level)
     if emit == "obj":
         return tm.emit_object(mod)

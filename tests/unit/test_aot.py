@@ -387,6 +387,20 @@ def test_output_path_checks(tmp_path):
                              if not os.uname().machine == "aarch64" else "x86_64-unknown-linux-gnu")
 
 
+def test_cpu_native_is_opt_in_and_keyed_apart(tmp_path):
+    """`--cpu native` code uses this CPU's features: it runs here, and is cached apart from portable code."""
+    from wasmc import cache
+    wasm = wat(PRINT.replace("EXIT", "0"))
+    assert build_and_run(wasm, tmp_path, host_cpu=True).stdout == b"hello from wasm\npassive bytes\n"
+    assert cache.module_key(wasm, 2, host_cpu=True) != cache.module_key(wasm, 2)
+    assert cache.host_cpu_id() == cache.host_cpu_id() != "portable"
+    from click.testing import CliRunner
+    from wasmc.cli import main
+    result = CliRunner().invoke(main, ["compile", "--cpu", "native", "--emit", "obj", "--target",
+                                       "aarch64-unknown-linux-gnu", "-o", str(tmp_path / "x.o"), "x.wasm"])
+    assert result.exit_code != 0 and "cannot be combined with --target" in result.output
+
+
 @pytest.mark.parametrize("kind", ["obj", "asm", "llvm-ir"])
 def test_emit_cross_target(tmp_path, kind):
     out = aot.write_output(wat(PRINT.replace("EXIT", "0")), tmp_path / f"m.{kind}", kind,
