@@ -156,14 +156,41 @@ def _lower(m: Module, info, defined: range | None, glue: bool, on_function, entr
         env.defined.add(func_idx)
         if on_function:
             on_function(done, len(defined))
+    copied_general, copied_entries = set(), set()
+    if entry_variants and not whole:
+        parts += _inlinable_copies(m, info, env, copied_general, copied_entries)
     if glue:
         parts += _glue(m, env)
-    main_ir = _finish(parts, env.declarations(defined_general=env.defined - resume_defined,
-                                              defined_entries=resume_defined))
+    main_ir = _finish(parts, env.declarations(defined_general=env.defined - resume_defined | copied_general,
+                                              defined_entries=resume_defined | copied_entries))
     if not entry_variants:
         return main_ir, ""
     resume_ir = _finish(resume_parts, env.declarations(defined_general=resume_defined, defined_entries=set()))
     return main_ir, resume_ir
+
+
+# Callees defined in another slice whose bodies are at most this many bytes are copied into the caller's
+# slice for the inliner: Go's runtime calls tiny functions (atomics, bit helpers) all over.
+INLINE_COPY_BYTES = 400
+
+
+def _inlinable_copies(m: Module, info, env: ModuleEnv, copied_general: set[int], copied_entries: set[int]):
+    """`available_externally` copies of the small functions this slice calls but another defines: LLVM
+    may inline them and emits no code for them (the other slice's object has the definition)."""
+    n_imported = m.num_imported_funcs
+    small = [f for f in sorted((env.called | env.called_entries) - env.defined)
+             if f >= n_imported and m.code[f - n_imported].end - m.code[f - n_imported].start <= INLINE_COPY_BYTES]
+    parts = []
+    for func_idx in small:
+        main, _ = FunctionTranslator(m, env, FuncValidator(m, info, func_idx), func_idx, DISPATCH).translate()
+        if env.has_entry_variant(func_idx):
+            if func_idx not in env.called_entries:
+                continue
+            copied_entries.add(func_idx)
+        else:
+            copied_general.add(func_idx)
+        parts.append(main.replace("define hidden ", "define available_externally hidden ", 1))
+    return parts
 
 
 def _finish(parts: list[str], declarations: list[str]) -> str:

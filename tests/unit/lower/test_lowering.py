@@ -164,3 +164,16 @@ def test_resumable_functions_get_a_copy_for_direct_calls(tmp_path):
     result = subprocess.run([str(exe)], capture_output=True, timeout=60)
     assert result.returncode == 134
     assert "error while executing at wasm function `walk`" in result.stderr.decode()  # main.c joins the words
+
+
+def test_small_callees_from_other_slices_are_copied_for_inlining():
+    """A slice of a parallel compile gets `available_externally` copies of the small functions it
+    calls from other slices (LLVM may inline them; the defining slice emits the code)."""
+    from wasmc.lower.module import lower_module_pair
+    from wasmc.wasm.decode import decode_module
+    m = decode_module(wat2wasm(RESUMABLE))
+    main, resume = lower_module_pair(m, defined=range(1, 4), glue=False)    # all but $walk
+    assert "define available_externally hidden i32 @wasm_func_0.entry(" in main
+    assert "declare hidden i32 @wasm_func_0.entry(" not in main
+    assert "declare hidden i32 @wasm_func_0(" in main          # `resume` calls the general function
+    assert "define" not in resume       # this slice has no resumable function of its own
