@@ -10,7 +10,9 @@ import click
 from .errors import ProcExit, Trap, WasmcError
 
 opt_level_option = click.option("-O", "--opt-level", "opt_level", type=click.IntRange(0, 3), default=2,
-                                show_default=True, help="LLVM optimization level.")
+                                show_default=True,
+                                help="Optimization level: 0 compiles fastest, 1 is a light pipeline, 2 LLVM's "
+                                     "-O2; 3 also compiles the resume paths of Go code fully.")
 
 
 @click.group()

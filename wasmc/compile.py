@@ -67,13 +67,17 @@ def lower(m: Module, info=None, defined: range | None = None, glue: bool = True,
     return ir + extra_ir, resume_ir
 
 
-def _compile_slice(index: int) -> bytes:
-    from .codegen import optimized_module, target_machine
+def _compile_slice(index: int) -> list[bytes]:
+    """The object of slice `index`, and of its resumable functions' general copies if any."""
+    from .codegen import optimized_module, resume_object, target_machine
     m, info, slices, opt_level, triple, extra_ir, host_cpu = _JOB
     glue = index == 0
     ir, resume_ir = lower(m, info, slices[index], glue, opt_level, extra_ir if glue else "")
     tm = target_machine(opt_level, triple, host_cpu)
-    return tm.emit_object(optimized_module(ir, resume_ir, tm, opt_level))
+    objects = [tm.emit_object(optimized_module(ir, tm, opt_level))]
+    if resume_ir:
+        objects.append(resume_object(resume_ir, opt_level, triple, host_cpu))
+    return objects
 
 
 def compile_objects(m: Module, opt_level: int = 2, jobs: int | None = None, triple: str | None = None,
@@ -89,8 +93,8 @@ def compile_objects(m: Module, opt_level: int = 2, jobs: int | None = None, trip
     _JOB = (m, info, slices, opt_level, triple, extra_ir, host_cpu)
     try:
         if len(slices) == 1:
-            return [_compile_slice(0)]
-        objects: list[bytes | None] = [None] * len(slices)
+            return _compile_slice(0)
+        objects: list[list[bytes] | None] = [None] * len(slices)
         errors: dict[int, BaseException] = {}
         with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
             futures = {pool.submit(_compile_slice, k): k for k in range(len(slices))}
@@ -104,7 +108,7 @@ def compile_objects(m: Module, opt_level: int = 2, jobs: int | None = None, trip
                     progress(done, len(slices))
         if errors:
             raise errors[min(errors)]
-        return objects
+        return [obj for slice_objects in objects for obj in slice_objects]
     finally:
         _JOB = None
 
@@ -159,9 +163,12 @@ def compile_decoded(m: Module, emit: str = "obj", opt_level: int = 2, triple: st
                     extra_ir: str = "", host_cpu: bool = False) -> bytes | str:
     """A decoded module as one LLVM module -> output for `triple` (default: this host): `emit` is "obj"
     (bytes), "asm" or "llvm-ir" (text, after the -O passes). `extra_ir` is appended (the AOT image)."""
-    from .codegen import optimized_module, target_machine
+    from .codegen import RESUME_OPT_LEVEL, optimized_module, target_machine
     tm = target_machine(opt_level, triple, host_cpu)
-    mod = optimized_module(*lower(m, opt_level=opt_level, extra_ir=extra_ir), tm, opt_level)
+    ir, resume_ir = lower(m, opt_level=opt_level, extra_ir=extra_ir)
+    mod = optimized_module(ir, tm, opt_level)
+    if resume_ir:    # one output: here the general copies share the main code generator's level
+        mod.link_in(optimized_module(resume_ir, tm, RESUME_OPT_LEVEL))
     if emit == "obj":
         return tm.emit_object(mod)
     if emit == "asm":
