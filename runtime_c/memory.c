@@ -15,7 +15,26 @@
 typedef struct memory_impl {
     wasmc_memory pub;
     int range_slot;
+    int huge;          /* the reservation was advised for transparent huge pages */
 } memory_impl;
+
+/* From this size on, a memory asks for transparent huge pages: a program touching tens of MiB then
+ * takes one page fault per 2 MiB instead of per 4 KiB (a memory-bound stencil spent a quarter of its
+ * time in faults), and fewer TLB misses. Small memories (most tests) keep 4 KiB pages, so touching
+ * one byte never commits 2 MiB. */
+#define HUGE_PAGES_FROM (16u << 20)
+
+static void advise_huge_pages(memory_impl *mem)
+{
+#ifdef MADV_HUGEPAGE
+    if (!mem->huge && mem->pub.size >= HUGE_PAGES_FROM) {
+        madvise(mem->pub.base, WASMC_MEMORY_RESERVATION, MADV_HUGEPAGE);   /* advice only: errors ignored */
+        mem->huge = 1;
+    }
+#else
+    (void)mem;
+#endif
+}
 
 /* Reservations come from a region of their own, above where the kernel places ordinary mappings
  * (top-down from below the stack) and below it on a 47-bit address space. Interleaved with other
@@ -80,6 +99,7 @@ wasmc_memory *wasmc_memory_new(uint32_t min_pages, uint32_t max_pages)
     mem->pub.base = base;
     mem->pub.size = size;
     mem->pub.max_pages = max_pages;
+    advise_huge_pages(mem);
     return &mem->pub;
 
 fail:
@@ -109,6 +129,7 @@ uint32_t wasmc_memory_grow_raw(wasmc_memory *mem, uint32_t delta_pages)
         mprotect(mem->base + mem->size, (uint64_t)delta_pages * WASMC_PAGE_SIZE, PROT_READ | PROT_WRITE) != 0)
         return UINT32_MAX;   /* out of memory: memory.grow reports failure, it does not trap */
     mem->size = new_pages * WASMC_PAGE_SIZE;
+    advise_huge_pages((memory_impl *)mem);
     return (uint32_t)old_pages;
 }
 

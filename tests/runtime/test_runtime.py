@@ -137,6 +137,39 @@ def test_memory_new_is_zeroed_and_writable():
         lib.wasmc_memory_free(m)
 
 
+def _vm_flags(address: int) -> list[str]:
+    """The VmFlags of this process's mapping holding `address` (/proc/self/smaps)."""
+    start = None
+    for line in open("/proc/self/smaps"):
+        head = line.split()[0]
+        if "-" in head and ":" not in head:
+            lo, hi = (int(x, 16) for x in head.split("-"))
+            start = lo if lo <= address < hi else None
+        elif head == "VmFlags:" and start is not None:
+            return line.split()[1:]
+    return []
+
+
+def _thp_available() -> bool:
+    try:
+        return os.path.exists("/proc/self/smaps") and \
+            "[never]" not in open("/sys/kernel/mm/transparent_hugepage/enabled").read()
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _thp_available(), reason="needs Linux with transparent huge pages")
+def test_large_memories_ask_for_huge_pages():
+    """From 16 MiB a memory is advised for transparent huge pages (fewer faults); small ones are not."""
+    small = lib.wasmc_memory_new(1, 1000)
+    try:
+        assert "hg" not in _vm_flags(int(ffi.cast("uintptr_t", small.base)))
+        assert lib.wasmc_memory_grow_raw(small, 255) == 1          # 256 pages = 16 MiB
+        assert "hg" in _vm_flags(int(ffi.cast("uintptr_t", small.base)))
+    finally:
+        lib.wasmc_memory_free(small)
+
+
 def test_memory_new_limits():
     assert lib.wasmc_memory_new(3, 2) == ffi.NULL
     m = lib.wasmc_memory_new(0, 0xFFFFFFFF)
