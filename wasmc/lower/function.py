@@ -180,8 +180,8 @@ class FunctionTranslator:
         sp = self.entry_value(f"ptrtoint ptr {frame} to i64")
         low = self.entry_value(f"icmp ult i64 {sp}, {limit}")
         self.env.intrinsic("llvm.stacksave.p0", "declare ptr @llvm.stacksave.p0()")
-        stack_ok = f"br i1 {low}, label %{self.trap_block(TrapKind.STACK_EXHAUSTED).label}, label %{{}}, {UNLIKELY}"
-        self.entry.lines.append(stack_ok.format(body.label))
+        self.entry.lines.append(f"br i1 {low}, label %{self.trap_block(TrapKind.STACK_EXHAUSTED).label}, "
+                                f"label %{body.label}, {UNLIKELY}")
         trap_fn = self.env.runtime("wasmc_trap")
         for kind, blk in self.traps.items():
             blk.lines.append(f"call void {trap_fn}(ptr %vmctx, i32 {int(kind)})")
@@ -191,9 +191,9 @@ class FunctionTranslator:
         head = f"define {self.env.linkage} {ret} @wasm_func_{self.func_idx}"
         if not self.env.has_entry_variant(self.func_idx):
             return f"{head}({params}) #0 {{\n{self.b.text()}\n}}\n", ""
-        return self._entry_variant(head, params, ret, body, stack_ok)
+        return self._entry_variant(head, params, ret)
 
-    def _entry_variant(self, head: str, params: str, ret: str, body: Block, stack_ok: str) -> tuple[str, str]:
+    def _entry_variant(self, head: str, params: str, ret: str) -> tuple[str, str]:
         """A resumable function as two with the same signature: `.entry`, the body with parameter 0
         fixed to 0 (what direct calls pass), for the optimizer; and the general function, which
         tail-calls `.entry` for 0 and keeps the body only for resuming (ModuleEnv.resumable)."""
@@ -206,8 +206,7 @@ class FunctionTranslator:
         # moves behind the test, so a forwarded call costs a compare and a jump.
         n_alloca_lines = 2 * len(self.locals)
         prologue = Block("prologue")
-        prologue.lines = self.entry.lines[n_alloca_lines:]
-        prologue.lines[-1] = stack_ok.format(body.label)
+        prologue.lines = self.entry.lines[n_alloca_lines:]        # ends with the stack check
         forward = Block("direct_call")
         args = ", ".join(f"{LLVM_TYPE[p]} %p{i}" for i, p in enumerate(self.type.params))
         call = f"musttail call {ret} {self.env.entry_callee(self.func_idx)}(ptr %vmctx, {args})"
