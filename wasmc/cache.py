@@ -55,7 +55,7 @@ def host_cpu_id() -> str:
     code compiled for the host CPU is found again only on a machine with the same one."""
     try:
         with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
-            info = f.read().split("\n\n", 1)[0]           # the first processor
+            info = f.read(1 << 16).split("\n\n", 1)[0]   # the first processor's block
     except OSError:
         info = platform.processor()
     return hashlib.sha256(info.encode()).hexdigest()[:16] if info else "unknown-cpu"

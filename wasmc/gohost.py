@@ -160,7 +160,10 @@ def executable(data: bytes, level: int) -> str:
     (_runtime_stamp), so a cached start imports neither aot nor LLVM: importing aot alone costs more than
     the rest of a start (see the docstring)."""
     from . import cache
-    index = cache.cache_root() / "gohost-index" / cache.module_key(data, level, kind="gohost\0" + _runtime_stamp())
+    # Keyed by the CPU too, as the executable is: a cache shared between machines must not hand one the
+    # other's host-CPU code.
+    key = cache.module_key(data, level, kind="gohost\0" + _runtime_stamp(), host_cpu=True)
+    index = cache.cache_root() / "gohost-index" / key
     try:
         name = index.read_text()
         if name.endswith(".exe") and "/" not in name:

@@ -210,7 +210,8 @@ def test_fast_path_finds_what_aot_stored(tmp_path, monkeypatch):
     first = gohost.executable(EMPTY_COMMAND, 0)
     assert first == str(aot.cached_executable(EMPTY_COMMAND, 0))
     assert gohost.executable(EMPTY_COMMAND, 0) == first
-    index = cache.cache_root() / "gohost-index" / cache.module_key(EMPTY_COMMAND, 0, "gohost\0" + gohost._runtime_stamp())
+    key = cache.module_key(EMPTY_COMMAND, 0, "gohost\0" + gohost._runtime_stamp(), host_cpu=True)
+    index = cache.cache_root() / "gohost-index" / key
     assert (cache.modules_dir() / index.read_text()) == Path(first)
     index.write_text("evicted.exe")
     assert gohost.executable(EMPTY_COMMAND, 0) == first
