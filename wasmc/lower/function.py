@@ -200,15 +200,16 @@ class FunctionTranslator:
         while r.pos < r.end:
             at = r.pos
             op, imm = read_op(r)
+            i = op.index
             try:
                 if v.done:
                     raise DecodeError("operators remaining after end of function")
-                check[op.index](v, imm)
+                check[i](v, imm)
             except (ValidationError, DecodeError) as e:
                 raise v.locate(e, at) from None
             if self.reachable:
-                lower[op.index](self, op, imm)
+                lower[i](self, op, imm)
             else:
-                skip[op.index](self, op, imm)
+                skip[i](self, op, imm)
         if self.frames:
             raise DecodeError("unexpected end of section or function", r.pos)
