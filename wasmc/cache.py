@@ -30,7 +30,8 @@ def modules_dir() -> Path:
 
 
 # The sources that decide generated code: a change to any of them invalidates what they compiled.
-CODEGEN_SOURCES = ("wasm/*.py", "lower/*.py", "codegen.py", "compile.py", "abi.py", "image.py")
+CODEGEN_SOURCES = ("wasm/*.py", "lower/*.py", "fcache/*.py", "fcache/*.[ch]", "codegen.py", "compile.py", "abi.py",
+                   "image.py")
 
 
 @functools.cache

@@ -213,6 +213,14 @@ class FuncBuilder:
             return self.cast("bitcast", self.opaque(bits), a.type)
         return self._def(a.type, f'call {a.type} asm "", "=r,0"({a.type} {a.ref})')
 
+    def link_constant(self, name: str, ty: str, wide: bool = False, block: Block | None = None) -> Value:
+        """The value of absolute symbol `name`, which the linker supplies (a placeholder of the function
+        cache), as an i32, or as an i64 (`wide`: any 64-bit value; else one below 2**32). An x86-64
+        instruction, not a symbol address: LLVM would otherwise pick addressing (RIP-relative, or a
+        sign-extended 32-bit immediate) that is wrong for an absolute value."""
+        text = "movabsq $$%s, $0" % name if wide else "movl $$%s, %s" % (name, "${0:k}" if ty == I64 else "$0")
+        return self._def(ty, f'call {ty} asm "{text}", "=r"()', block)
+
     def extract(self, agg: Value, index: int, ty: str) -> Value:
         return self._def(ty, f"extractvalue {agg.type} {agg.ref}, {index}")
 
@@ -220,10 +228,11 @@ class FuncBuilder:
         return self._def(agg.type, f"insertvalue {agg.type} {agg.ref}, {item.type} {item.ref}, {index}")
 
     # --- memory -----------------------------------------------------------------------------------
-    def gep(self, base: Value, index: Value, elem: str = I8, inbounds: bool = False) -> Value:
+    def gep(self, base: Value, index: Value, elem: str = I8, inbounds: bool = False,
+            block: Block | None = None) -> Value:
         """`base + index * sizeof(elem)`."""
         kw = "getelementptr inbounds" if inbounds else "getelementptr"
-        return self._def(PTR, f"{kw} {elem}, ptr {base.ref}, {index.type} {index.ref}")
+        return self._def(PTR, f"{kw} {elem}, ptr {base.ref}, {index.type} {index.ref}", block)
 
     def field(self, base: Value, offset: int, block: Block | None = None) -> Value:
         """The address `offset` bytes into a runtime structure."""

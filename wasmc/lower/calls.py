@@ -34,7 +34,7 @@ def lower_call(t: FunctionTranslator, op, func_idx: int) -> None:
         args = t.popn(len(ft.params))
         _emit_call(t, ft, resumable.direct_call_target(t, func_idx, args), args, VMCTX)
     else:
-        _call_funcref(t, ft, t.env.funcref(t, func_idx))
+        _call_funcref(t, ft, t.env.funcref(t, func_idx, called=True))
 
 
 def lower_call_indirect(t: FunctionTranslator, op, imm) -> None:

@@ -57,6 +57,19 @@ class ModuleEnv:
     def has_direct_copy(self, func_idx: int) -> bool:
         return self.direct_copies and func_idx in self.resumable
 
+    def definition(self, func_idx: int) -> str:
+        """The name this IR module defines a function under (no `@`)."""
+        return f"wasm_func_{func_idx}"
+
+    def copy_definition(self, func_idx: int) -> str:
+        """The name this IR module defines a resumable function's direct-call copy under."""
+        self.called_direct_copies.add(func_idx)
+        return f"wasm_func_{func_idx}.entry"
+
+    def constant(self, t, ty: str, value: int) -> Value:
+        """An i32/i64.const operand (the function cache makes some of them placeholders)."""
+        return const_int(ty, value)
+
     # --- instance fields, loaded once per function -------------------------------------------
     def _field(self, t, offset: int) -> Value:
         return t.once(f"vmctx+{offset}", lambda: t.b.field(VMCTX, offset, t.b.entry))
@@ -101,19 +114,25 @@ class ModuleEnv:
         """A data or element segment index, as the bulk operations of runtime_c take it."""
         return const_int(I32, idx)
 
-    def funcref(self, t, func_idx: int) -> Value:
-        """Pointer to this instance's wasmc_funcref record of func_idx."""
+    def funcref(self, t, func_idx: int, called: bool = False) -> Value:
+        """Pointer to this instance's wasmc_funcref record of func_idx (`called`: for a call of an
+        import, else for ref.func)."""
         b = t.b
-        arr = t.once("funcrefs", lambda: b.load_invariant(PTR, self._field(t, VmctxOffset.FUNCREFS), b.entry))
-        return b.field(arr, func_idx * FUNCREF_SIZE)
+        return b.field(self._funcrefs(t), func_idx * FUNCREF_SIZE)
+
+    def _funcrefs(self, t) -> Value:
+        b = t.b
+        return t.once("funcrefs", lambda: b.load_invariant(PTR, self._field(t, VmctxOffset.FUNCREFS), b.entry))
 
     def type_id(self, t, type_idx: int) -> Value:
         """The canonical signature id of type_idx, as call_indirect compares it."""
         def load() -> Value:
             b = t.b
-            arr = b.load_invariant(PTR, self._field(t, VmctxOffset.TYPE_IDS), b.entry)
-            return b.load_invariant(I64, b.field(arr, type_idx * 8, b.entry), b.entry)
+            return b.load_invariant(I64, b.field(self._type_ids(t), type_idx * 8, b.entry), b.entry)
         return t.once(f"typeid{type_idx}", load)
+
+    def _type_ids(self, t) -> Value:
+        return t.b.load_invariant(PTR, self._field(t, VmctxOffset.TYPE_IDS), t.b.entry)
 
     def stack_limit(self, t) -> Value:
         b = t.b

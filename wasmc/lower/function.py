@@ -84,6 +84,7 @@ class FunctionTranslator:
         self.locals: list[tuple[str, Value]] = []          # (LLVM type, stack slot)
         self.hoisted: dict[str, Value] = {}                # loaded once per function, in the entry block
         self.traps: dict[int, Block] = {}
+        self.at = 0                             # body offset of the operator being lowered
         self.recent = Recent()
         self.go_shaped = False      # a loop of this function is a resume switch (resumable.py)
 
@@ -169,7 +170,7 @@ class FunctionTranslator:
 
     @property
     def symbol(self) -> str:
-        return f"wasm_func_{self.func_idx}"
+        return self.env.definition(self.func_idx)
 
     @property
     def ret_type(self) -> str:
@@ -200,6 +201,7 @@ class FunctionTranslator:
         while r.pos < r.end:
             at = r.pos
             op, imm = read_op(r)
+            self.at = at
             i = op.index
             try:
                 if v.done:

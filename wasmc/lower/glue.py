@@ -68,8 +68,11 @@ def _host_adapter(ft: FuncType, name: str) -> str:
     return "\n".join(lines)
 
 
-def glue(m: Module, env: ModuleEnv, decls: Declarations) -> list[str]:
-    """Entry trampolines and host adapters per distinct signature, and the arrays the loader reads."""
+def glue(m: Module, env: ModuleEnv, decls: Declarations, names: dict | None = None) -> list[str]:
+    """Entry trampolines and host adapters per distinct signature, and the arrays the loader reads.
+    `names`: func_idx -> (symbol, direct-call copy's symbol or None) of each defined function, when
+    they are not this module's own `wasm_func_N` (functions linked from the function cache; the
+    arrays must name real definitions, not the linker script's aliases)."""
     parts = []
     decls.runtime.add("wasmc_host_call")
     sig_names = {}
@@ -80,11 +83,20 @@ def glue(m: Module, env: ModuleEnv, decls: Declarations) -> list[str]:
             parts.append(_entry_trampoline(ft, name))
             parts.append(_host_adapter(ft, name))
     n_imported, total = m.num_imported_funcs, len(m.code)
-    env.called.update(range(n_imported, n_imported + total))
-    funcs = ", ".join(f"ptr @wasm_func_{n_imported + i}" for i in range(total))
-    # Where each function's `.entry` copy starts (null: none), so a trap in one is named too.
-    variants = ", ".join(f"ptr {env.direct_copy(f)}" if env.has_direct_copy(f) else "ptr null"
-                         for f in range(n_imported, n_imported + total))
+    defined = range(n_imported, n_imported + total)
+    if names is None:
+        env.called.update(defined)
+        funcs = ", ".join(f"ptr @wasm_func_{f}" for f in defined)
+        # Where each function's `.entry` copy starts (null: none), so a trap in one is named too.
+        variants = ", ".join(f"ptr {env.direct_copy(f)}" if env.has_direct_copy(f) else "ptr null" for f in defined)
+    else:
+        funcs = ", ".join(f"ptr @{names[f][0]}" for f in defined)
+        variants = ", ".join(f"ptr @{names[f][1]}" if names[f][1] else "ptr null" for f in defined)
+        for f in defined:
+            ft = m.func_type(f)
+            ret = results_type([LLVM_TYPE[r] for r in ft.results])
+            params = ", ".join(["ptr"] + [LLVM_TYPE[p] for p in ft.params])
+            parts.extend(f"declare hidden {ret} @{sym}({params})" for sym in names[f] if sym)
     entries = ", ".join(f"ptr @wasm_entry_{_sig_name(ft)}" for ft in m.types)
     adapters = ", ".join(f"ptr @wasm_host_{_sig_name(ft)}" for ft in m.types)
     parts.append(f"@wasmc_funcs = constant [{total} x ptr] [{funcs}]")

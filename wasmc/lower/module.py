@@ -7,6 +7,8 @@ copies of small functions other slices define.
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from ..errors import UnsupportedError
 from ..wasm.module import Module
 from ..wasm.types import V128
@@ -17,6 +19,7 @@ from .dispatch import STEPS
 from .env import ModuleEnv
 from .function import FunctionTranslator
 from .glue import glue
+from .placeholders import CanonicalEnv
 
 
 def _uses_v128(m: Module) -> bool:
@@ -25,7 +28,14 @@ def _uses_v128(m: Module) -> bool:
             or any(V128 in body.locals for body in m.code))
 
 
-def _unsupported_simd(m: Module, info, first_func_idx: int) -> UnsupportedError:
+def check_supported(m: Module, info) -> None:
+    """Raise UnsupportedError("simd") for a valid module that uses v128 in a signature, global or local
+    (after validating every body, so an invalid module is rejected as invalid)."""
+    if _uses_v128(m):
+        raise unsupported_simd(m, info, m.num_imported_funcs)
+
+
+def unsupported_simd(m: Module, info, first_func_idx: int) -> UnsupportedError:
     """The error for a module using SIMD, once the bodies from `first_func_idx` on are validated: an
     invalid module must be rejected as invalid, not reported unsupported."""
     for func_idx in range(first_func_idx, m.num_imported_funcs + len(m.code)):
@@ -67,7 +77,7 @@ def _lower(m: Module, info, defined: range | None, with_glue: bool, on_function,
     defined = range(total) if defined is None else defined
     # v128 has no LLVM type here yet: signatures, globals and locals of that type cannot be lowered.
     if _uses_v128(m):
-        raise _unsupported_simd(m, info, n_imported + defined.start)
+        raise unsupported_simd(m, info, n_imported + defined.start)
     linkage = "internal" if whole and with_glue and not direct_copies else "hidden"
     env = ModuleEnv(m, linkage=linkage, direct_copies=direct_copies)
     decls = Declarations()
@@ -80,7 +90,7 @@ def _lower(m: Module, info, defined: range | None, with_glue: bool, on_function,
         except UnsupportedError as e:
             if e.feature != "simd":
                 raise
-            raise _unsupported_simd(m, info, func_idx) from None
+            raise unsupported_simd(m, info, func_idx) from None
         if env.has_direct_copy(func_idx):
             copy, general = resumable.render(t, env.linkage)
             parts.append(copy)
@@ -132,3 +142,66 @@ def _inlinable_copies(m: Module, info, env: ModuleEnv, decls: Declarations, copi
             copied_general.add(func_idx)
             parts.append(t.render(AVAILABLE))
     return parts
+
+
+def lower_glue(m: Module, names: dict, extra_ir: str = "") -> str:
+    """An IR module with only the glue (glue.py) and `extra_ir`, for linking with cached functions:
+    `names` gives each defined function's symbols (func_idx -> (symbol, direct-call copy or None))."""
+    env = ModuleEnv(m, linkage="hidden")
+    decls = Declarations()
+    parts = _unique(glue(m, env, decls, names))
+    return finish_module(parts, decls.lines()) + extra_ir
+
+
+# --- one function, for the function cache ------------------------------------------------------------
+class CachedFunction(NamedTuple):
+    """The IR of one function compiled for the function cache: `main` (the function, or a resumable
+    function's direct-call copy and the inlinable copies of its small callees), `resume` (a resumable
+    function's general body, "" if none), and what each placeholder symbol stands for."""
+    main: str
+    resume: str
+    bindings: dict
+
+
+def lower_cached_function(m: Module, info, func_idx: int, form, prefix: str, direct_copies: bool,
+                          inline: dict | None = None) -> CachedFunction:
+    """Lower one defined function with its module-specific numbers as placeholders (placeholders.py),
+    its own symbols named after `prefix`. `inline` maps placeholder numbers of small callees to their
+    (func_idx, form): the function carries available_externally copies of them that the optimizer may
+    inline, whose own placeholders are named `<prefix>_i<k>_p<j>` (bound as path (k, j))."""
+    env = CanonicalEnv(m, form, func_idx, prefix, direct_copies)
+    decls = Declarations()
+    t = translate(m, info, env, decls, func_idx)
+    if env.has_direct_copy(func_idx):
+        copy, general = resumable.render(t, "hidden")
+        parts, defined = [copy], {env.copy_definition(func_idx)}
+    else:
+        parts, general, defined = [t.render("hidden")], "", {prefix}
+    copied_envs = []
+    for name, binding in sorted(env.bindings.items()):
+        target = (inline or {}).get(binding.path[0])
+        if target is None or binding.how not in ("func", "direct"):
+            continue
+        g_idx, g_form = target
+        k = binding.path[0]
+        g_env = CanonicalEnv(m, g_form, g_idx, f"{prefix}_i{k}", direct_copies)
+        resumable_g = g_env.has_direct_copy(g_idx)
+        if (binding.how == "direct") != resumable_g:
+            continue          # a resumable callee is copied only as its direct-call copy
+        g = translate(m, info, g_env, decls, g_idx)
+        parts.append(resumable.render(g, AVAILABLE, copy_name=name)[0] if resumable_g
+                     else g.render(AVAILABLE, name))
+        defined.add(name)
+        copied_envs.append(g_env)
+        env.bindings.update((n, b._replace(path=(k, *b.path))) for n, b in g_env.bindings.items())
+    main_decls = decls.lines() + [line for e in (env, *copied_envs) for line in e.placeholder_declarations(defined)]
+    resume = ""
+    if general:
+        copy_name = env.copy_definition(func_idx)
+        resume = finish_module([general], decls.lines() + env.placeholder_declarations({prefix, copy_name})
+                               + [env.own_declaration(copy_name)])
+    return CachedFunction(finish_module(parts, _unique(main_decls)), resume, env.bindings)
+
+
+def _unique(lines: list[str]) -> list[str]:
+    return list(dict.fromkeys(lines))

@@ -14,11 +14,11 @@ from .function import FunctionTranslator
 
 # --- constants --------------------------------------------------------------------------------------
 def lower_i32_const(t: FunctionTranslator, op, imm: int) -> None:
-    t.push(const_int(I32, imm))
+    t.push(t.env.constant(t, I32, imm))
 
 
 def lower_i64_const(t: FunctionTranslator, op, imm: int) -> None:
-    t.push(const_int(I64, imm))
+    t.push(t.env.constant(t, I64, imm))
 
 
 def lower_f32_const(t: FunctionTranslator, op, bits: int) -> None:

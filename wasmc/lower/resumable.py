@@ -135,13 +135,13 @@ def direct_call_target(t: FunctionTranslator, func_idx: int, args: list[Value]) 
     return env.direct_callee(func_idx)
 
 
-def render(t: FunctionTranslator, linkage: str) -> tuple[str, str]:
+def render(t: FunctionTranslator, linkage: str, copy_name: str | None = None) -> tuple[str, str]:
     """A resumable function as two with the same signature (step 4): the copy with parameter 0 fixed
     to 0, for the optimizer; and the general function, which tail-calls the copy for 0 and keeps the
-    body only for resuming."""
+    body only for resuming. `copy_name`: what to define the copy as (default: its own name)."""
     b = t.b
-    copy_symbol = t.env.direct_copy(t.func_idx)
-    copy = t.render(linkage, copy_symbol[1:], first_param=const_int(I32, 0))
+    copy_symbol = "@" + t.env.copy_definition(t.func_idx)
+    copy = t.render(linkage, copy_name or copy_symbol[1:], first_param=const_int(I32, 0))
     # The slots stay in the entry block (SROA promotes only those); the rest of it moves behind the
     # test, so a forwarded call costs a compare and a jump.
     entry, forward, prologue = t.slots_block(), Block("direct_call"), Block("prologue")
