@@ -182,7 +182,7 @@ def shared_object(data: bytes, m: Module, opt_level: int = 2, use_cache: bool = 
         from .fcache import link
         inputs = cached_link_inputs(m, opt_level, host_cpu=True, jobs=jobs, progress=progress)
         try:
-            link.link_shared(inputs.objects, inputs.script, tmp)
+            link.link_shared(inputs.linker_args(), tmp)
             return cache.store(key, tmp)
         finally:
             inputs.directory.cleanup()

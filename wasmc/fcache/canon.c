@@ -406,3 +406,37 @@ void canon_free(canon_result *out)
     free(out->const_ph.data);
     memset(out, 0, sizeof *out);
 }
+
+int canon_resumable(const uint8_t *code, size_t start, size_t end, const canon_ops *ops)
+{
+    cursor c = {code + start, code + end, 0};
+    int loops = 0;
+    while (c.p < c.end) {
+        const canon_op *op = op_at(ops, &c);
+        if (op == NULL)
+            return 0;
+        if (op->flags & CANON_FLAG_LOCAL_GET) {
+            uint64_t local = rd_uleb(&c, 5);
+            if (c.failed || local != 0 || !loops)
+                return 0;
+            const canon_op *next = op_at(ops, &c);
+            return next != NULL && (next->flags & CANON_FLAG_BR_TABLE);
+        }
+        if (!(op->flags & CANON_FLAG_RESUME_PREFIX))
+            return 0;
+        loops += (op->flags & CANON_FLAG_LOOP) != 0;
+        /* The prefix operators' immediates: a global or local index, or a blocktype. */
+        if (op->kinds[0] == CANON_IMM_BLOCKTYPE) {
+            uint8_t first = c.p < c.end ? *c.p : 0;
+            if (first == 0x40 || ops->is_valtype[first])
+                skip(&c, 1);
+            else
+                rd_sleb(&c, 5);
+        } else if (op->kinds[0] != CANON_IMM_NONE) {
+            rd_uleb(&c, 5);
+        }
+        if (c.failed)
+            return 0;
+    }
+    return 0;
+}

@@ -40,9 +40,14 @@ enum {
 /* Outcomes of canon_module per function. */
 enum { CANON_OK = 0, CANON_MALFORMED = 1, CANON_BAD_INDEX = 2 };
 
-/* One operator's row: its immediates, its role, and CANON_FLAG_KEEP_CONST if a constant right before it
- * stays literal (the optimizer needs its value: a divisor, a mask, a shift count, a compared value). */
+/* One operator's row: its immediates, its role, and flags: CANON_FLAG_KEEP_CONST if a constant right
+ * before it stays literal (the optimizer needs its value: a divisor, a mask, a shift count, a compared
+ * value); the others mark the operators of Go's resume switch for canon_resumable. */
 #define CANON_FLAG_KEEP_CONST 1
+#define CANON_FLAG_RESUME_PREFIX 2    /* may precede the switch: global.get, local.set, block, loop */
+#define CANON_FLAG_LOOP 4
+#define CANON_FLAG_LOCAL_GET 8
+#define CANON_FLAG_BR_TABLE 16
 typedef struct canon_op {
     uint8_t kinds[2];
     uint8_t role;
@@ -98,5 +103,9 @@ typedef struct canon_result {
 int canon_module(const uint8_t *code, size_t code_len, uint32_t num_bodies, const uint32_t *start,
                  const uint32_t *end, const canon_ops *ops, const canon_facts *facts, canon_result *out);
 void canon_free(canon_result *out);
+
+/* Whether a body opens with Go's resume switch (lower/resumable.py describes the shape): only
+ * CANON_FLAG_RESUME_PREFIX operators, at least one of them a loop, then local.get 0 and br_table. */
+int canon_resumable(const uint8_t *code, size_t start, size_t end, const canon_ops *ops);
 
 #endif

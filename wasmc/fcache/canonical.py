@@ -29,6 +29,11 @@ _ROLE = {"call": lib.CANON_ROLE_CALL, "ref.func": lib.CANON_ROLE_REF_FUNC,
          "call_indirect": lib.CANON_ROLE_CALL_INDIRECT,
          "i32.const": lib.CANON_ROLE_CONST, "i64.const": lib.CANON_ROLE_CONST}
 PREFIXES = (0xFC, 0xFD)
+# The operators of Go's resume switch (canon_resumable; lower/resumable.py describes the shape).
+_RESUME_FLAGS = {"global.get": lib.CANON_FLAG_RESUME_PREFIX, "local.set": lib.CANON_FLAG_RESUME_PREFIX,
+                 "block": lib.CANON_FLAG_RESUME_PREFIX,
+                 "loop": lib.CANON_FLAG_RESUME_PREFIX | lib.CANON_FLAG_LOOP,
+                 "local.get": lib.CANON_FLAG_LOCAL_GET, "br_table": lib.CANON_FLAG_BR_TABLE}
 
 # Placeholder kinds (canon.h CANON_PH_*).
 FUNC, FUNCREF, TYPE = lib.CANON_PH_FUNC, lib.CANON_PH_FUNCREF, lib.CANON_PH_TYPE
@@ -47,12 +52,19 @@ def _op_table():
         row.role = _ROLE.get(op.name, lib.CANON_ROLE_PLAIN)
         if op.name.split(".")[-1] in _KEEPS_CONST and op.name[:3] in ("i32", "i64"):
             row.flags |= lib.CANON_FLAG_KEEP_CONST
+        row.flags |= _RESUME_FLAGS.get(op.name, 0)
     for t in ValType:
         ops.is_valtype[int(t)] = 1
     return ops
 
 
 _OPS = _op_table()
+
+
+def opens_with_resume_switch(m: Module, defined_idx: int) -> bool:
+    """Whether a defined function's body opens with Go's resume switch (the scan is canon.c's)."""
+    body = m.code[defined_idx]
+    return bool(lib.canon_resumable(m.data, body.start, body.end, _OPS))
 
 
 def _type_bytes(ft: FuncType) -> bytes:

@@ -73,11 +73,25 @@ def gold() -> str | None:
     return None
 
 
-def link_shared(objects: list[Path], script_path: Path, out: Path) -> None:
+def archive(objects: list[bytes]) -> bytes:
+    """The objects as one `ar` archive, for `--whole-archive` (no symbol index needed then): one file
+    for the linker to read instead of thousands."""
+    out = [b"!<arch>\n"]
+    for i, data in enumerate(objects):
+        name = f"{i}.o/".encode()
+        out.append(name.ljust(16) + b"0".ljust(12) + b"0".ljust(6) + b"0".ljust(6) + b"644".ljust(8)
+                   + str(len(data)).encode().ljust(10) + b"`\n")
+        out.append(data)
+        if len(data) % 2:
+            out.append(b"\n")
+    return b"".join(out)
+
+
+def link_shared(linker_args: list[str], out: Path) -> None:
     linker = gold()
     if linker is None:
         raise WasmcError("linking cached functions needs ld.gold or ld.lld")
-    _run([linker, "-shared", "-o", str(out), *map(str, objects), str(script_path)])
+    _run([linker, "-shared", "-o", str(out), *linker_args])
 
 
 def executable_flags() -> list[str]:

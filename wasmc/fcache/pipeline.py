@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-import os
 import tempfile
 import time
 from collections import defaultdict
@@ -154,11 +153,15 @@ def _chunks(m: Module, defined: list[int], jobs: int) -> list[list[int]]:
 
 @dataclass(slots=True)
 class LinkInputs:
-    """Objects and the linker script for one module, in a temporary directory the caller removes."""
+    """An archive of every object of one module and the linker script binding them, in a temporary
+    directory the caller removes."""
     directory: tempfile.TemporaryDirectory
-    objects: list[Path]
+    archive: Path
     script: Path
     stats: Stats
+
+    def linker_args(self) -> list[str]:
+        return ["--whole-archive", str(self.archive), "--no-whole-archive", str(self.script)]
 
 
 def module_objects(m: Module, info, opt_level: int, options: str, direct_copies: bool, glue,
@@ -212,34 +215,20 @@ def module_objects(m: Module, info, opt_level: int, options: str, direct_copies:
             names[f] = (f"fn_{key}", f"fn_{key}_direct" if entries[key].has_direct else None)
     tm = target_machine(opt_level, triple, host_cpu)
     extra_objects.append(tm.emit_object(optimized_module(glue(names), tm, min(opt_level, 1))))
-    paths = []
-    for key, entry in entries.items():
-        for obj in entry.objects:
-            paths.append(_pin(obj, tmp / f"{len(paths)}.o"))
-    for data in extra_objects:
-        path = tmp / f"{len(paths)}.o"
-        path.write_bytes(data)
-        paths.append(path)
+    archive = tmp / "functions.a"
+    archive.write_bytes(link.archive([obj for entry in entries.values() for obj in entry.objects]
+                                     + extra_objects))
     linked = [link.Linked(n_imported + d, f"fn_{key}", entries[key].has_direct, entries[key].bindings)
               for d, key in enumerate(p.keys) if key is not None]
     script = tmp / "bind.ld"
     script.write_text(link.script(m, p.forms, linked))
     stats.seconds["glue"] = time.perf_counter() - clock - sum(stats.seconds.values())
-    return LinkInputs(workdir, paths, script, stats)
+    return LinkInputs(workdir, archive, script, stats)
 
 
 def _defines_copy(m: Module, p: Plan, func_idx: int) -> bool:
     from ..lower.resumable import Resumable
     return p.direct_copies and func_idx in Resumable(m)
-
-
-def _pin(cached: Path, where: Path) -> Path:
-    """A hard link to a cached object, so eviction while linking cannot take it away."""
-    try:
-        os.link(cached, where)
-    except OSError:
-        where.write_bytes(cached.read_bytes())
-    return where
 
 
 def _run_parallel(m: Module, misses: list[int], uncached: list[int], jobs: int, progress):

@@ -34,21 +34,15 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ..errors import DecodeError, UnsupportedError
-from ..wasm.instr import read_op
+from ..fcache.canonical import opens_with_resume_switch
 from ..wasm.module import Module
-from ..wasm.reader import Reader
 from ..wasm.types import ValType
 from .builder import I32, Block, Value, const_int, define
 from .function import Frame, FunctionTranslator
 
-# Operators that may precede the resume switch: Go saves the stack pointer global in a local and opens
-# its blocks before `local.get 0; br_table`.
-_PREFIX = frozenset(("global.get", "local.set", "block", "loop"))
-
-
 class Resumable:
-    """Which defined functions of a module are resumable (step 1 of the module docstring)."""
+    """Which defined functions of a module are resumable (step 1 of the module docstring; the scan of
+    the first operators is fcache/canon.c's canon_resumable, shared with the function cache)."""
 
     def __init__(self, module: Module):
         self.module = module
@@ -57,29 +51,12 @@ class Resumable:
     def __contains__(self, func_idx: int) -> bool:
         known = self._known.get(func_idx)
         if known is None:
-            known = self._known[func_idx] = self._scan(func_idx)
+            m = self.module
+            ft = m.func_type(func_idx)
+            known = self._known[func_idx] = (
+                func_idx >= m.num_imported_funcs and bool(ft.params) and ft.params[0] is ValType.I32
+                and opens_with_resume_switch(m, func_idx - m.num_imported_funcs))
         return known
-
-    def _scan(self, func_idx: int) -> bool:
-        m = self.module
-        ft = m.func_type(func_idx)
-        if not ft.params or ft.params[0] is not ValType.I32:
-            return False
-        body = m.code[func_idx - m.num_imported_funcs]
-        r = Reader(m.data, body.start, body.end)
-        loops = 0
-        try:
-            while r.pos < r.end:
-                op, imm = read_op(r)
-                if op.name in _PREFIX:
-                    loops += op.name == "loop"
-                elif op.name == "local.get" and imm == 0 and loops:
-                    return read_op(r)[0].name == "br_table"
-                else:
-                    return False
-        except (DecodeError, UnsupportedError):
-            return False            # the validator reports it when the body is lowered
-        return False
 
 
 class ResumeSwitch(NamedTuple):
