@@ -127,7 +127,7 @@ class Instance:
         # Globals: imported cells are shared; defined ones are evaluated in order.
         for g in m.globals:
             self.globals.append(Global(g.type, self._eval(g.init, g.type.type)))
-        self._global_ptrs = ffi.new("void*[]", [gl._cell for gl in self.globals] or [ffi.NULL])
+        self._global_ptrs = ffi.new("wasmc_global*[]", [ffi.cast("wasmc_global*", gl._cell) for gl in self.globals] or [ffi.NULL])
 
         self._memory_ptrs = ffi.new("wasmc_memory*[]", [mm._ptr for mm in self.memories] or [ffi.NULL])
         self._table_ptrs = ffi.new("wasmc_table*[]", [t._ptr for t in self.tables] or [ffi.NULL])

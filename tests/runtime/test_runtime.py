@@ -119,7 +119,6 @@ def test_trap_message_of_unknown_kind():
 def test_header_constants():
     assert lib.WASMC_PAGE_SIZE == PAGE
     assert lib.WASMC_MEMORY_RESERVATION == 8 << 30
-    assert lib.WASMC_DEFAULT_STACK == 64 << 20
     assert lib.WASMC_TRAP_EXIT == 12 and lib.WASMC_TRAP_COUNT == 13
 
 
