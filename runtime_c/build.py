@@ -10,11 +10,11 @@ import subprocess
 from cffi import FFI
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-RUNTIME_SOURCES = ("trap.c", "memory.c", "table.c", "host.c",
+# The same sources make the cffi extension and libwasmc_rt.a: both instantiate through instance.c.
+RUNTIME_SOURCES = ("trap.c", "memory.c", "table.c", "host.c", "image.c", "instance.c",
                    "wasi/state.c", "wasi/errno.c", "wasi/fd.c", "wasi/path.c", "wasi/poll.c", "wasi/clock.c",
                    "wasi/proc.c", "wasi/sock.c")
 SELFTEST_SOURCES = ("selftest.c",)   # stand-in entry trampolines for tests/runtime; JIT extension only
-STATIC_SOURCES = ("instance.c",)     # AOT instantiation from the image; the JIT does it in wasmc/instance.py
 CFLAGS = ("-O2",)
 
 
@@ -32,6 +32,7 @@ CDEF_HEADERS = (
     # "Defined by generated code": only compiled modules define those symbols, not the extension.
     ("wasmc_rt.h", ("Defined by generated code",)),
     ("wasi/wasi.h", ("Internal",)),
+    ("instance.h", ()),
     ("selftest.h", ()),
 )
 
@@ -95,7 +96,7 @@ def build_static_library(out_dir: str | os.PathLike[str], cc: str | None = None)
     out_dir = os.fspath(out_dir)
     os.makedirs(out_dir, exist_ok=True)
     objects = []
-    for name in RUNTIME_SOURCES + STATIC_SOURCES:
+    for name in RUNTIME_SOURCES:
         obj = os.path.join(out_dir, os.path.splitext(name)[0].replace("/", "_") + ".o")
         _run([cc, *CFLAGS, "-fPIC", "-std=c11", "-I", HERE, "-c", os.path.join(HERE, name), "-o", obj])
         objects.append(obj)

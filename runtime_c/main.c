@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "image.h"
+#include "instance.h"
 
 extern char **environ;
 
@@ -187,7 +187,7 @@ int main(int argc, char **argv)
 {
     wasmc_runtime_init();
     const wasmc_compiled code = {wasmc_image, (size_t)wasmc_image_size, wasmc_funcs, wasmc_entries,
-                                 wasmc_import_funcs};
+                                 wasmc_host_adapters, wasmc_import_funcs};
     const char *name = program_name(argc > 0 ? argv[0] : NULL);
     char err[512];
 
@@ -217,11 +217,13 @@ int main(int argc, char **argv)
 
     size_t stack = stack_size();
     wasmc_instance *inst;
-    int trap = wasmc_instantiate(&code, wasi, stack, &inst, err, sizeof err);
+    int trap = wasmc_instantiate(&code, NULL, wasi, &inst, err, sizeof err);
     if (trap < 0) {
         fprintf(stderr, "Error: failed to run main module `%s`\n\nCaused by:\n    %s\n", name, err);
         return EXIT_SETUP;
     }
+    if (trap == WASMC_TRAP_NONE)
+        trap = wasmc_instance_start(inst, stack);
     if (trap != WASMC_TRAP_NONE)
         return finish(trap, name, "failed to instantiate");
 

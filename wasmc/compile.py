@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import cache
 from .errors import WasmcError
+from .image import encode_image, image_ir
 from .wasm.module import Module
 
 # Below this much function code a module is compiled in-process: a worker pool costs more than it saves.
@@ -144,7 +145,9 @@ def shared_object(data: bytes, m: Module, opt_level: int = 2, use_cache: bool = 
         hit = cache.lookup(key)
         if hit is not None:
             return hit
-    objects = compile_objects(m, opt_level, jobs, progress=progress, host_cpu=True)
+    # The instance image goes in as for executables: runtime_c/instance.c instantiates from it.
+    objects = compile_objects(m, opt_level, jobs, extra_ir=image_ir(encode_image(m)), progress=progress,
+                              host_cpu=True)
     root = cache.modules_dir() if use_cache else Path(tempfile.mkdtemp(prefix="wasmc-"))
     root.mkdir(parents=True, exist_ok=True)
     tmp = root / f".{key}.{os.getpid()}.tmp"
