@@ -110,7 +110,7 @@ class Instance:
         m = self.module.wasm
         imported = {kind: [ext for imp, ext in zip(m.imports, self._imports) if imp.kind == kind]
                     for kind in (ExternKind.MEMORY, ExternKind.TABLE, ExternKind.GLOBAL)}
-        self._vmctx = vm
+        self.vmctx = vm
         self.memories: list[Memory] = imported[ExternKind.MEMORY] + [
             Memory(mt, struct=vm.memories[i], owner=self)
             for i, mt in enumerate(m.memories, m.num_imported_memories)]
@@ -134,7 +134,7 @@ class Instance:
         if kind == ExternKind.FUNC:
             m = self.module.wasm
             entry = self.module.code.entries[m.func_type_idx[index]]
-            return Func(m.func_type(index), self._vmctx.funcrefs + index, entry, owner=self)
+            return Func(m.func_type(index), self.vmctx.funcrefs + index, entry, owner=self)
         if kind == ExternKind.GLOBAL:
             return self.globals[index]
         if kind == ExternKind.MEMORY:

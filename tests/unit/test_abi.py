@@ -143,3 +143,26 @@ def test_generated_code_defines_the_declared_symbols():
     declared = set(re.findall(r"\bextern\b[^;]*?\b(wasmc_\w+)\s*(?:\[\])?;",
                               without_comments(section("Defined by generated code"))))
     assert defined == declared
+
+
+# ---- Linking ----
+
+def test_wasi_module_name():
+    assert ffi.string(lib.WASMC_WASI_MODULE).decode() == abi.WASI_MODULE
+
+
+def test_signature_letters_are_runtime_c_ones():
+    # runtime_c spells the import's type in its own letters when a WASI import has the wrong type.
+    wasmtime = pytest.importorskip("wasmtime")
+    import wasmc
+    from wasmc.wasi import Wasi, WasiConfig
+    from wasmc.wasm.types import EXTERNREF, F32, F64, FUNCREF, I32, I64, FuncType
+    wrong = FuncType((I32, I64, F32, F64, FUNCREF, EXTERNREF), (I32,))
+    module = wasmc.Module(wasmtime.wat2wasm(
+        '(module (import "wasi_snapshot_preview1" "fd_write" '
+        '(func (param i32 i64 f32 f64 funcref externref) (result i32))))'), opt_level=0)
+    with Wasi(WasiConfig()) as wasi, pytest.raises(wasmc.LinkError) as e:
+        wasmc.Instance(module, {}, wasi=wasi)
+    fd_write = abi.signature(FuncType((I32,) * 4, (I32,)))
+    assert str(e.value).endswith(f"expected {fd_write}, found {abi.signature(wrong)}")
+    assert abi.signature(wrong) == "ilfdrr_i" and abi.functype_of(fd_write) == FuncType((I32,) * 4, (I32,))
