@@ -161,13 +161,15 @@ extern void *const wasmc_entry_variants[];
 extern const wasmc_entry_fn wasmc_entries[];
 /* The host-function adapter of each type, by type_idx (see wasmc_host_func). */
 extern void *const wasmc_host_adapters[];
-/* The instance image (format in instance.h) and its size in bytes. */
+/* The instance image (format in image.h). */
 extern const uint8_t wasmc_image[];
+/* Its size in bytes. */
 extern const uint64_t wasmc_image_size;
 /* Executables only: by func_idx of each function import, its --link host function, or NULL for WASI. */
 extern void *const wasmc_import_funcs[];
-/* Executables only: the defined functions' names, NUL-separated, by defined_idx, and their number. */
+/* Executables only: the defined functions' names for trap reports, NUL-separated, by defined_idx. */
 extern const char wasmc_func_names[];
+/* Executables only: the number of defined functions. */
 extern const uint64_t wasmc_func_count;
 
 /* ---- Host entry points ---- */
