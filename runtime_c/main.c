@@ -9,8 +9,8 @@
  * image) or at run time through these variables, which the guest itself never sees:
  *     WASMC_DIR=HOST[::GUEST][:HOST[::GUEST]...]   more preopened directories (GUEST defaults to HOST)
  *     WASMC_INHERIT_ENV=1                          pass the whole environment (except WASMC_*)
- *     WASMC_STACK_SIZE=N[k|m|g]                    wasm stack size in bytes (default 256m: Go recurses
- *                                                  deeply through native frames)
+ *     WASMC_STACK_SIZE=N[k|m|g]                    wasm stack size in bytes (default
+ *                                                  WASMC_DEFAULT_STACK, 256m)
  * Exit status: the guest's proc_exit code, 0 when _start returns, 134 on a trap (wasmtime's
  * 128 + SIGABRT), 1 when the module cannot be set up.
  */
@@ -20,21 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "image.h"
-
-/* Defined by the compiled module (wasmc/lower/module.py, wasmc/image.py). */
-extern const uint8_t wasmc_image[];
-extern const uint64_t wasmc_image_size;
-extern void *const wasmc_funcs[];
-extern void *const wasmc_entry_variants[];  /* a function's `.entry` copy, or NULL (wasmc/lower/module.py) */
-extern const wasmc_entry_fn wasmc_entries[];
-extern void *const wasmc_import_funcs[];
-extern const char wasmc_func_names[];       /* NUL-separated, by defined index (wasmc/image.py) */
-extern const uint64_t wasmc_func_count;
+#include "instance.h"
 
 extern char **environ;
 
-#define DEFAULT_STACK_SIZE ((size_t)256 << 20)
 #define EXIT_TRAP 134
 #define EXIT_SETUP 1
 
@@ -68,7 +57,7 @@ static size_t stack_size(void)
 {
     const char *spec = getenv("WASMC_STACK_SIZE");
     if (spec == NULL || *spec == '\0')
-        return DEFAULT_STACK_SIZE;
+        return WASMC_DEFAULT_STACK;
     char *end;
     unsigned long long n = strtoull(spec, &end, 10);
     int shift = 0;
@@ -198,7 +187,7 @@ int main(int argc, char **argv)
 {
     wasmc_runtime_init();
     const wasmc_compiled code = {wasmc_image, (size_t)wasmc_image_size, wasmc_funcs, wasmc_entries,
-                                 wasmc_import_funcs};
+                                 wasmc_host_adapters, wasmc_import_funcs};
     const char *name = program_name(argc > 0 ? argv[0] : NULL);
     char err[512];
 
@@ -228,11 +217,13 @@ int main(int argc, char **argv)
 
     size_t stack = stack_size();
     wasmc_instance *inst;
-    int trap = wasmc_instantiate(&code, wasi, stack, &inst, err, sizeof err);
+    int trap = wasmc_instantiate(&code, NULL, wasi, &inst, err, sizeof err);
     if (trap < 0) {
         fprintf(stderr, "Error: failed to run main module `%s`\n\nCaused by:\n    %s\n", name, err);
         return EXIT_SETUP;
     }
+    if (trap == WASMC_TRAP_NONE)
+        trap = wasmc_instance_start(inst, stack);
     if (trap != WASMC_TRAP_NONE)
         return finish(trap, name, "failed to instantiate");
 

@@ -27,10 +27,9 @@ from pathlib import Path
 from . import cache
 from .compile import compile_decoded, compile_objects
 from .errors import LinkError, WasmcError
+from .abi import WASI_MODULE, signature
+from .image import WasiGrants, encode_image, host_imports_ir, image_ir, import_symbol, names_ir
 from .wasi import parse_dir
-from .image import (WASI_MODULE, WasiGrants, encode_image, host_imports_ir, image_ir, import_signature,
-                    names_ir,
-                    import_symbol)
 from .wasm.decode import decode_module
 from .wasm.module import Module
 from .wasm.types import F32, F64, I32, I64, ExternKind, FuncType
@@ -70,7 +69,7 @@ def _runtime_build():
 
 def _runtime_key(cc: str) -> str:
     build = _runtime_build()
-    h = hashlib.sha256(f"{cc}\0{build.CFLAGS}\0{build.RUNTIME_SOURCES}\0{build.STATIC_SOURCES}".encode())
+    h = hashlib.sha256(f"{cc}\0{build.CFLAGS}\0{build.RUNTIME_SOURCES}".encode())
     for path in sorted(RUNTIME_DIR.rglob("*")):
         if path.suffix in (".c", ".h", ".py") and path.is_file():
             h.update(str(path.relative_to(RUNTIME_DIR)).encode() + b"\0" + path.read_bytes())
@@ -146,7 +145,7 @@ def check_imports(m: Module, wasi: dict[str, str]) -> list[HostImport]:
         if imp.kind != ExternKind.FUNC:
             raise LinkError(f"unknown import: {where} has not been defined (an executable can import only "
                             f"functions, not a {imp.kind.name.lower()})")
-        found = import_signature(m, imp.desc)
+        found = signature(m.types[imp.desc])
         if imp.module != WASI_MODULE:
             ft = m.types[imp.desc]
             if len(ft.results) > 1 or not all(t in _C_TYPE for t in (*ft.params, *ft.results)):

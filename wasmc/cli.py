@@ -62,7 +62,7 @@ def wast_command(opt_level: int, summary: bool, timeout: float, verbose: bool, f
         raise SystemExit(1)
 
 
-DEFAULT_STACK_MIB = 256   # Go recurses deeply through native frames; the mapping is lazily committed
+from .abi import DEFAULT_STACK_MIB  # noqa: E402 - one default for the CLI, the API and executables
 
 
 def _parse_env(spec: str) -> tuple[str, str]:

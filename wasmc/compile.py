@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import cache
 from .errors import WasmcError
+from .image import encode_image, image_ir
 from .wasm.module import Module
 
 # Below this much function code a module is compiled in-process: a worker pool costs more than it saves.
@@ -178,16 +179,18 @@ def shared_object(data: bytes, m: Module, opt_level: int = 2, use_cache: bool = 
     root = cache.modules_dir() if use_cache else Path(tempfile.mkdtemp(prefix="wasmc-"))
     root.mkdir(parents=True, exist_ok=True)
     tmp = root / f".{key}.{os.getpid()}.tmp"
+    # The instance image goes in as for executables: runtime_c/instance.c instantiates from it.
+    image = image_ir(encode_image(m))
     if use_cache and function_cache_usable():
         from .fcache import link
-        inputs = cached_link_inputs(m, opt_level, host_cpu=True, jobs=jobs, progress=progress)
+        inputs = cached_link_inputs(m, opt_level, image, host_cpu=True, jobs=jobs, progress=progress)
         try:
             link.link_shared(inputs.linker_args(), tmp)
             return cache.store(key, tmp)
         finally:
             inputs.directory.cleanup()
             tmp.unlink(missing_ok=True)
-    objects = compile_objects(m, opt_level, jobs, progress=progress, host_cpu=True)
+    objects = compile_objects(m, opt_level, jobs, extra_ir=image, progress=progress, host_cpu=True)
     try:
         link_shared(objects, tmp)
         if not use_cache:

@@ -1,32 +1,30 @@
-"""WASI preview1 configuration for Python hosts: WasiConfig (argv, environment, preopened directories) and
-Wasi, which owns the C state of runtime_c/wasi and lists its functions for the instantiator. What the
-functions do is runtime_c's business; how imports are bound is the instantiator's."""
+"""WASI preview1 for Python hosts: WasiConfig (what the guest sees) and Wasi, which owns the C state of
+runtime_c/wasi. What the functions do is runtime_c's business, and so is binding a module's WASI imports
+to them (runtime_c/instance.c, when an Instance is given `wasi=`)."""
 from __future__ import annotations
-
-from .errors import WasmcError
 
 import os
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 from wasmc._rt import ffi, lib
-from wasmc.wasm.types import I32, I64, FuncType
 
-MODULE = "wasi_snapshot_preview1"
+from .abi import WASI_MODULE, functype_of
+from .errors import WasmcError
+from .wasm.types import FuncType
 
-_SIG_TYPES = {"i": I32, "l": I64}
-
-
-def functype_of(sig: str) -> FuncType:
-    """The wasm type of a runtime_c signature string: params '_' results, i = i32, l = i64 ("ili_i")."""
-    params, _, results = sig.partition("_")
-    return FuncType(tuple(_SIG_TYPES[c] for c in params), tuple(_SIG_TYPES[c] for c in results))
+MODULE = WASI_MODULE     # the import module name WASI functions come from
+__all__ = ["MODULE", "Wasi", "WasiConfig", "functype_of", "parse_dir"]
 
 
 @dataclass(slots=True)
 class WasiConfig:
-    """What the guest sees: argv, environ (a mapping or (name, value) pairs, order kept) and
-    (host_path, guest_path) preopens, which get fds 3, 4, ... in order. Stdio is the process's own."""
+    """What a WASI guest sees: `argv`, `env` (a mapping or (name, value) pairs, order kept) and
+    `preopens`, (host_path, guest_path) pairs that get fds 3, 4, ... in order. Stdio is the process's
+    own; nothing else of the host is visible (no directory, no variable unless given here).
+
+        config = WasiConfig(argv=["app.wasm", "-v"], env={"HOME": "/"}, preopens=[("/tmp/data", "/data")])
+    """
 
     argv: list[str] = field(default_factory=list)
     env: Mapping[str, str] | Iterable[tuple[str, str]] = field(default_factory=dict)
@@ -44,11 +42,14 @@ def _c_strings(values: list[str]):
 
 
 class Wasi:
-    """One WASI environment in C. `state` goes into the importing instance's vmctx->host; `functions()`
-    gives each import's C address and signature. The C state is freed by close() or garbage collection.
+    """One WASI environment (argv, environment, open descriptors) in C, made from a WasiConfig. Give it to
+    an Instance to link the module's wasi_snapshot_preview1 imports to it; several instances may share
+    one. The descriptors the guest opened are closed by close() (or a `with` block, or garbage
+    collection), never the process's stdio.
 
-        wasi = Wasi(WasiConfig(argv=["app.wasm"], env={"PWD": "/"}, preopens=[("/", "/")]))
-        fn_address, sig = wasi.functions()["fd_write"]     # sig "iiii_i"
+        with Wasi(WasiConfig(argv=["hello.wasm"])) as wasi:
+            instance = wasmc.Instance(wasmc.Module.from_file("hello.wasm"), {}, wasi=wasi)
+            instance.exports["_start"]()        # raises ProcExit if the guest calls proc_exit
     """
 
     def __init__(self, config: WasiConfig) -> None:
@@ -67,7 +68,7 @@ class Wasi:
 
     @property
     def state(self):
-        """The `wasmc_wasi *` to store in vmctx->host of every instance importing WASI functions."""
+        """The `wasmc_wasi *` that instances importing WASI functions are given (their vmctx->host)."""
         if self._state is None:
             raise ValueError("WASI state is closed")
         return self._state
