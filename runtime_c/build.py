@@ -98,6 +98,7 @@ void wasmc_runtime_init(void);
 wasmc_memory *wasmc_memory_new(uint32_t min_pages, uint32_t max_pages);
 void wasmc_memory_free(wasmc_memory *mem);
 uint32_t wasmc_memory_grow_raw(wasmc_memory *mem, uint32_t delta_pages);
+void wasmc_set_memory_limit(uint64_t bytes);
 wasmc_table *wasmc_table_new(uint32_t size, uint32_t max);
 void wasmc_table_free(wasmc_table *table);
 uint32_t wasmc_table_grow_raw(wasmc_table *table, void *init, uint32_t delta);

@@ -153,6 +153,8 @@ wasmc_memory *wasmc_memory_new(uint32_t min_pages, uint32_t max_pages);
 void wasmc_memory_free(wasmc_memory *mem);
 /* Grow by delta pages from the host side (same rules as memory.grow). */
 uint32_t wasmc_memory_grow_raw(wasmc_memory *mem, uint32_t delta_pages);
+/* Cap every memory of the process at `bytes` (wasmtime's -W max-memory-size): growing past it fails. */
+void wasmc_set_memory_limit(uint64_t bytes);
 /* Tables: `size` null elements, growable to `max`. NULL on failure. */
 wasmc_table *wasmc_table_new(uint32_t size, uint32_t max);
 void wasmc_table_free(wasmc_table *table);
