@@ -3,8 +3,6 @@ Wasi, which owns the C state of runtime_c/wasi and lists its functions for the i
 functions do is runtime_c's business; how imports are bound is the instantiator's."""
 from __future__ import annotations
 
-from .errors import WasmcError
-
 import os
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
@@ -104,10 +102,3 @@ class Wasi:
     def __exit__(self, *exc) -> None:
         self.close()
 
-
-def parse_dir(spec: str) -> tuple[str, str]:
-    """`HOST[::GUEST]` -> (host, guest); the guest path defaults to the host path, as in wasmtime."""
-    host, sep, guest = spec.partition("::")
-    if not host or (sep and not guest):
-        raise WasmcError(f"invalid --dir {spec!r}: expected HOST or HOST::GUEST")
-    return host, guest or host
