@@ -3,7 +3,6 @@ Options follow wasmtime's spellings, so a wasmtime command line works with the p
 Every error is one line on stderr (a trap: wasmtime's report) and a non-zero exit: 2 for a bad command line."""
 from __future__ import annotations
 
-import errno
 import os
 import sys
 from pathlib import Path
@@ -16,6 +15,8 @@ from .errors import ProcExit, Trap, WasmcError
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 EXIT_USAGE = 2
 EXIT_TRAP = 134         # wasmtime's: 128 + SIGABRT
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+EXIT_INTERNAL = 70      # EX_SOFTWARE: a bug in wasmc, not in its input
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -40,11 +41,14 @@ def standalone(command: click.Command, args: list[str] | None, prog_name: str | 
     except click.ClickException as e:
         _fail(" ".join(e.format_message().split()), e.exit_code)
     except click.Abort:
-        _fail("aborted")
-    except OSError as e:
-        if e.errno != errno.EPIPE:       # the reader went away (`wasmc ... | head`): nothing to report
-            raise
+        _fail("interrupted", EXIT_INTERRUPTED)
+    except BrokenPipeError:             # the reader went away (`wasmc ... | head`): nothing to report
         sys.exit(1)
+    except Exception as e:              # noqa: BLE001 - a bug: still one line, the traceback on request
+        if os.environ.get("WASMC_TRACEBACK"):
+            raise
+        _fail(f"internal error: {type(e).__name__}: {' '.join(str(e).split())} (a bug in wasmc; "
+              f"WASMC_TRACEBACK=1 shows where)", EXIT_INTERNAL)
     sys.exit(rv if isinstance(rv, int) else 0)
 
 
@@ -272,6 +276,12 @@ def compile_command(opt_level, output, emit, target, cpu, dirs, env, inherit_env
             grants.parse_env(spec)
     except grants.GrantError as e:
         _fail(str(e), EXIT_USAGE)
+    if target is not None:
+        from .codegen import target_machine
+        try:
+            target_machine(opt_level, target)
+        except RuntimeError as e:       # llvmlite's report of a triple LLVM does not know
+            _fail(f"--target {target}: {e}", EXIT_USAGE)
     try:
         data = launch.read_module(module)
         with _compile_progress(module, data, note="") as progress:
