@@ -14,7 +14,7 @@
  *     WASMC_MAX_MEMORY_SIZE=N[k|m|g]               the most bytes a memory may hold: memory.grow past it
  *                                                  returns -1 (wasmtime's -W max-memory-size)
  * Exit status: the guest's proc_exit code, 0 when _start returns, 134 on a trap (wasmtime's
- * 128 + SIGABRT), 1 when the module cannot be set up.
+ * 128 + SIGABRT), 1 when the module cannot be set up. Reports are wasmtime's, to the blank line ending them.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -197,7 +197,7 @@ static int finish(int trap, const char *name, const char *stage)
         return wasmc_exit_code();
     if (trap < 0) {
         fprintf(stderr, "Error: failed to run main module `%s`\n\nCaused by:\n    cannot start a thread "
-                        "for wasm code (WASMC_STACK_SIZE too large?)\n", name);
+                        "for wasm code (WASMC_STACK_SIZE too large?)\n\n", name);
         return EXIT_SETUP;
     }
     /* The spec's word for `unreachable` is wasmc_trap_message's; users compare with wasmtime's report. */
@@ -209,9 +209,9 @@ static int finish(int trap, const char *name, const char *stage)
     const char *func = function_at(failed_host ? host_error_caller : wasmc_trap_pc());
     if (func != NULL)
         fprintf(stderr, "Error: failed to run main module `%s`\n\nCaused by:\n    0: %s\n    1: error while "
-                        "executing at wasm function `%s`\n    2: %s%s\n", name, stage, func, kind, message);
+                        "executing at wasm function `%s`\n    2: %s%s\n\n", name, stage, func, kind, message);
     else
-        fprintf(stderr, "Error: failed to run main module `%s`\n\nCaused by:\n    0: %s\n    1: %s%s\n",
+        fprintf(stderr, "Error: failed to run main module `%s`\n\nCaused by:\n    0: %s\n    1: %s%s\n\n",
                 name, stage, kind, message);
     return failed_host ? EXIT_SETUP : EXIT_TRAP;
 }
@@ -243,7 +243,7 @@ int main(int argc, char **argv)
     wasmc_wasi *wasi = wasmc_wasi_new(args.len, args.items, env.len, env.items, hosts.len, hosts.items,
                                       guests.items);
     if (wasi == NULL) {
-        fprintf(stderr, "Error: failed to run main module `%s`\n\nCaused by:\n    %s\n", name,
+        fprintf(stderr, "Error: failed to run main module `%s`\n\nCaused by:\n    %s\n\n", name,
                 wasmc_wasi_error());
         return EXIT_SETUP;
     }
@@ -253,7 +253,7 @@ int main(int argc, char **argv)
     wasmc_instance *inst;
     int trap = wasmc_instantiate(&code, wasi, stack, &inst, err, sizeof err);
     if (trap < 0) {
-        fprintf(stderr, "Error: failed to run main module `%s`\n\nCaused by:\n    %s\n", name, err);
+        fprintf(stderr, "Error: failed to run main module `%s`\n\nCaused by:\n    %s\n\n", name, err);
         return EXIT_SETUP;
     }
     if (trap != WASMC_TRAP_NONE)

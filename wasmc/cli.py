@@ -224,9 +224,10 @@ def _invoke(data: bytes, module: Path, name: str, config, opt_level: int, unknow
 
 
 def trap_report(module: Path, stage: str, func: str | None, cause: str) -> str:
-    """wasmtime's report of a failed call, as runtime_c/main.c prints it for executables."""
+    """wasmtime's report of a failed call, as runtime_c/main.c prints it for executables (ending, as
+    wasmtime's, with a blank line)."""
     at = f"    1: error while executing at wasm function `{func}`\n    2: " if func else "    1: "
-    return f"Error: failed to run main module `{module}`\n\nCaused by:\n    0: {stage}\n{at}{cause}\n"
+    return f"Error: failed to run main module `{module}`\n\nCaused by:\n    0: {stage}\n{at}{cause}\n\n"
 
 
 # --- wasmc compile ------------------------------------------------------------------------------------------

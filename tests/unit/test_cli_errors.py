@@ -44,7 +44,7 @@ GOOD_WAST = '(module (func (export "f") (result i32) i32.const 1))\n(assert_retu
 
 # Shapes of stderr. A report is wasmtime's: `Error: failed to run main module ...`, a blank line,
 # `Caused by:` and numbered causes; everything else is one line.
-REPORT = re.compile(r"Error: failed to run main module `[^`\n]+`\n\nCaused by:\n(    (\d: )?[^\n]+\n)+\Z")
+REPORT = re.compile(r"Error: failed to run main module `[^`\n]+`\n\nCaused by:\n(    (\d: )?[^\n]+\n)+\n\Z")
 # What a compile running past a second prints before the error (progress.py); not part of the error.
 PROGRESS = re.compile(r"^(go_wasip1_wasm_exec: )?(compiling .*, first run only|compiled .* in \d+\.\d s)\n", re.M)
 
