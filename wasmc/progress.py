@@ -24,7 +24,7 @@ def count_functions(data: bytes) -> int | None:
             r.pos += size
     except Exception:                   # noqa: BLE001 - malformed: the compile will say how
         return None
-    return 0
+    return 0 if r.pos == len(data) else None
 
 
 class CompileProgress:
