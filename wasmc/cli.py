@@ -13,6 +13,7 @@ from . import __version__
 from .errors import ProcExit, Trap, WasmcError
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
+NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())    # click >= 8.2
 EXIT_USAGE = 2
 EXIT_TRAP = 134         # wasmtime's: 128 + SIGABRT
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
@@ -35,6 +36,9 @@ def standalone(command: click.Command, args: list[str] | None, prog_name: str | 
     """Run a click command as a program, every failure one line: click's own usage errors included."""
     try:
         rv = click.Command.main(command, args, prog_name, standalone_mode=False, **extra)
+    except NO_ARGS_IS_HELP as e:        # `wasmc` or `wasmc cache` alone: the help, as click shows it
+        e.show()
+        sys.exit(e.exit_code)
     except click.UsageError as e:
         where = f" (see '{e.ctx.command_path} -h')" if e.ctx is not None else ""
         _fail(_usage_message(e) + where, EXIT_USAGE)

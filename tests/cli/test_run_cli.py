@@ -64,6 +64,8 @@ def test_help_and_version():
         assert option in run_help
     for args in (("--version",), ("-V",)):
         assert wasmc(*args).stdout == f"wasmc {__version__}\n"
+    alone = wasmc()
+    assert alone.returncode == 2 and alone.stderr.startswith("Usage: wasmc [OPTIONS] COMMAND") and "run " in alone.stderr
 
 
 def test_env_name_and_inherit_env_on_run(probe):
