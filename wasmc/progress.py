@@ -3,6 +3,7 @@ a terminal one line updated as parts finish, elsewhere (CI logs, pipes) one line
 the end, so a 30 s first run of a Go binary does not look like a hang."""
 from __future__ import annotations
 
+import re
 import sys
 import threading
 import time
@@ -10,6 +11,15 @@ import time
 from .wasm.reader import Reader
 
 CODE_SECTION = 10
+# The lines a report writes off a terminal (what strip_report removes).
+REPORT_LINE = re.compile(r"^(?:go_wasip1_wasm_exec: )?(?:compiling .+?: [\d,]+ functions(?:, first run only)?"
+                         r"|compiled .+? in \d+\.\d s)\n", re.M)
+
+
+def strip_report(stderr: str) -> str:
+    """stderr without the progress lines: what the guest and wasmc's errors wrote, for comparing a first
+    run's output with another engine's."""
+    return REPORT_LINE.sub("", stderr)
 
 
 def count_functions(data: bytes) -> int | None:

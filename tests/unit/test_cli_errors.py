@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from wasmc.progress import strip_report
+
 HERE = Path(__file__).resolve().parent
 PROBE_WAT = HERE.parent / "cli" / "probe.wat"
 BIN = Path(sys.executable).parent
@@ -45,8 +47,6 @@ GOOD_WAST = '(module (func (export "f") (result i32) i32.const 1))\n(assert_retu
 # Shapes of stderr. A report is wasmtime's: `Error: failed to run main module ...`, a blank line,
 # `Caused by:` and numbered causes; everything else is one line.
 REPORT = re.compile(r"Error: failed to run main module `[^`\n]+`\n\nCaused by:\n(    (\d: )?[^\n]+\n)+\n\Z")
-# What a compile running past a second prints before the error (progress.py); not part of the error.
-PROGRESS = re.compile(r"^(go_wasip1_wasm_exec: )?(compiling .*, first run only|compiled .* in \d+\.\d s)\n", re.M)
 
 STARTED = []     # ids of the cases that ran, for the count at the end
 
@@ -282,7 +282,7 @@ def test_error_case(case: Case, files):
     shown = f"exit {result.returncode}\nstderr:\n{result.stderr}"
     assert "Traceback" not in result.stderr + result.stdout, shown
     assert result.returncode == case.code, shown
-    stderr = PROGRESS.sub("", result.stderr)
+    stderr = strip_report(result.stderr)     # a compile running past a second says so first: not the error
     assert re.search(case.stderr, stderr), shown
     if case.report:
         assert REPORT.match(stderr), shown

@@ -10,7 +10,7 @@ import threading
 import time
 from pathlib import Path
 
-from wasmc.progress import CompileProgress, count_functions
+from wasmc.progress import CompileProgress, count_functions, strip_report
 
 PROBE_WAT = Path(__file__).resolve().parents[1] / "cli" / "probe.wat"
 WAT2WASM = shutil.which("wat2wasm") or str(Path(sys.executable).parent / "wat2wasm")
@@ -90,3 +90,9 @@ def test_a_late_timer_does_not_announce_a_finished_compile(tmp_path):
         pass
     time.sleep(0.2)
     assert stream.getvalue() == ""
+
+
+def test_strip_report_leaves_the_rest():
+    text = ("compiling hello.wasm: 1,611 functions, first run only\ncompiled hello.wasm in 23.4 s\n"
+            "go_wasip1_wasm_exec: compiling x: 3 functions, first run only\nguest output\ncompiling foo.c\n")
+    assert strip_report(text) == "guest output\ncompiling foo.c\n"
