@@ -192,9 +192,9 @@ def _compile_progress(module: Path, data: bytes, note: str = "first run only"):
 
 def _exec_command(data: bytes, module: Path, config, opt_level: int, unknown_imports_trap: bool) -> None:
     """Replace this process with the module's cached executable (launch.py)."""
-    from . import launch
+    from . import grants, launch
     for host, guest in config.dirs:
-        launch.check_transportable(host, guest)     # before a compile, not after it
+        grants.check_transportable(host, guest)     # before a compile, not after it
     with _compile_progress(module, data) as progress:
         exe = launch.executable(data, opt_level, unknown_imports_trap, progress=progress)
     try:
