@@ -11,8 +11,10 @@
  *     WASMC_INHERIT_ENV=1                          pass the whole environment (except WASMC_*)
  *     WASMC_STACK_SIZE=N[k|m|g]                    wasm stack size in bytes (default
  *                                                  WASMC_DEFAULT_STACK, 256m)
+ *     WASMC_MAX_MEMORY_SIZE=N[k|m|g]               the most bytes a memory may hold: memory.grow past it
+ *                                                  returns -1 (wasmtime's -W max-memory-size)
  * Exit status: the guest's proc_exit code, 0 when _start returns, 134 on a trap (wasmtime's
- * 128 + SIGABRT), 1 when the module cannot be set up.
+ * 128 + SIGABRT), 1 when the module cannot be set up. Reports are wasmtime's, to the blank line ending them.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -53,11 +55,14 @@ static const char *program_name(const char *argv0)
     return slash ? slash + 1 : argv0 ? argv0 : "main";
 }
 
-static size_t stack_size(void)
+/* A size variable: bytes, or with k, m or g (powers of 1024), at least `least`; `fallback` when unset or
+ * empty. */
+static unsigned long long size_variable(const char *variable, unsigned long long least,
+                                        unsigned long long fallback)
 {
-    const char *spec = getenv("WASMC_STACK_SIZE");
+    const char *spec = getenv(variable);
     if (spec == NULL || *spec == '\0')
-        return WASMC_DEFAULT_STACK;
+        return fallback;
     char *end;
     unsigned long long n = strtoull(spec, &end, 10);
     int shift = 0;
@@ -66,11 +71,25 @@ static size_t stack_size(void)
     case 'm': shift = 20; end++; break;
     case 'g': shift = 30; end++; break;
     }
-    if (*end != '\0' || end == spec || n == 0 || n > (~0ull >> shift)) {
-        fprintf(stderr, "Error: WASMC_STACK_SIZE=%s is not a size like 268435456, 256m or 1g\n", spec);
+    if (*end != '\0' || end == spec || n < least || n > (~0ull >> shift)) {
+        fprintf(stderr, "Error: %s=%s is not a size like 268435456, 256m or 1g\n", variable, spec);
         exit(EXIT_SETUP);
     }
-    return (size_t)(n << shift);
+    return n << shift;
+}
+
+/* A host function that fails with an error rather than a trap, such as an import left undefined under
+ * `wasmc run -W unknown-imports-trap` (wasmc/aot.py writes those): wasmtime reports the error as the
+ * cause and exits with 1. `caller` is the host function's return address, inside the calling wasm
+ * function, which the report names. */
+static const char *host_error;
+static uintptr_t host_error_caller;
+
+_Noreturn void wasmc_host_error(wasmc_vmctx *vm, const char *message, void *caller)
+{
+    host_error = message;
+    host_error_caller = (uintptr_t)caller;
+    wasmc_trap(vm, WASMC_TRAP_HOST);
 }
 
 /* WASMC_DIR: entries separated by ':', host and guest by '::'. */
@@ -167,20 +186,23 @@ static int finish(int trap, const char *name, const char *stage)
         return wasmc_exit_code();
     if (trap < 0) {
         fprintf(stderr, "Error: failed to run main module `%s`\n\nCaused by:\n    cannot start a thread "
-                        "for wasm code (WASMC_STACK_SIZE too large?)\n", name);
+                        "for wasm code (WASMC_STACK_SIZE too large?)\n\n", name);
         return EXIT_SETUP;
     }
     /* The spec's word for `unreachable` is wasmc_trap_message's; users compare with wasmtime's report. */
-    const char *message = trap == WASMC_TRAP_UNREACHABLE ? "wasm `unreachable` instruction executed"
+    int failed_host = trap == WASMC_TRAP_HOST && host_error != NULL;
+    const char *message = failed_host ? host_error
+                        : trap == WASMC_TRAP_UNREACHABLE ? "wasm `unreachable` instruction executed"
                                                          : wasmc_trap_message(trap);
-    const char *func = function_at(wasmc_trap_pc());
+    const char *kind = failed_host ? "" : "wasm trap: ";
+    const char *func = function_at(failed_host ? host_error_caller : wasmc_trap_pc());
     if (func != NULL)
         fprintf(stderr, "Error: failed to run main module `%s`\n\nCaused by:\n    0: %s\n    1: error while "
-                        "executing at wasm function `%s`\n    2: wasm trap: %s\n", name, stage, func, message);
+                        "executing at wasm function `%s`\n    2: %s%s\n\n", name, stage, func, kind, message);
     else
-        fprintf(stderr, "Error: failed to run main module `%s`\n\nCaused by:\n    0: %s\n    1: wasm trap: %s\n",
-                name, stage, message);
-    return EXIT_TRAP;
+        fprintf(stderr, "Error: failed to run main module `%s`\n\nCaused by:\n    0: %s\n    1: %s%s\n\n",
+                name, stage, kind, message);
+    return failed_host ? EXIT_SETUP : EXIT_TRAP;
 }
 
 int main(int argc, char **argv)
@@ -210,16 +232,17 @@ int main(int argc, char **argv)
     wasmc_wasi *wasi = wasmc_wasi_new(args.len, args.items, env.len, env.items, hosts.len, hosts.items,
                                       guests.items);
     if (wasi == NULL) {
-        fprintf(stderr, "Error: failed to run main module `%s`\n\nCaused by:\n    %s\n", name,
+        fprintf(stderr, "Error: failed to run main module `%s`\n\nCaused by:\n    %s\n\n", name,
                 wasmc_wasi_error());
         return EXIT_SETUP;
     }
 
-    size_t stack = stack_size();
+    size_t stack = (size_t)size_variable("WASMC_STACK_SIZE", 1, WASMC_DEFAULT_STACK);
+    wasmc_set_memory_limit((uint64_t)size_variable("WASMC_MAX_MEMORY_SIZE", 0, UINT64_MAX));
     wasmc_instance *inst;
     int trap = wasmc_instantiate(&code, NULL, wasi, &inst, err, sizeof err);
     if (trap < 0) {
-        fprintf(stderr, "Error: failed to run main module `%s`\n\nCaused by:\n    %s\n", name, err);
+        fprintf(stderr, "Error: failed to run main module `%s`\n\nCaused by:\n    %s\n\n", name, err);
         return EXIT_SETUP;
     }
     if (trap == WASMC_TRAP_NONE)

@@ -205,6 +205,8 @@ wasmc_memory *wasmc_memory_new(uint32_t min_pages, uint32_t max_pages);
 void wasmc_memory_free(wasmc_memory *mem);
 /* Grow by delta pages from the host side (memory.grow's rules and result). */
 uint32_t wasmc_memory_grow_raw(wasmc_memory *mem, uint32_t delta_pages);
+/* Cap every memory of the process at `bytes` (wasmtime's -W max-memory-size): growing past it fails. */
+void wasmc_set_memory_limit(uint64_t bytes);
 /* A table of `size` null elements, growable to `max`. NULL on failure. */
 wasmc_table *wasmc_table_new(uint32_t size, uint32_t max);
 /* Free a table. NULL is ignored. */

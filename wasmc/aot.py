@@ -28,8 +28,8 @@ from . import cache
 from .compile import compile_decoded, compile_objects
 from .errors import LinkError, WasmcError
 from .abi import WASI_MODULE, signature
+from .grants import parse_dir, parse_env
 from .image import WasiGrants, encode_image, host_imports_ir, image_ir, import_symbol, names_ir
-from .wasi import parse_dir
 from .wasm.decode import decode_module
 from .wasm.module import Module
 from .wasm.types import F32, F64, I32, I64, ExternKind, FuncType
@@ -40,15 +40,7 @@ LINK_LIBS = ("-lm", "-lpthread")
 
 
 
-# --- grants ------------------------------------------------------------------------------------------------
-def parse_env(spec: str) -> str:
-    """`NAME=VALUE` (baked in) or `NAME` (its value when the program runs, if set)."""
-    name = spec.partition("=")[0]
-    if not name:
-        raise WasmcError(f"invalid --env {spec!r}: expected NAME=VALUE or NAME")
-    return spec
-
-
+# --- grants (parsed by grants.py) --------------------------------------------------------------------------
 def grants(dirs: Sequence[str] = (), env: Sequence[str] = (), inherit_env: bool = False) -> WasiGrants:
     return WasiGrants(tuple(map(parse_dir, dirs)), tuple(map(parse_env, env)), inherit_env)
 
@@ -136,9 +128,11 @@ class HostImport:
         return f"unresolved import {self.module}::{self.name}: define {self.declaration} in a --link source"
 
 
-def check_imports(m: Module, wasi: dict[str, str]) -> list[HostImport]:
+def check_imports(m: Module, wasi: dict[str, str], unknown_imports: str = "declare") -> list[HostImport]:
     """Refuse, at compile time, any import an executable could not bind (one line naming module::name),
-    and return the function imports that are not WASI, which `--link` sources must define."""
+    and return the function imports that are not WASI, which `--link` sources must define (or, with
+    unknown_imports "trap", trap stubs). With "error" (`wasmc run`, where nothing is linked) the first
+    such import in module order is refused, as wasmtime reports it."""
     host: dict[str, HostImport] = {}
     for imp in m.imports:
         where = f"{imp.module}::{imp.name}"
@@ -147,6 +141,8 @@ def check_imports(m: Module, wasi: dict[str, str]) -> list[HostImport]:
                             f"functions, not a {imp.kind.name.lower()})")
         found = signature(m.types[imp.desc])
         if imp.module != WASI_MODULE:
+            if unknown_imports == "error":
+                raise LinkError(f"unknown import: {where} has not been defined")
             ft = m.types[imp.desc]
             if len(ft.results) > 1 or not all(t in _C_TYPE for t in (*ft.params, *ft.results)):
                 raise LinkError(f"import {where} has type {ft}: a host function takes and returns i32, i64, "
@@ -177,6 +173,26 @@ def check_imports(m: Module, wasi: dict[str, str]) -> list[HostImport]:
 def unresolved_error(missing: Sequence[HostImport]) -> LinkError:
     """One line per host function no --link input defines."""
     return LinkError("\n".join(h.unresolved() for h in missing))
+
+
+def _c_string(text: str) -> str:
+    return '"' + "".join(chr(b) if chr(b).isalnum() or chr(b) in " :_-.`" else f"\\{b:03o}"
+                         for b in text.encode()) + '"'
+
+
+def _trap_stubs(host: Sequence[HostImport], path: Path) -> Path:
+    """A C source defining every host function as one that fails when called, with wasmtime's message for
+    -W unknown-imports-trap; runtime_c/main.c's wasmc_host_error reports it."""
+    lines = ['#include "wasmc_host.h"',
+             "_Noreturn void wasmc_host_error(wasmc_vmctx *vm, const char *message, void *caller);"]
+    for h in host:
+        ret = _C_TYPE[h.type.results[0]] if h.type.results else "void"
+        params = "".join(f", {_C_TYPE[t]} p{i}" for i, t in enumerate(h.type.params))
+        message = _c_string(f"unknown import: `{h.module}::{h.name}` has not been defined")
+        lines.append(f"{ret} {h.symbol}(wasmc_vmctx *vm{params})\n"
+                     f"{{\n    wasmc_host_error(vm, {message}, __builtin_return_address(0));\n}}")
+    path.write_text("\n".join(lines) + "\n")
+    return path
 
 
 def _check_output(out_path: Path, source: Path | None) -> None:
@@ -215,14 +231,17 @@ def build_executable(wasm_bytes: bytes, out_path: str | os.PathLike[str], opt_le
                      dirs: Sequence[str] = (), env: Sequence[str] = (), inherit_env: bool = False,
                      target: str | None = None, source: str | os.PathLike[str] | None = None,
                      cc: str | None = None, progress=None, link: Sequence[str | os.PathLike[str]] = (),
-                     use_cache: bool = True, host_cpu: bool = False) -> Path:
+                     use_cache: bool = True, host_cpu: bool = False, unknown_imports: str = "declare") -> Path:
     """Compile a WASI module into a standalone executable at out_path (replaced atomically).
 
     dirs: "HOST[::GUEST]" preopens; env: "NAME=VALUE" or "NAME"; inherit_env: pass the whole environment.
     link: C sources (compiled here), objects and libraries defining the module's other function imports.
     source: the input file, never overwritten. `progress(done, total)` reports a long compile. The module's
     compiled object is cached (use_cache), so relinking with other --link inputs takes a moment.
-    host_cpu: code for this machine's CPU model, which may not run on older ones (default: portable)."""
+    host_cpu: code for this machine's CPU model, which may not run on older ones (default: portable).
+    unknown_imports: what becomes of function imports that are not WASI: "declare" (the default) names each
+    one --link must define, "error" refuses the first (nothing is linked), "trap" defines each as a
+    function that fails when called (wasmtime's -W unknown-imports-trap)."""
     out = Path(out_path)
     _check_output(out, Path(source) if source is not None else None)
     if not _is_host(target):
@@ -231,11 +250,13 @@ def build_executable(wasm_bytes: bytes, out_path: str | os.PathLike[str], opt_le
     wasi_grants = grants(dirs, env, inherit_env)
     cc = _cc(cc)
     m = decode_module(wasm_bytes)
-    host = check_imports(m, wasi_signatures())
-    if host and not link:
+    host = check_imports(m, wasi_signatures(), unknown_imports)
+    if host and not link and unknown_imports != "trap":
         raise unresolved_error(host)
     rt = runtime_dir(cc)
     with tempfile.TemporaryDirectory() as tmp:
+        if host and unknown_imports == "trap":
+            link = [*link, _trap_stubs(host, Path(tmp) / "unknown_imports.c")]
         inputs = _link_inputs(link, Path(tmp), cc)   # before the long compile: a C error shows at once
         module_obj = _module_object(wasm_bytes, m, opt_level, wasi_grants, Path(tmp), use_cache, progress,
                                     host_cpu)
@@ -319,19 +340,22 @@ def _link(argv: list[str], host: Sequence[HostImport]) -> None:
     raise WasmcError(f"linking failed: {' '.join(argv)}\n{result.stderr.strip()}")
 
 
-def cached_executable(wasm_bytes: bytes, opt_level: int = 2, progress=None) -> Path:
+def cached_executable(wasm_bytes: bytes, opt_level: int = 2, progress=None, unknown_imports: str = "error") -> Path:
     """An executable of the module with no grants, from the cache or built now: `wasmc run` executes it
-    with its grants in WASMC_* variables, so a cached run needs neither LLVM nor the module's decoding.
-    It only ever runs here, so it is compiled for this machine's CPU."""
+    with its grants in WASMC_* variables (launch.py), so a cached run needs neither LLVM nor the module's
+    decoding. It only ever runs here, so it is compiled for this machine's CPU. unknown_imports: "error"
+    or "trap", as for build_executable."""
     # The runtime is linked in: its sources are part of the key as well as the compiler's.
-    key = cache.module_key(wasm_bytes, opt_level, kind=f"exe-{_runtime_key(_cc(None))}", host_cpu=True)
+    key = cache.module_key(wasm_bytes, opt_level, kind=f"exe-{_runtime_key(_cc(None))}-{unknown_imports}",
+                           host_cpu=True)
     hit = cache.lookup(key, suffix=".exe")
     if hit is not None:
         return hit
     cache.modules_dir().mkdir(parents=True, exist_ok=True)
     tmp = cache.modules_dir() / f".{key}.{os.getpid()}.exe"
     try:
-        build_executable(wasm_bytes, tmp, opt_level, progress=progress, use_cache=False, host_cpu=True)
+        build_executable(wasm_bytes, tmp, opt_level, progress=progress, use_cache=False, host_cpu=True,
+                         unknown_imports=unknown_imports)
         return cache.store(key, tmp, suffix=".exe")
     finally:
         tmp.unlink(missing_ok=True)

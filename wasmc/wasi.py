@@ -105,10 +105,3 @@ class Wasi:
     def __exit__(self, *exc) -> None:
         self.close()
 
-
-def parse_dir(spec: str) -> tuple[str, str]:
-    """`HOST[::GUEST]` -> (host, guest); the guest path defaults to the host path, as in wasmtime."""
-    host, sep, guest = spec.partition("::")
-    if not host or (sep and not guest):
-        raise WasmcError(f"invalid --dir {spec!r}: expected HOST or HOST::GUEST")
-    return host, guest or host
