@@ -11,7 +11,9 @@ from .builder import F32, F64, I8, I16, I32, I64, LLVM_TYPE, VMCTX, Alias, Value
 from .function import FunctionTranslator
 
 
-def _address(t: FunctionTranslator, addr: Value, offset: int) -> Value:
+def address(t: FunctionTranslator, addr: Value, offset: int, size: int) -> Value:
+    """The pointer for an access of `size` bytes at `addr + offset` in memory 0. Every load and store
+    (scalar and SIMD) gets its pointer here: this is where an access is made to trap when out of bounds."""
     b = t.b
     wide = b.cast("zext", addr, I64)
     if offset:
@@ -19,10 +21,13 @@ def _address(t: FunctionTranslator, addr: Value, offset: int) -> Value:
     return b.gep(t.env.memory_base(t), wide)
 
 
+_SIZE = {I8: 1, I16: 2, I32: 4, I64: 8, F32: 4, F64: 8}
+
+
 def load(mem_type: str, extend: str | None = None):
     """Load `mem_type` and, for narrow loads, sign- or zero-extend to the row's result type."""
     def lower(t: FunctionTranslator, op, memarg) -> None:
-        ptr = _address(t, t.pop(), memarg[1])
+        ptr = address(t, t.pop(), memarg[1], _SIZE[mem_type])
         v = t.b.load(mem_type, ptr, align=1, alias=Alias.MEMORY)
         the_load = t.b.last_load
         if extend:
@@ -36,7 +41,7 @@ def store(mem_type: str | None = None):
     """Store the value, truncated to `mem_type` for narrow stores."""
     def lower(t: FunctionTranslator, op, memarg) -> None:
         val = t.pop()
-        ptr = _address(t, t.pop(), memarg[1])
+        ptr = address(t, t.pop(), memarg[1], _SIZE[mem_type or val.type])
         if mem_type:
             val = t.b.cast("trunc", val, mem_type)
         t.b.store(val, ptr, align=1, alias=Alias.MEMORY)
