@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import cache
-from .compile import compile_decoded, compile_objects
+from .compile import cached_link_inputs, compile_decoded, compile_objects, function_cache_usable
 from .errors import LinkError, WasmcError
 from .abi import WASI_MODULE, signature
 from .grants import parse_dir, parse_env
@@ -258,16 +258,33 @@ def build_executable(wasm_bytes: bytes, out_path: str | os.PathLike[str], opt_le
         if host and unknown_imports == "trap":
             link = [*link, _trap_stubs(host, Path(tmp) / "unknown_imports.c")]
         inputs = _link_inputs(link, Path(tmp), cc)   # before the long compile: a C error shows at once
-        module_obj = _module_object(wasm_bytes, m, opt_level, wasi_grants, Path(tmp), use_cache, progress,
-                                    host_cpu)
         linked = out.parent / f".{out.name}.{os.getpid()}.tmp"
         try:
-            _link([cc, "-o", str(linked), str(module_obj), *inputs, str(rt / "main.o"),
-                   str(rt / "libwasmc_rt.a"), *LINK_LIBS], host)
+            if function_cache_usable(target):
+                _link_cached(m, opt_level, wasi_grants, host_cpu, progress, cc, linked, inputs, rt, host)
+            else:
+                module_obj = _module_object(wasm_bytes, m, opt_level, wasi_grants, Path(tmp), use_cache,
+                                            progress, host_cpu)
+                _link([cc, "-o", str(linked), str(module_obj), *inputs, str(rt / "main.o"),
+                       str(rt / "libwasmc_rt.a"), *LINK_LIBS], host)
             os.replace(linked, out)
         finally:
             linked.unlink(missing_ok=True)
     return out
+
+
+def _link_cached(m: Module, opt_level: int, wasi_grants: WasiGrants, host_cpu: bool, progress, cc: str,
+                 out: Path, inputs: list[str], rt: Path, host: Sequence[HostImport]) -> None:
+    """Link an executable from the function cache (compile.cached_link_inputs): the module's functions,
+    its glue and image, the --link inputs and the runtime."""
+    from .fcache import link as fcache_link
+    extra_ir = image_ir(encode_image(m, wasi_grants)) + host_imports_ir(m) + names_ir(m)
+    cached = cached_link_inputs(m, opt_level, extra_ir, host_cpu=host_cpu, progress=progress)
+    try:
+        _link([cc, *fcache_link.executable_flags(), "-o", str(out), *cached.linker_args(driver=True), *inputs,
+               str(rt / "main.o"), str(rt / "libwasmc_rt.a"), *LINK_LIBS], host)
+    finally:
+        cached.directory.cleanup()
 
 
 def _link_inputs(link: Sequence[str | os.PathLike[str]], tmp: Path, cc: str) -> list[str]:

@@ -160,8 +160,10 @@ class LinkInputs:
     script: Path
     stats: Stats
 
-    def linker_args(self) -> list[str]:
-        return ["--whole-archive", str(self.archive), "--no-whole-archive", str(self.script)]
+    def linker_args(self, driver: bool = False) -> list[str]:
+        """The linker's arguments for these inputs (`driver`: as the C compiler driver passes them on)."""
+        wl = "-Wl," if driver else ""
+        return [f"{wl}--whole-archive", str(self.archive), f"{wl}--no-whole-archive", str(self.script)]
 
 
 def module_objects(m: Module, info, opt_level: int, options: str, direct_copies: bool, glue,
