@@ -11,7 +11,7 @@ from cffi import FFI
 HERE = os.path.dirname(os.path.abspath(__file__))
 RUNTIME_SOURCES = ("trap.c", "memory.c", "table.c", "host.c",
                    "wasi/state.c", "wasi/errno.c", "wasi/fd.c", "wasi/path.c", "wasi/poll.c", "wasi/clock.c",
-                   "wasi/proc.c", "wasi/sock.c")
+                   "wasi/proc.c", "wasi/sock.c", "wasi/sockopt.c", "wasi/addrinfo.c", "wasi/net.c")
 SELFTEST_SOURCES = ("selftest.c",)   # stand-in entry trampolines for tests/runtime; JIT extension only
 STATIC_SOURCES = ("instance.c",)     # AOT instantiation from the image; the JIT does it in wasmc/instance.py
 CFLAGS = ("-O2",)

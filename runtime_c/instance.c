@@ -248,10 +248,10 @@ static void *resolve_func(const char *module, const char *name, void *linked, re
     if (linked != NULL)
         return linked;   /* wasmc_import_<module>_<name>, declared for this type (wasmc_host.h) */
     if (strcmp(module, WASMC_WASI_MODULE) == 0) {
-        const wasmc_wasi_import *wasi = wasmc_wasi_lookup(name);
+        char sig[64];
+        sig_of(type, sig, sizeof sig);
+        const wasmc_wasi_import *wasi = wasmc_wasi_lookup_sig(name, sig);   /* the variant of this type */
         if (wasi != NULL) {
-            char sig[64];
-            sig_of(type, sig, sizeof sig);
             if (strcmp(sig, wasi->sig) == 0)
                 return wasi->fn;
             fail(err, err_size, "incompatible import type for %s::%s: expected %s, found %s",

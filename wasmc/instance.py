@@ -39,9 +39,12 @@ class Module:
         return cls(Path(path).read_bytes(), opt_level)
 
 
-def _wasi_functions(wasi) -> dict[str, _CallerFunc]:
+def _wasi_functions(wasi, m: WasmModule) -> dict[str, _CallerFunc]:
     from .wasi import functype_of
-    return {name: _CallerFunc(functype_of(sig), addr) for name, (addr, sig) in wasi.functions().items()}
+    # A name with variants (sock_accept, ...) binds the one of the import's type, as WasmEdge does.
+    wanted = {imp.name: m.types[imp.desc] for imp in m.imports
+              if imp.module == WASI_MODULE and imp.kind == ExternKind.FUNC}
+    return {name: _CallerFunc(functype_of(sig), addr) for name, (addr, sig) in wasi.functions(wanted).items()}
 
 
 def _limits_match(actual: Limits, expected: Limits) -> bool:
@@ -76,7 +79,7 @@ class Instance:
         code = module.code
         imports = dict(imports or {})
         if wasi is not None:
-            imports[WASI_MODULE] = {**_wasi_functions(wasi), **imports.get(WASI_MODULE, {})}
+            imports[WASI_MODULE] = {**_wasi_functions(wasi, m), **imports.get(WASI_MODULE, {})}
         resolved = self._link(m, imports)
 
         self.memories: list[Memory] = []
