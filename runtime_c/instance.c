@@ -186,14 +186,14 @@ static int bind_func(wasmc_instance *inst, const image_import *imp, const wasmc_
         *rec = (wasmc_funcref){linked, type_id, vm};
         return 0;
     }
+    char sig[64];
+    sig_of(&inst->img, imp->type_idx, sig, sizeof sig);
     const wasmc_wasi_import *wasi = NULL;
     if (vm->host != NULL && strcmp(imp->module, WASMC_WASI_MODULE) == 0)
-        wasi = wasmc_wasi_lookup(imp->name);
+        wasi = wasmc_wasi_lookup_sig(imp->name, sig);   /* the variant of this type, if it has several */
     if (wasi == NULL)
         return fail(WASMC_LINK_ERROR, err, err_size, "unknown import: %s::%s has not been defined",
                     imp->module, imp->name);
-    char sig[64];
-    sig_of(&inst->img, imp->type_idx, sig, sizeof sig);
     if (strcmp(sig, wasi->sig) != 0)
         return fail(WASMC_LINK_ERROR, err, err_size, "incompatible import type for %s::%s: expected %s, found %s",
                     imp->module, imp->name, wasi->sig, sig);

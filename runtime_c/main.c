@@ -13,6 +13,11 @@
  *                                                  WASMC_DEFAULT_STACK, 256m)
  *     WASMC_MAX_MEMORY_SIZE=N[k|m|g]               the most bytes a memory may hold: memory.grow past it
  *                                                  returns -1 (wasmtime's -W max-memory-size)
+ * Network (none unless granted; patterns and their meaning in wasi/wasi.h), lists separated by commas:
+ *     WASMC_TCPLISTEN=HOST:PORT[,...]              preopened listening sockets, the fds after the dirs
+ *     WASMC_ALLOW_NET=PATTERN[,...]                may connect to and bind ("*": everything)
+ *     WASMC_ALLOW_CONNECT=PATTERN[,...]            may connect to (TCP, UDP connect and send_to)
+ *     WASMC_ALLOW_BIND=PATTERN[,...]               may bind
  * Exit status: the guest's proc_exit code, 0 when _start returns, 134 on a trap (wasmtime's
  * 128 + SIGABRT), 1 when the module cannot be set up. Reports are wasmtime's, to the blank line ending them.
  */
@@ -154,6 +159,25 @@ static void build_env(const wasmc_grants *grants, strvec *env)
     }
 }
 
+/* WASMC_TCPLISTEN and the WASMC_ALLOW_* grants; 0, or -1 with wasmc_wasi_error() saying why. */
+static int add_runtime_network(wasmc_wasi *wasi)
+{
+    static const struct { const char *var; int kinds; } grants[] = {
+        {"WASMC_ALLOW_NET", WASMC_NET_CONNECT | WASMC_NET_BIND},
+        {"WASMC_ALLOW_CONNECT", WASMC_NET_CONNECT},
+        {"WASMC_ALLOW_BIND", WASMC_NET_BIND},
+    };
+    const char *listen = getenv("WASMC_TCPLISTEN");
+    if (listen != NULL && *listen != '\0' && wasmc_wasi_tcplisten(wasi, listen) < 0)
+        return -1;
+    for (size_t i = 0; i < sizeof grants / sizeof grants[0]; i++) {
+        const char *spec = getenv(grants[i].var);
+        if (spec != NULL && *spec != '\0' && wasmc_wasi_grant_net(wasi, grants[i].kinds, spec) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* The name of the defined function holding code address pc (the greatest start not above it, counting
  * the `.entry` copies of resumable functions), or NULL. */
 static const char *function_at(uintptr_t pc)
@@ -233,6 +257,11 @@ int main(int argc, char **argv)
                                       guests.items);
     if (wasi == NULL) {
         fprintf(stderr, "Error: failed to run main module `%s`\n\nCaused by:\n    %s\n\n", name,
+                wasmc_wasi_error());
+        return EXIT_SETUP;
+    }
+    if (add_runtime_network(wasi) != 0) {
+        fprintf(stderr, "Error: failed to run main module `%s`\n\nCaused by:\n    %s\n", name,
                 wasmc_wasi_error());
         return EXIT_SETUP;
     }

@@ -95,11 +95,11 @@ def runtime_dir(cc: str | None = None) -> Path:
     return final
 
 
-def wasi_signatures() -> dict[str, str]:
-    """name -> signature ("iiii_i") of every WASI function runtime_c provides (the same sources make
-    the cffi extension and libwasmc_rt.a)."""
+def wasi_signatures() -> dict[str, tuple[str, ...]]:
+    """name -> the signatures ("iiii_i") of every WASI function runtime_c provides, one per variant (the
+    same sources make the cffi extension and libwasmc_rt.a)."""
     from .wasi import Wasi
-    return {name: sig for name, (_, sig) in Wasi.functions().items()}
+    return Wasi.signatures()
 
 
 # --- checks -------------------------------------------------------------------------------------------------
@@ -128,7 +128,7 @@ class HostImport:
         return f"unresolved import {self.module}::{self.name}: define {self.declaration} in a --link source"
 
 
-def check_imports(m: Module, wasi: dict[str, str], unknown_imports: str = "declare") -> list[HostImport]:
+def check_imports(m: Module, wasi: dict[str, tuple[str, ...]], unknown_imports: str = "declare") -> list[HostImport]:
     """Refuse, at compile time, any import an executable could not bind (one line naming module::name),
     and return the function imports that are not WASI, which `--link` sources must define (or, with
     unknown_imports "trap", trap stubs). With "error" (`wasmc run`, where nothing is linked) the first
@@ -156,12 +156,12 @@ def check_imports(m: Module, wasi: dict[str, str], unknown_imports: str = "decla
                 raise LinkError(f"import {where} is imported with types {old.type} and {ft}: its host function "
                                 f"{new.symbol} can have only one")
             continue
-        sig = wasi.get(imp.name)
-        if sig is None:
+        sigs = wasi.get(imp.name)
+        if sigs is None:
             raise LinkError(f"unknown import: {where} has not been defined (not a WASI preview1 function "
                             f"this runtime provides)")
-        if found != sig:
-            raise LinkError(f"incompatible import type for {where}: expected {sig}, found {found}")
+        if found not in sigs:
+            raise LinkError(f"incompatible import type for {where}: expected {' or '.join(sigs)}, found {found}")
     for export in m.exports:
         if export.name in ("_start", "_initialize") and export.kind == ExternKind.FUNC:
             ft = m.func_type(export.index)

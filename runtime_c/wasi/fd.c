@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -101,7 +102,13 @@ static int32_t do_io(wasmc_vmctx *vm, enum io_op op, int32_t fd, int32_t iovs, i
     do {
         switch (op) {
         case IO_READ: n = readv(slot->host, v, n_iov); break;
-        case IO_WRITE: n = writev(slot->host, v, n_iov); break;   /* unbuffered, also for stdio */
+        case IO_WRITE:
+            if (slot->filetype == WASI_FILETYPE_SOCKET_STREAM || slot->filetype == WASI_FILETYPE_SOCKET_DGRAM)
+                n = sendmsg(slot->host, &(struct msghdr){.msg_iov = v, .msg_iovlen = (size_t)n_iov},
+                            MSG_NOSIGNAL);   /* a closed peer is EPIPE, not a SIGPIPE killing the host */
+            else
+                n = writev(slot->host, v, n_iov);   /* unbuffered, also for stdio */
+            break;
         case IO_PREAD: n = preadv(slot->host, v, n_iov, offset); break;
         default: n = pwritev(slot->host, v, n_iov, offset); break;
         }
@@ -287,8 +294,8 @@ int32_t wasmc_wasi_fd_filestat_get(wasmc_vmctx *vm, int32_t fd, int32_t stat_out
     if (fstat(slot->host, &st) != 0)
         return wasi_errno(errno);
     wasi_put_filestat(out, &st);
-    if (slot->stdio)
-        wasi_put_u8(out + 16, slot->filetype);   /* stdio's type is the one fd_fdstat_get reports */
+    if (slot->stdio || slot->filetype == WASI_FILETYPE_SOCKET_DGRAM)
+        wasi_put_u8(out + 16, slot->filetype);   /* the type fd_fdstat_get reports (st_mode has no DGRAM) */
     return 0;
 }
 
