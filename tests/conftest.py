@@ -1,7 +1,9 @@
 """The test session's compile cache, never the user's (~/.cache/wasmc or their $WASMC_CACHE_DIR): WASMC_CACHE_DIR
 points at a directory made for the session and removed after it, or, when WASMC_TEST_CACHE is set, at
 $WASMC_TEST_CACHE/wasmc-cache, beside what tests/programs/build.py keeps there, so that warm runs compile
-nothing. Set here, before any test runs, so subprocesses (wasmc, go_wasip1_wasm_exec) inherit it."""
+nothing. Set here, before any test runs, so subprocesses (wasmc, go_wasip1_wasm_exec) inherit it.
+WASMC_TIERS=0 too: no background -O2 builds outliving the session (tests/unit/test_tiers.py turns them
+on where it tests them)."""
 from __future__ import annotations
 
 import os
@@ -20,6 +22,7 @@ def pytest_configure(config) -> None:
     else:
         root = _session_cache = Path(tempfile.mkdtemp(prefix="wasmc-test-cache-"))
     os.environ["WASMC_CACHE_DIR"] = str(root)
+    os.environ["WASMC_TIERS"] = "0"
 
 
 def pytest_unconfigure(config) -> None:

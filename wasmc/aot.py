@@ -29,7 +29,7 @@ from .compile import cached_link_inputs, compile_decoded, compile_objects, funct
 from .errors import LinkError, WasmcError
 from .abi import WASI_MODULE, signature
 from .grants import parse_dir, parse_env
-from .image import WasiGrants, encode_image, host_imports_ir, image_ir, import_symbol, names_ir
+from .image import WasiGrants, encode_image, host_imports_ir, image_data, image_ir, import_symbol, names_ir
 from .wasm.decode import decode_module
 from .wasm.module import Module
 from .wasm.types import F32, F64, I32, I64, ExternKind, FuncType
@@ -263,7 +263,8 @@ def build_executable(wasm_bytes: bytes, out_path: str | os.PathLike[str], opt_le
             if function_cache_usable(target):
                 _link_cached(m, opt_level, wasi_grants, host_cpu, progress, cc, linked, inputs, rt, host)
             else:
-                module_obj = _module_object(wasm_bytes, m, opt_level, wasi_grants, Path(tmp), use_cache,
+                level = opt_level if isinstance(opt_level, int) else opt_level[-1]
+                module_obj = _module_object(wasm_bytes, m, level, wasi_grants, Path(tmp), use_cache,
                                             progress, host_cpu)
                 _link([cc, "-o", str(linked), str(module_obj), *inputs, str(rt / "main.o"),
                        str(rt / "libwasmc_rt.a"), *LINK_LIBS], host)
@@ -273,13 +274,13 @@ def build_executable(wasm_bytes: bytes, out_path: str | os.PathLike[str], opt_le
     return out
 
 
-def _link_cached(m: Module, opt_level: int, wasi_grants: WasiGrants, host_cpu: bool, progress, cc: str,
+def _link_cached(m: Module, opt_level: int | tuple[int, ...], wasi_grants: WasiGrants, host_cpu: bool, progress, cc: str,
                  out: Path, inputs: list[str], rt: Path, host: Sequence[HostImport]) -> None:
     """Link an executable from the function cache (compile.cached_link_inputs): the module's functions,
     its glue and image, the --link inputs and the runtime."""
     from .fcache import link as fcache_link
-    extra_ir = image_ir(encode_image(m, wasi_grants)) + host_imports_ir(m) + names_ir(m)
-    cached = cached_link_inputs(m, opt_level, extra_ir, host_cpu=host_cpu, progress=progress)
+    data = image_data(encode_image(m, wasi_grants), m)
+    cached = cached_link_inputs(m, opt_level, host_imports_ir(m), host_cpu=host_cpu, progress=progress, data=data)
     try:
         _link([cc, *fcache_link.executable_flags(), "-o", str(out), *cached.linker_args(driver=True), *inputs,
                str(rt / "main.o"), str(rt / "libwasmc_rt.a"), *LINK_LIBS], host)
@@ -357,11 +358,13 @@ def _link(argv: list[str], host: Sequence[HostImport]) -> None:
     raise WasmcError(f"linking failed: {' '.join(argv)}\n{result.stderr.strip()}")
 
 
-def cached_executable(wasm_bytes: bytes, opt_level: int = 2, progress=None, unknown_imports: str = "error") -> Path:
+def cached_executable(wasm_bytes: bytes, opt_level: int | tuple[int, ...] = 2, progress=None,
+                      unknown_imports: str = "error") -> Path:
     """An executable of the module with no grants, from the cache or built now: `wasmc run` executes it
     with its grants in WASMC_* variables (launch.py), so a cached run needs neither LLVM nor the module's
-    decoding. It only ever runs here, so it is compiled for this machine's CPU. unknown_imports: "error"
-    or "trap", as for build_executable."""
+    decoding. It only ever runs here, so it is compiled for this machine's CPU. opt_level: a level, or
+    levels in order of preference for the function cache (tiers.QUICK). unknown_imports: "error" or
+    "trap", as for build_executable."""
     # The runtime is linked in: its sources are part of the key as well as the compiler's.
     key = cache.module_key(wasm_bytes, opt_level, kind=f"exe-{_runtime_key(_cc(None))}-{unknown_imports}",
                            host_cpu=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
 import platform
 import time
@@ -76,8 +77,31 @@ def store(key: str, tmp: Path, suffix: str = ".so") -> Path:
     final = modules_dir() / (key + suffix)
     final.parent.mkdir(parents=True, exist_ok=True)
     os.replace(tmp, final)
-    evict(int(os.environ.get("WASMC_CACHE_SIZE", DEFAULT_CAP)), keep=final)
+    maybe_evict(keep=final)
     return final
+
+
+def cap() -> int:
+    return int(os.environ.get("WASMC_CACHE_SIZE", DEFAULT_CAP))
+
+
+# Eviction scans every entry (tens of thousands of compiled functions): at most this often.
+EVICT_INTERVAL = 60.0
+
+
+def maybe_evict(keep: Path | None = None) -> None:
+    """Evict past the cap, unless that was checked less than EVICT_INTERVAL seconds ago."""
+    stamp = cache_root() / "evicted"
+    try:
+        if time.time() - stamp.stat().st_mtime < EVICT_INTERVAL:
+            return
+    except OSError:
+        pass
+    try:
+        stamp.touch()
+    except OSError:
+        pass
+    evict(cap(), keep=keep)
 
 
 @dataclass(slots=True)
@@ -87,16 +111,36 @@ class Entry:
     last_used: float
 
 
-def entries() -> list[Entry]:
+def functions_dir() -> Path:
+    """The function cache (fcache/store.py): compiled functions shared by the modules that contain them."""
+    return cache_root() / "functions"
+
+
+def _files(d: Path, depth: int) -> list[Entry]:
     out = []
-    d = modules_dir()
-    if d.is_dir():
-        for p in d.iterdir():
-            try:
-                st = p.stat()
-            except OSError:
-                continue
-            out.append(Entry(p, st.st_size, st.st_mtime))
+    try:
+        with os.scandir(d) as it:
+            for e in it:
+                try:
+                    if depth and e.is_dir(follow_symlinks=False):
+                        out += _files(Path(e.path), depth - 1)
+                    elif e.is_file(follow_symlinks=False) and not e.name.startswith("."):
+                        st = e.stat(follow_symlinks=False)
+                        out.append(Entry(Path(e.path), st.st_size, st.st_mtime))
+                except OSError:
+                    continue
+    except OSError:
+        pass
+    return out
+
+
+def entries(kind: str | None = None) -> list[Entry]:
+    """Compiled modules and functions ("modules", "functions"; None: both), least recently used first."""
+    out = []
+    if kind in (None, "modules"):
+        out += _files(modules_dir(), 0)
+    if kind in (None, "functions"):
+        out += _files(functions_dir(), 1)
     return sorted(out, key=lambda e: e.last_used)
 
 
@@ -127,10 +171,57 @@ def mib(size: int) -> str:
     return f"{size / (1 << 20):.1f} MiB"
 
 
+# The compiles `cache info` summarises: one JSON line each, the newest last, trimmed past this many.
+STATS_KEPT = 200
+
+
+def record_compile(record: dict) -> None:
+    """Remember one compile's function-cache statistics (fcache.pipeline.Stats) for `cache info`."""
+    path = cache_root() / "compiles.jsonl"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a") as f:        # one write of one line: appends from several processes interleave whole
+            f.write(json.dumps(record, separators=(",", ":")) + "\n")
+        if path.stat().st_size > STATS_KEPT * 400:
+            lines = path.read_text().splitlines()[-STATS_KEPT:]
+            tmp = path.with_name(f".{path.name}.{os.getpid()}")
+            tmp.write_text("\n".join(lines) + "\n")
+            os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+def recent_compiles(n: int = 20) -> list[dict]:
+    try:
+        lines = (cache_root() / "compiles.jsonl").read_text().splitlines()
+    except OSError:
+        return []
+    out = []
+    for line in lines[-n:]:
+        try:
+            out.append(json.loads(line))
+        except ValueError:
+            continue
+    return out
+
+
 def describe() -> str:
-    es = entries()
-    size = sum(e.size for e in es)
-    newest = time.strftime("%Y-%m-%d %H:%M", time.localtime(es[-1].last_used)) if es else "-"
-    cap = int(os.environ.get("WASMC_CACHE_SIZE", DEFAULT_CAP))
-    return (f"cache: {modules_dir()}\nentries: {len(es)}\nsize: {mib(size)} (cap {cap / (1 << 20):.0f} MiB)\n"
-            f"last used: {newest}")
+    modules, functions = entries("modules"), entries("functions")
+    size = sum(e.size for e in modules + functions)
+    newest = max((e.last_used for e in modules + functions), default=None)
+    lines = [f"cache: {cache_root()}",
+             f"modules: {len(modules)}, {mib(sum(e.size for e in modules))}",
+             f"functions: {len(functions)}, {mib(sum(e.size for e in functions))}",
+             f"size: {mib(size)} (cap {cap() / (1 << 20):.0f} MiB)",
+             f"last used: {time.strftime('%Y-%m-%d %H:%M', time.localtime(newest)) if newest else '-'}"]
+    recent = recent_compiles()
+    if recent:
+        total = sum(r["functions"] for r in recent)
+        hits = sum(sum(r["hits"].values()) for r in recent)
+        lines.append(f"recent compiles: {len(recent)}, {hits} of {total} functions from the cache "
+                     f"({hits / max(total, 1):.0%})")
+        for r in recent[-5:]:
+            found = ", ".join(f"{n} at -O{level}" for level, n in sorted(r["hits"].items())) or "none"
+            lines.append(f"  {r['module']}: {r['functions']} functions, cached {found}, compiled {r['compiled']} "
+                         f"at -O{r['level']} in {r['seconds']:.1f} s")
+    return "\n".join(lines)

@@ -93,6 +93,11 @@ class OptLevel(click.ParamType):
 opt_level_option = click.option("-O", "--opt-level", "opt_level", type=OptLevel(), default=2, show_default=True,
                                 help="Optimization level: 0 compiles fastest, 1 is a light pipeline, 2 LLVM's "
                                      "-O2; 3 also compiles the resume paths of Go code fully.")
+run_opt_level_option = click.option(
+    "-O", "--opt-level", "opt_level", type=OptLevel(), default=None,
+    help="Optimization level (0-3, as for compile). Default: tiered - the module's -O2 code if it was "
+         "built, else at once from the function cache's -O2 and -O0 code (new functions at -O0), with the "
+         "-O2 build done in the background for the next run (WASMC_TIERS=0: no background build).")
 
 
 @click.group(cls=WasmcGroup, context_settings=CONTEXT)
@@ -139,7 +144,7 @@ def _wasmtime_options(f):
 @click.option("--stack-size", type=click.IntRange(1, 1 << 16), metavar="MiB",
               help=f"Stack for wasm code in MiB (default {DEFAULT_STACK_MIB}), like -W max-wasm-stack in bytes; "
                    "running out is a clean 'call stack exhausted' trap.")
-@opt_level_option
+@run_opt_level_option
 @_wasmtime_options
 @click.argument("module", type=click.Path(path_type=Path))
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)

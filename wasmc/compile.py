@@ -153,24 +153,45 @@ def cache_options(opt_level: int, triple: str | None, host_cpu: bool) -> str:
     return f"O{opt_level}|{triple or platform.machine()}|{cpu}|copies{int(direct_copies(opt_level))}"
 
 
-def cached_link_inputs(m: Module, opt_level: int, extra_ir: str = "", host_cpu: bool = False,
-                       jobs: int | None = None, progress=None):
-    """`m`'s objects and linker script through the function cache (fcache.pipeline.LinkInputs)."""
+def tier(opt_level: int, host_cpu: bool = False):
+    """The function cache's tier for compiling at `opt_level` (fcache.pipeline.Tier)."""
+    from .fcache.pipeline import Tier
+    return Tier(opt_level, cache_options(opt_level, None, host_cpu), direct_copies(opt_level))
+
+
+def cached_link_inputs(m: Module, opt_level: int | list[int], extra_ir: str = "", host_cpu: bool = False,
+                       jobs: int | None = None, progress=None, data: dict[str, bytes] | None = None):
+    """`m`'s objects and linker script through the function cache (fcache.pipeline.LinkInputs).
+    `opt_level`: one level, or levels in order of preference, each function taken at the first the cache
+    has it at, the rest compiled at the last. `extra_ir` joins the glue; `data` symbols (the instance
+    image) come as an object of their own."""
     from .fcache.pipeline import module_objects
     from .lower.module import check_supported, lower_glue
     from .wasm.validate import validate_module
     info = validate_module(m)
     check_supported(m, info)
-    direct = direct_copies(opt_level)
-    return module_objects(m, info, opt_level, cache_options(opt_level, None, host_cpu), direct,
-                          lambda names: lower_glue(m, names, extra_ir), host_cpu=host_cpu,
+    levels = [opt_level] if isinstance(opt_level, int) else list(opt_level)
+    return module_objects(m, info, [tier(level, host_cpu) for level in levels],
+                          lambda names: lower_glue(m, names, extra_ir), data, host_cpu=host_cpu,
                           jobs=jobs or default_jobs(), progress=progress)
 
 
-def shared_object(data: bytes, m: Module, opt_level: int = 2, use_cache: bool = True,
+def shared_object(data: bytes, m: Module, opt_level: int | None = 2, use_cache: bool = True,
                   jobs: int | None = None, progress=None) -> Path:
     """The path of a shared object with `m`'s code for this host and its CPU, from the cache or compiled
-    now (it is loaded in this process, so it never needs to run elsewhere)."""
+    now (it is loaded in this process, so it never needs to run elsewhere). opt_level None: tiered
+    (tiers.py), the -O2 code if it was built, else code from the function cache's -O2 and -O0 objects,
+    with an -O2 build queued in the background."""
+    if opt_level is None:
+        from . import tiers
+        if use_cache and function_cache_usable():
+            hit = cache.lookup(cache.module_key(data, tiers.OPTIMIZED, host_cpu=True))
+            if hit is not None:
+                return hit
+            quick = shared_object(data, m, tiers.QUICK, use_cache, jobs, progress)
+            tiers.request_upgrade(data, "so")
+            return quick
+        opt_level = tiers.OPTIMIZED
     key = cache.module_key(data, opt_level, host_cpu=True)
     if use_cache:
         hit = cache.lookup(key)
@@ -180,17 +201,19 @@ def shared_object(data: bytes, m: Module, opt_level: int = 2, use_cache: bool = 
     root.mkdir(parents=True, exist_ok=True)
     tmp = root / f".{key}.{os.getpid()}.tmp"
     # The instance image goes in as for executables: runtime_c/instance.c instantiates from it.
-    image = image_ir(encode_image(m))
+    image = encode_image(m)
     if use_cache and function_cache_usable():
         from .fcache import link
-        inputs = cached_link_inputs(m, opt_level, image, host_cpu=True, jobs=jobs, progress=progress)
+        inputs = cached_link_inputs(m, opt_level, host_cpu=True, jobs=jobs, progress=progress,
+                                    data={"wasmc_image": image, "wasmc_image_size": len(image).to_bytes(8, "little")})
         try:
             link.link_shared(inputs.linker_args(), tmp)
             return cache.store(key, tmp)
         finally:
             inputs.directory.cleanup()
             tmp.unlink(missing_ok=True)
-    objects = compile_objects(m, opt_level, jobs, extra_ir=image, progress=progress, host_cpu=True)
+    level = opt_level if isinstance(opt_level, int) else opt_level[-1]
+    objects = compile_objects(m, level, jobs, extra_ir=image_ir(image), progress=progress, host_cpu=True)
     try:
         link_shared(objects, tmp)
         if not use_cache:

@@ -15,10 +15,14 @@ HOST[::GUEST]`, `--env NAME[=VALUE]`, `--inherit-env`, `--argv0 NAME`, `-W KEY[=
 max-memory-size, unknown-imports-trap) and `-S KEY[=VAL,..]` (inherit-env); anything else is an error. The
 optimization level is, first to last: GOWASIRUNTIMEARGS, $WASMC_OPT_LEVEL, DEFAULT_OPT_LEVEL.
 
-Why -O0 by default: under `go test` every package is a fresh 5-20 MB module, compiled once and run once,
-and compiling at -O1/-O2 costs 6-8x the CPU of -O0 while the test bodies it speeds up take about a second.
-Measured on `go test -c` binaries (wasmc at 2502aae, 2 cores shared with other jobs, so CPU seconds:
-user+system including the parallel compile workers; run: the test binary with -test.short, median of 3):
+Why tiered by default (wasmc/tiers.py): under `go test` every package is a fresh 5-20 MB module, run
+once, and compiling it at -O1/-O2 costs 6-8x the CPU of -O0 while the test bodies it speeds up take
+about a second. So a test binary runs from each function's -O2 object where the function cache has one
+and its -O0 object otherwise (compiling only the functions never seen, at -O0), and -O2 objects are
+compiled in the background for the packages that follow: Go test binaries share most of their code.
+Measured before the function cache, on `go test -c` binaries (wasmc at 2502aae, 2 cores shared with
+other jobs, so CPU seconds: user+system including the parallel compile workers; run: the test binary
+with -test.short, median of 3):
 
     package        module   -O0 compile / run   -O1 compile / run   -O2 compile / run
     strconv        5.7 MB        17.2 / 1.06        117.9 / 0.39        130.8 / 0.39
@@ -40,7 +44,7 @@ from . import flags as run_flags
 from . import grants
 from .errors import WasmcError
 
-DEFAULT_OPT_LEVEL = 0
+DEFAULT_OPT_LEVEL = None      # tiered (wasmc/tiers.py)
 NAME = "go_wasip1_wasm_exec"
 USAGE = f"usage: {NAME} MODULE [ARGS...]"
 KNOWN_FLAGS = ("-O N, --opt-level N, --stack-size MiB, --dir HOST[::GUEST], --env NAME[=VALUE], --inherit-env, "
@@ -127,7 +131,7 @@ def parse_runtime_args(text: str) -> Options:
     return opts
 
 
-def opt_level(opts: Options, environ=os.environ) -> int:
+def opt_level(opts: Options, environ=os.environ) -> int | None:
     if opts.opt_level is not None:
         return opts.opt_level
     value = environ.get("WASMC_OPT_LEVEL")

@@ -132,11 +132,23 @@ def image_ir(image: bytes) -> str:
             f"@wasmc_image_size = constant i64 {len(image)}\n")
 
 
-def names_ir(m: Module) -> str:
-    """@wasmc_func_names: the defined functions' names (name section, else export, else "func N"),
-    NUL-separated in defined order, and @wasmc_func_count, so a trap report can name its function."""
+def func_names(m: Module) -> bytes:
+    """The defined functions' names (name section, else export, else "func N"), NUL-separated in
+    defined order: @wasmc_func_names, so a trap report can name its function."""
     n_imported = m.num_imported_funcs
-    blob = b"".join(m.func_name(n_imported + i).encode("utf-8", "replace") + b"\0" for i in range(len(m.code)))
+    return b"".join(m.func_name(n_imported + i).encode("utf-8", "replace") + b"\0" for i in range(len(m.code)))
+
+
+def image_data(image: bytes, m: Module) -> dict[str, bytes]:
+    """What image_ir and names_ir define, as data symbols for fcache/elfdata.py."""
+    names = func_names(m)
+    return {"wasmc_image": image, "wasmc_image_size": len(image).to_bytes(8, "little"),
+            "wasmc_func_names": names, "wasmc_func_count": len(m.code).to_bytes(8, "little")}
+
+
+def names_ir(m: Module) -> str:
+    """@wasmc_func_names (func_names) and @wasmc_func_count, so a trap report can name its function."""
+    blob = func_names(m)
     text = blob.decode("latin-1").translate(_ESCAPE)
     return (f'@wasmc_func_names = constant [{len(blob)} x i8] c"{text}"\n'
             f"@wasmc_func_count = constant i64 {len(m.code)}\n")

@@ -28,10 +28,12 @@ class Module:
         instance = wasmc.Instance(module, {})
     """
 
-    def __init__(self, data: bytes, opt_level: int = 2, cache: bool = True, progress=None):
+    def __init__(self, data: bytes, opt_level: int | None = None, cache: bool = True, progress=None):
         """Decode, validate and compile `data` (or take its code from the cache), and load it.
-        Raises DecodeError, ValidationError or UnsupportedError; `progress(done, total)` reports a long
-        compile."""
+        `opt_level` 0-3, or None (the default): tiered, as `wasmc run` (wasmc/tiers.py) - the module's
+        -O2 code if it was built, else code at once from the function cache's -O2 and -O0 objects, with
+        the -O2 build queued in a background process for the next time. Raises DecodeError,
+        ValidationError or UnsupportedError; `progress(done, total)` reports a long compile."""
         from .compile import shared_object
         from .jit import LoadedCode
         from .wasm.decode import decode_module
@@ -41,7 +43,7 @@ class Module:
         self.code = LoadedCode(so, len(self.wasm.code), len(self.wasm.types))
 
     @classmethod
-    def from_file(cls, path: str | Path, opt_level: int = 2) -> "Module":
+    def from_file(cls, path: str | Path, opt_level: int | None = None) -> "Module":
         return cls(Path(path).read_bytes(), opt_level)
 
 

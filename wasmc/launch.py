@@ -89,19 +89,8 @@ def _runtime_stamp() -> str:
     return "\0".join(sorted(parts))
 
 
-def index_key(data: bytes, opt_level: int, unknown_imports_trap: bool = False) -> str:
-    """The index entry naming a module's executable: the module, the level, the compiler (cache.module_key),
-    the CPU (the executable is compiled for it: a cache shared between machines must not hand one the
-    other's code), the runtime (_runtime_stamp) and how unknown imports are treated."""
-    from . import cache
-    kind = "launch\0" + _runtime_stamp() + ("\0unknown-imports-trap" if unknown_imports_trap else "")
-    return cache.module_key(data, opt_level, kind=kind, host_cpu=True)
-
-
-def executable(data: bytes, opt_level: int, unknown_imports_trap: bool = False, progress=None) -> str:
-    """The module's executable, from aot.cached_executable, remembered in a small index so that a cached
-    start imports neither aot nor LLVM (importing aot alone costs more than the rest of a start; numbers
-    in gohost.py). `progress` reports a compile (progress.CompileProgress)."""
+def _indexed(data: bytes, opt_level, unknown_imports_trap: bool) -> str | None:
+    """The executable the index names for the module at `opt_level`, if it is still in the cache."""
     from . import cache
     index = cache.cache_root() / "launch-index" / index_key(data, opt_level, unknown_imports_trap)
     try:
@@ -112,6 +101,37 @@ def executable(data: bytes, opt_level: int, unknown_imports_trap: bool = False, 
             return str(exe)
     except (OSError, ValueError):
         pass
+    return None
+
+
+def index_key(data: bytes, opt_level, unknown_imports_trap: bool = False) -> str:
+    """The index entry naming a module's executable: the module, the level, the compiler (cache.module_key),
+    the CPU (the executable is compiled for it: a cache shared between machines must not hand one the
+    other's code), the runtime (_runtime_stamp) and how unknown imports are treated."""
+    from . import cache
+    kind = "launch\0" + _runtime_stamp() + ("\0unknown-imports-trap" if unknown_imports_trap else "")
+    return cache.module_key(data, opt_level, kind=kind, host_cpu=True)
+
+
+def executable(data: bytes, opt_level: int | None, unknown_imports_trap: bool = False, progress=None) -> str:
+    """The module's executable, from aot.cached_executable, remembered in a small index so that a cached
+    start imports neither aot nor LLVM (importing aot alone costs more than the rest of a start; numbers
+    in gohost.py). `progress` reports a compile (progress.CompileProgress). opt_level None: tiered
+    (tiers.py): the -O2 executable if it was built, else a quick one, with the -O2 build queued."""
+    if opt_level is None:
+        from . import tiers
+        optimized = _indexed(data, tiers.OPTIMIZED, unknown_imports_trap)
+        if optimized is not None:
+            return optimized
+        exe = executable(data, tiers.QUICK, unknown_imports_trap, progress)
+        if not unknown_imports_trap:
+            tiers.request_upgrade(data, "exe")
+        return exe
+    found = _indexed(data, opt_level, unknown_imports_trap)
+    if found is not None:
+        return found
+    from . import cache
+    index = cache.cache_root() / "launch-index" / index_key(data, opt_level, unknown_imports_trap)
     from .aot import cached_executable
     exe = cached_executable(data, opt_level, progress=progress,
                             unknown_imports="trap" if unknown_imports_trap else "error")

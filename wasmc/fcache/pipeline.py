@@ -23,42 +23,55 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..wasm.module import Module
-from . import link, store
+from . import elfdata, link, store
 from .canonical import FUNC, Form, module_forms
 
 # Callees of at most this many bytes are copied into their callers' objects at -O2 for the inliner:
 # Go's runtime calls tiny functions (atomics, bit helpers) all over.
 INLINE_COPY_BYTES = 400
 CHUNKS_PER_JOB = 3      # more tasks than workers, so one slow task does not leave a core idle
+# Below this much code to compile, workers cost more than they save (forking, LLVM's start in each).
+PARALLEL_MIN_CODE_BYTES = 64 << 10
 
 
-@dataclass(slots=True)
-class Plan:
-    """What to link for one module: per defined function its key (None: compiled the ordinary way)
-    and, at -O2, the small callees it carries copies of (placeholder number -> defined index)."""
-    forms: list[Form]
-    keys: list[str | None]
-    inline: list[dict[int, int]]
-    options: str
+@dataclass(frozen=True, slots=True)
+class Tier:
+    """A way of compiling functions: the -O level and what else decides their code (`options`, part of
+    every key), and whether resumable functions get direct-call copies (from -O2)."""
     opt_level: int
+    options: str
     direct_copies: bool
 
 
 @dataclass(slots=True)
+class Plan:
+    """The keys of one module's functions in one tier (None: compiled the ordinary way) and, at -O2,
+    the small callees each carries copies of (placeholder number -> defined index)."""
+    tier: Tier
+    forms: list[Form]
+    keys: list[str | None]
+    inline: list[dict[int, int]]
+
+
+@dataclass(slots=True)
 class Stats:
-    """What a compile through the cache did, for `wasmc cache info` and benchmarks."""
+    """What a compile through the cache did, for `wasmc cache info` and benchmarks: functions found in
+    the cache per tier (by -O level), compiled now, and compiled without a canonical form."""
     functions: int = 0
-    hits: int = 0
+    hits: dict = field(default_factory=dict)
     compiled: int = 0
-    uncached: int = 0          # functions without a canonical form
+    uncached: int = 0
     seconds: dict = field(default_factory=dict)
 
 
-def plan(m: Module, info, opt_level: int, options: str, direct_copies: bool) -> Plan:
+def forms_of(m: Module, info) -> list[Form]:
     from ..lower.resumable import Resumable
-    forms = module_forms(m, info, Resumable(m))
+    return module_forms(m, info, Resumable(m))
+
+
+def plan(m: Module, forms: list[Form], tier: Tier) -> Plan:
     n_imported = m.num_imported_funcs
-    base = [f.key(options) if f.digest is not None else None for f in forms]
+    base = [f.key(tier.options) if f.digest is not None else None for f in forms]
     # The same key with other placeholder values: keyed by the values too, so they never share.
     groups = defaultdict(list)
     for d, key in enumerate(base):
@@ -70,7 +83,7 @@ def plan(m: Module, info, opt_level: int, options: str, direct_copies: bool) -> 
                 base[d] = hashlib.sha256(f"{key}{forms[d].placeholders}".encode()).hexdigest()[:32]
     keys = list(base)
     inline: list[dict[int, int]] = [{} for _ in forms]
-    if opt_level >= 2:
+    if tier.opt_level >= 2:
         for d, form in enumerate(forms):
             if base[d] is None:
                 continue
@@ -82,7 +95,7 @@ def plan(m: Module, info, opt_level: int, options: str, direct_copies: bool) -> 
             if inline[d]:
                 copied = "".join(f"{k}:{base[g]};" for k, g in sorted(inline[d].items()))
                 keys[d] = hashlib.sha256(f"{base[d]}|{copied}".encode()).hexdigest()[:32]
-    return Plan(forms, keys, inline, options, opt_level, direct_copies)
+    return Plan(tier, forms, keys, inline)
 
 
 # What forked workers inherit instead of receiving it pickled: (module, info, plan, triple, host_cpu).
@@ -95,20 +108,21 @@ def _compile(defined: list[int]) -> list[tuple[int, list[bytes], bool, list]]:
     from ..lower.module import lower_cached_function, unsupported_simd
     m, info, p, triple, host_cpu = _JOB
     n_imported = m.num_imported_funcs
-    tm = target_machine(p.opt_level, triple, host_cpu)
+    tier = p.tier
+    tm = target_machine(tier.opt_level, triple, host_cpu)
     out = []
     for d in defined:
         prefix = f"fn_{p.keys[d]}"
         inline = {k: (n_imported + g, p.forms[g]) for k, g in p.inline[d].items()}
         try:
-            fn = lower_cached_function(m, info, n_imported + d, p.forms[d], prefix, p.direct_copies, inline)
+            fn = lower_cached_function(m, info, n_imported + d, p.forms[d], prefix, tier.direct_copies, inline)
         except UnsupportedError as e:
             if e.feature != "simd":
                 raise
             raise unsupported_simd(m, info, n_imported) from None
-        objects = [tm.emit_object(optimized_module(fn.main, tm, p.opt_level))]
+        objects = [tm.emit_object(optimized_module(fn.main, tm, tier.opt_level))]
         if fn.resume:
-            objects.append(resume_object(fn.resume, p.opt_level, triple, host_cpu))
+            objects.append(resume_object(fn.resume, tier.opt_level, triple, host_cpu))
         bindings = [(name[len(prefix):], list(b.path), b.how) for name, b in sorted(fn.bindings.items())]
         out.append((d, objects, bool(fn.resume), bindings))
     return out
@@ -119,17 +133,18 @@ def _compile_uncached(defined: list[int]) -> list[bytes]:
     from ..codegen import optimized_module, resume_object, target_machine
     from ..lower.module import lower_module, lower_module_pair
     m, info, p, triple, host_cpu = _JOB
-    tm = target_machine(p.opt_level, triple, host_cpu)
+    tier = p.tier
+    tm = target_machine(tier.opt_level, triple, host_cpu)
     objects = []
     for d in defined:
         one = range(d, d + 1)
-        if p.direct_copies:
+        if tier.direct_copies:
             ir, resume_ir = lower_module_pair(m, info, one, glue=False)
         else:
             ir, resume_ir = lower_module(m, info, one, glue=False), ""
-        objects.append(tm.emit_object(optimized_module(ir, tm, p.opt_level)))
+        objects.append(tm.emit_object(optimized_module(ir, tm, tier.opt_level)))
         if resume_ir:
-            objects.append(resume_object(resume_ir, p.opt_level, triple, host_cpu))
+            objects.append(resume_object(resume_ir, tier.opt_level, triple, host_cpu))
     return objects
 
 
@@ -166,71 +181,100 @@ class LinkInputs:
         return [f"{wl}--whole-archive", str(self.archive), f"{wl}--no-whole-archive", str(self.script)]
 
 
-def module_objects(m: Module, info, opt_level: int, options: str, direct_copies: bool, glue,
+def module_objects(m: Module, info, tiers: list[Tier], glue, data: dict[str, bytes] | None = None,
                    triple: str | None = None, host_cpu: bool = False, jobs: int = 1,
-                   progress=None) -> LinkInputs:
-    """Everything the linker needs for `m`: the cached and newly compiled functions, the glue object
-    (compiled from the IR `glue(names)` returns, names as lower.module.lower_glue takes them) and the
-    script binding them."""
+                   progress=None, label: str = "") -> LinkInputs:
+    """Everything the linker needs for `m`: for each function, its object from the first of `tiers`
+    the cache has it in, else compiled now in the last tier; the glue object (compiled from the IR
+    `glue(names)` returns, names as lower.module.lower_glue takes them); an object of `data` symbols
+    (the instance image: elfdata.py); the script binding them. What the cache gave is recorded for
+    `wasmc cache info` under `label` (the module's file name, else a digest)."""
     global _JOB
     from ..codegen import optimized_module, target_machine
     clock = time.perf_counter()
-    p = plan(m, info, opt_level, options, direct_copies)
-    stats = Stats(functions=len(p.keys))
+    forms = forms_of(m, info)
+    plans = [plan(m, forms, tier) for tier in tiers]
+    compile_plan = plans[-1]
+    stats = Stats(functions=len(forms))
     stats.seconds["plan"] = time.perf_counter() - clock
+    # Per function: (plan, key) of the object linked for it.
+    chosen: list[tuple[Plan, str | None]] = []
     entries: dict[str, store.Entry] = {}
     misses: dict[str, int] = {}                 # key -> the defined index compiled for it
     uncached = []
-    for d, key in enumerate(p.keys):
-        if key is None:
-            uncached.append(d)
-        elif key not in entries and key not in misses:
-            hit = store.lookup(key)
-            if hit is not None:
-                entries[key] = hit
-            else:
+    root = store.functions_dir()
+    for d in range(len(forms)):
+        for p in plans:
+            key = p.keys[d]
+            if key is not None and (key in entries or store_hit(entries, key, root)):
+                stats.hits[p.tier.opt_level] = stats.hits.get(p.tier.opt_level, 0) + 1
+                chosen.append((p, key))
+                break
+        else:
+            key = compile_plan.keys[d]
+            chosen.append((compile_plan, key))
+            if key is None:
+                uncached.append(d)
+            elif key not in misses:
                 misses[key] = d
-    stats.hits = sum(1 for k in p.keys if k in entries)
     stats.compiled, stats.uncached = len(misses), len(uncached)
     stats.seconds["lookup"] = time.perf_counter() - clock - stats.seconds["plan"]
 
     workdir = tempfile.TemporaryDirectory(prefix="wasmc-link-")
     tmp = Path(workdir.name)
     extra_objects: list[bytes] = []
-    _JOB = (m, info, p, triple, host_cpu)
+    _JOB = (m, info, compile_plan, triple, host_cpu)
     try:
         compiled = _run_parallel(m, list(misses.values()), uncached, jobs, progress)
     finally:
         _JOB = None
     for d, objects, has_direct, bindings in compiled[0]:
-        entries[p.keys[d]] = store.store(p.keys[d], objects, has_direct, bindings)
+        key = compile_plan.keys[d]
+        entries[key] = store.store(key, objects, has_direct, bindings, root)
     extra_objects += compiled[1]
     stats.seconds["compile"] = time.perf_counter() - clock - sum(stats.seconds.values())
 
     n_imported = m.num_imported_funcs
     names = {}
-    for d, key in enumerate(p.keys):
+    for d, (p, key) in enumerate(chosen):
         f = n_imported + d
         if key is None:      # compiled the ordinary way: it defines its own names
-            names[f] = (f"wasm_func_{f}", f"wasm_func_{f}.entry" if _defines_copy(m, p, f) else None)
+            copy = p.tier.direct_copies and _resumable(m, f)
+            names[f] = (f"wasm_func_{f}", f"wasm_func_{f}.entry" if copy else None)
         else:
             names[f] = (f"fn_{key}", f"fn_{key}_direct" if entries[key].has_direct else None)
-    tm = target_machine(opt_level, triple, host_cpu)
-    extra_objects.append(tm.emit_object(optimized_module(glue(names), tm, min(opt_level, 1))))
+    last = compile_plan.tier
+    tm = target_machine(last.opt_level, triple, host_cpu)
+    extra_objects.append(tm.emit_object(optimized_module(glue(names), tm, min(last.opt_level, 1))))
+    if data:
+        extra_objects.append(elfdata.data_object(data))
     archive = tmp / "functions.a"
     archive.write_bytes(link.archive([obj for entry in entries.values() for obj in entry.objects]
                                      + extra_objects))
     linked = [link.Linked(n_imported + d, f"fn_{key}", entries[key].has_direct, entries[key].bindings)
-              for d, key in enumerate(p.keys) if key is not None]
+              for d, (p, key) in enumerate(chosen) if key is not None]
     script = tmp / "bind.ld"
-    script.write_text(link.script(m, p.forms, linked))
+    script.write_text(link.script(m, forms, linked))
     stats.seconds["glue"] = time.perf_counter() - clock - sum(stats.seconds.values())
+    from .. import cache
+    cache.record_compile({"module": label or hashlib.sha256(m.data).hexdigest()[:12], "time": time.time(),
+                          "functions": stats.functions, "hits": stats.hits, "compiled": stats.compiled,
+                          "uncached": stats.uncached, "level": last.opt_level,
+                          "seconds": round(sum(stats.seconds.values()), 3)})
     return LinkInputs(workdir, archive, script, stats)
 
 
-def _defines_copy(m: Module, p: Plan, func_idx: int) -> bool:
+def store_hit(entries: dict, key: str, root: str) -> bool:
+    """Whether the cache has `key` (then loaded into `entries`)."""
+    hit = store.lookup(key, root)
+    if hit is not None:
+        entries[key] = hit
+    return hit is not None
+
+
+def _resumable(m: Module, func_idx: int) -> bool:
     from ..lower.resumable import Resumable
-    return p.direct_copies and func_idx in Resumable(m)
+    return func_idx in Resumable(m)
 
 
 def _run_parallel(m: Module, misses: list[int], uncached: list[int], jobs: int, progress):
@@ -240,7 +284,8 @@ def _run_parallel(m: Module, misses: list[int], uncached: list[int], jobs: int, 
     results: list[list] = [[], []]
     if not tasks:
         return results
-    if jobs <= 1 or len(tasks) == 1:
+    code = sum(m.code[d].end - m.code[d].start for d in misses + uncached)
+    if jobs <= 1 or len(tasks) == 1 or code < PARALLEL_MIN_CODE_BYTES:
         for done, (fn, chunk) in enumerate(tasks, 1):
             results[fn is _compile_uncached].extend(fn(chunk))
             if progress:

@@ -14,14 +14,14 @@ import marshal
 import os
 from dataclasses import dataclass
 
-from ..cache import cache_root
+from .. import cache
 
 MAGIC = b"WFC2"
 _DIGEST = 32
 
 
 def functions_dir() -> str:
-    return os.path.join(cache_root(), "functions")
+    return str(cache.functions_dir())
 
 
 @dataclass(slots=True)

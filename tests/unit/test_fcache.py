@@ -1,0 +1,134 @@
+"""The function-level code cache (wasmc/fcache/): functions shared between modules by their canonical
+form, each module linking them with its own callees, constants and data addresses; corrupted entries
+compiled again; concurrent compiles; tiered builds upgraded in the background."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import wasmc
+from wasmc import cache
+from wasmc.compile import function_cache_usable, tier
+from wasmc.fcache import pipeline, store
+from wasmc.wasm.decode import decode_module
+from wasmc.wasm.validate import validate_module
+
+wat2wasm = pytest.importorskip("wasmtime").wat2wasm
+pytestmark = pytest.mark.skipif(not function_cache_usable(), reason="needs x86-64 and ld.gold or ld.lld")
+
+
+def _bytes(value: int) -> str:
+    return "".join(f"\\{b:02x}" for b in value.to_bytes(4, "little"))
+
+
+def module(callee_at: int, callee_data: int, data_at: int, data: int, constant: int, swap: bool,
+           pad: int = 99) -> bytes:
+    """`f` and its callees have the same bodies in every variant (small: -O2 copies them into f for
+    inlining); which function index `f` calls, what they load and what `f` adds differ."""
+    helpers = [f"(func $callee (result i32) (i32.load (i32.const {callee_at})))",
+               f"(func $pad (result i32) (i32.const {pad}))"]
+    if swap:
+        helpers.reverse()                    # the callee's function index differs between variants
+    return bytes(wat2wasm(f"""(module
+      (memory 4)
+      (data (i32.const {data_at}) "{_bytes(data)}")
+      (data (i32.const {callee_at}) "{_bytes(callee_data)}")
+      {' '.join(helpers)}
+      (func $h (param i32) (result i32) (i32.load (local.get 0)))
+      (func (export "f") (result i32)
+        (i32.add (i32.add (call $callee) (call $h (i32.const {data_at})))
+                 (i32.const {constant}))))"""))
+
+
+A = module(callee_at=200_000, callee_data=1, data_at=100_000, data=7, constant=70_000, swap=False)
+B = module(callee_at=210_000, callee_data=5, data_at=130_000, data=11, constant=90_000, swap=True, pad=98)
+
+
+@pytest.fixture
+def fresh_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("WASMC_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def keys(data: bytes, level: int) -> dict[str, str]:
+    m = decode_module(data)
+    p = pipeline.plan(m, pipeline.forms_of(m, validate_module(m)), tier(level, host_cpu=True))
+    return {m.func_name(m.num_imported_funcs + d): key for d, key in enumerate(p.keys)}
+
+
+@pytest.mark.parametrize("level", [0, 2])
+def test_a_shared_body_links_with_each_modules_numbers(fresh_cache, level):
+    a, b = keys(A, level), keys(B, level)
+    assert a["f"] == b["f"] and a["callee"] == b["callee"] and a["h"] == b["h"], "forms depend on numbers"
+    assert a["pad"] != b["pad"]
+    assert wasmc.Instance(wasmc.Module(A, level), {}).exports["f"]() == 1 + 7 + 70_000
+    assert cache.recent_compiles()[-1]["hits"] == {}
+    assert wasmc.Instance(wasmc.Module(B, level), {}).exports["f"]() == 5 + 11 + 90_000
+    last = cache.recent_compiles()[-1]
+    assert last["hits"] == {str(level): 3} and last["compiled"] == 1     # f, callee and h shared; pad not
+
+
+def _entry_of_f(data: bytes, level: int) -> Path:
+    return Path(store.functions_dir()) / keys(data, level)["f"][:2] / keys(data, level)["f"]
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate"])
+def test_a_damaged_entry_is_compiled_again(fresh_cache, damage):
+    wasmc.Module(A, 0)
+    path = _entry_of_f(A, 0)
+    raw = bytearray(path.read_bytes())
+    if damage == "flip":
+        raw[len(raw) // 2] ^= 0x40
+    else:
+        del raw[len(raw) // 3:]
+    path.write_bytes(bytes(raw))
+    assert store.lookup(keys(A, 0)["f"]) is None
+    # B shares f: its compile must find the entry damaged, compile f again and mend the cache.
+    assert wasmc.Instance(wasmc.Module(B, 0), {}).exports["f"]() == 5 + 11 + 90_000
+    assert cache.recent_compiles()[-1]["compiled"] == 2          # f again, and pad
+    assert store.lookup(keys(A, 0)["f"]) is not None
+
+
+def test_concurrent_compiles_of_overlapping_modules(fresh_cache):
+    script = ("import sys, wasmc; m = wasmc.Module(open(sys.argv[1], 'rb').read(), 0); "
+              "print(wasmc.Instance(m, {}).exports['f']())")
+    files = []
+    for name, data in (("a.wasm", A), ("b.wasm", B)):
+        (fresh_cache.parent / name).write_bytes(data)
+        files.append(str(fresh_cache.parent / name))
+    procs = [subprocess.Popen([sys.executable, "-c", script, f], stdout=subprocess.PIPE, text=True)
+             for f in files * 2]
+    outputs = [p.communicate(timeout=300)[0].strip() for p in procs]
+    assert [p.returncode for p in procs] == [0] * 4
+    assert outputs == [str(1 + 7 + 70_000), str(5 + 11 + 90_000)] * 2
+    entries = list(Path(store.functions_dir()).glob("*/*"))
+    assert entries and all(store.lookup(p.name) is not None for p in entries if not p.name.startswith("."))
+    assert not list(Path(store.functions_dir()).glob("*/*.tmp"))
+
+
+def test_tiered_module_is_upgraded_in_the_background(fresh_cache, monkeypatch):
+    monkeypatch.setenv("WASMC_TIERS", "1")
+    optimized = cache.modules_dir() / f"{cache.module_key(A, 2, host_cpu=True)}.so"
+    assert wasmc.Instance(wasmc.Module(A), {}).exports["f"]() == 1 + 7 + 70_000     # tiered by default
+    deadline = time.monotonic() + 300
+    while not optimized.exists() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert optimized.exists(), "the background -O2 build did not finish"
+    assert wasmc.Instance(wasmc.Module(A), {}).exports["f"]() == 1 + 7 + 70_000
+    queue = cache.cache_root() / "tier-up"
+    deadline = time.monotonic() + 30
+    while list(queue.glob("*.wasm")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not list(queue.glob("*.wasm"))
+
+
+def test_functions_without_a_form_still_compile(fresh_cache):
+    # A body naming an index the module lacks has no canonical form; the module is rejected as invalid.
+    bad = bytes(wat2wasm("(module (func (export \"f\") (result i32) (i32.const 1)))"))
+    assert wasmc.Instance(wasmc.Module(bad, 0), {}).exports["f"]() == 1
+    assert os.path.isdir(store.functions_dir())
