@@ -4,31 +4,56 @@ entry:
   store i32 %p0, ptr %l0
   %l1 = alloca i32
   store i32 %p1, ptr %l1
-  %t7 = load ptr, ptr %vmctx, !invariant.load !{}
-  %t18 = getelementptr inbounds i8, ptr %vmctx, i64 64
-  %t19 = load ptr, ptr %t18, !invariant.load !{}
-  %t20 = load i64, ptr %t19
-  %t21 = call ptr @llvm.stacksave.p0()
-  %t22 = ptrtoint ptr %t21 to i64
-  %t23 = icmp ult i64 %t22, %t20
-  br i1 %t23, label %trap_stack_exhausted, label %body1, !prof !0
+  %t7 = getelementptr inbounds i8, ptr %vmctx, i64 8
+  %t8 = load ptr, ptr %t7, !invariant.load !{}
+  %t9 = getelementptr inbounds i8, ptr %t8, i64 0
+  %t10 = load ptr, ptr %t9, !invariant.load !{}
+  %t16 = load ptr, ptr %vmctx, !invariant.load !{}
+  %t37 = getelementptr inbounds i8, ptr %vmctx, i64 64
+  %t38 = load ptr, ptr %t37, !invariant.load !{}
+  %t39 = load i64, ptr %t38
+  %t40 = call ptr @llvm.stacksave.p0()
+  %t41 = ptrtoint ptr %t40 to i64
+  %t42 = icmp ult i64 %t41, %t39
+  br i1 %t42, label %trap_stack_exhausted, label %body1, !prof !0
 body1:
   %t3 = load i32, ptr %l1
   %t4 = load i32, ptr %l0
   %t5 = zext i32 %t4 to i64
-  %t6 = add nuw nsw i64 %t5, 2
-  %t8 = getelementptr i8, ptr %t7, i64 %t6
-  %t9 = load i16, ptr %t8, align 1, !tbaa !3
-  %t10 = sext i16 %t9 to i64
-  %t11 = zext i32 %t3 to i64
-  %t12 = add nuw nsw i64 %t11, 8
-  %t13 = getelementptr i8, ptr %t7, i64 %t12
-  store i64 %t10, ptr %t13, align 1, !tbaa !3
-  %t14 = load i32, ptr %l0
-  %t15 = zext i32 %t14 to i64
-  %t16 = getelementptr i8, ptr %t7, i64 %t15
-  %t17 = load volatile i32, ptr %t16, align 1, !tbaa !3
+  %t6 = add nuw nsw i64 %t5, 4
+  %t11 = getelementptr inbounds i8, ptr %t10, i64 8
+  %t12 = load i64, ptr %t11, !tbaa !7
+  %t13 = icmp ugt i64 %t6, %t12
+  br i1 %t13, label %trap_memory_oob, label %ok14, !prof !0
+ok14:
+  %t15 = add nuw nsw i64 %t5, 2
+  %t17 = getelementptr i8, ptr %t16, i64 %t15
+  %t18 = load i16, ptr %t17, align 1, !tbaa !3
+  %t19 = sext i16 %t18 to i64
+  %t20 = zext i32 %t3 to i64
+  %t21 = add nuw nsw i64 %t20, 16
+  %t22 = getelementptr inbounds i8, ptr %t10, i64 8
+  %t23 = load i64, ptr %t22, !tbaa !7
+  %t24 = icmp ugt i64 %t21, %t23
+  br i1 %t24, label %trap_memory_oob, label %ok25, !prof !0
+ok25:
+  %t26 = add nuw nsw i64 %t20, 8
+  %t27 = getelementptr i8, ptr %t16, i64 %t26
+  store i64 %t19, ptr %t27, align 1, !tbaa !3
+  %t28 = load i32, ptr %l0
+  %t29 = zext i32 %t28 to i64
+  %t30 = add nuw nsw i64 %t29, 4
+  %t31 = getelementptr inbounds i8, ptr %t10, i64 8
+  %t32 = load i64, ptr %t31, !tbaa !7
+  %t33 = icmp ugt i64 %t30, %t32
+  br i1 %t33, label %trap_memory_oob, label %ok34, !prof !0
+ok34:
+  %t35 = getelementptr i8, ptr %t16, i64 %t29
+  %t36 = load i32, ptr %t35, align 1, !tbaa !3
   ret void
+trap_memory_oob:
+  call void @wasmc_trap(ptr %vmctx, i32 2)
+  unreachable
 trap_stack_exhausted:
   call void @wasmc_trap(ptr %vmctx, i32 10)
   unreachable

@@ -155,7 +155,6 @@ class FuncBuilder:
         self.cur: Block | None = None
         self.entry = Block("entry")
         self.counter = 0
-        self.last_load: tuple | None = None     # (block, line index, value, ptr, align, alias)
 
     # --- names and blocks -----------------------------------------------------------------------
     def tmp(self, ty: str) -> Value:
@@ -240,20 +239,11 @@ class FuncBuilder:
 
     def load(self, ty: str, ptr: Value, *, align: int | None = None, alias: str | None = None,
              volatile: bool = False) -> Value:
-        """A load; `last_load` then describes it, for make_volatile."""
-        v = self._def(ty, _load_text(ty, ptr, align, alias, volatile))
-        self.last_load = (self.cur, len(self.cur.lines) - 1, v, ptr, align, alias)
-        return v
+        return self._def(ty, _load_text(ty, ptr, align, alias, volatile))
 
     def load_invariant(self, ty: str, ptr: Value, block: Block | None = None) -> Value:
         """A load of something that never changes for the life of the instance (vmctx fields)."""
         return self._def(ty, f"load {ty}, ptr {ptr.ref}, !invariant.load !{{}}", block)
-
-    def make_volatile(self, load: tuple) -> None:
-        """Turn a load described by `last_load` into a volatile one: LLVM then keeps it even though
-        nothing uses its value."""
-        block, index, v, ptr, align, alias = load
-        block.lines[index] = f"{v.ref} = {_load_text(v.type, ptr, align, alias, True)}"
 
     def store(self, value: Value, ptr: Value, *, align: int | None = None, alias: str | None = None,
               block: Block | None = None) -> None:

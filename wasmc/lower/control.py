@@ -181,11 +181,8 @@ def lower_nop(t: FunctionTranslator, op, imm) -> None:
 
 
 def lower_drop(t: FunctionTranslator, op, imm) -> None:
-    v = t.pop()
-    # A dropped load must still trap when out of bounds, but LLVM deletes unused loads: make it
-    # volatile. (A load feeding only dead arithmetic can still be deleted; see DESIGN notes.)
-    if t.recent.load is not None and t.recent.load[0] is v:
-        t.b.make_volatile(t.recent.load[1])
+    # A dropped load still traps when out of bounds: its check (memory.address) is not its value.
+    t.pop()
 
 
 def lower_select(t: FunctionTranslator, op, imm) -> None:

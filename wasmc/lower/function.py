@@ -45,7 +45,6 @@ class Recent:
     """What the operators just lowered left behind for a later handler to use. Every fact names the
     value or block it is about, so a stale fact never matches by accident.
 
-    load        (value pushed, builder.last_load) of the last load: `drop` of that value keeps the load
     local_get   (value, local index) of the last local.get: is a br_table index a local? (resumable.py)
     const_local (local index, constant, block, its line count just after the store) of the last
                 local.set of an i32 constant: while the block has not grown, the local holds it
@@ -53,10 +52,9 @@ class Recent:
     call_result the result of the last call returning one value (the `call; br_if` unwind, resumable.py)
     promoted    results of f64.promote_f32, for demote(promote(x)) (convert.py)
     """
-    __slots__ = ("load", "local_get", "const_local", "call_result", "promoted")
+    __slots__ = ("local_get", "const_local", "call_result", "promoted")
 
     def __init__(self):
-        self.load: tuple | None = None
         self.local_get: tuple[Value, int] | None = None
         self.const_local: tuple[int, int, Block, int] | None = None
         self.call_result: Value | None = None

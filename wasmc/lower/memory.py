@@ -1,21 +1,32 @@
 """Linear memory: loads, stores, memory.size/grow and the bulk operations.
 
-Plain accesses need no bounds check: a 32-bit address plus a 32-bit offset always lands inside the
-8 GiB reservation, and touching past the accessible size faults into a trap (DESIGN.md). Alignment
-hints are only hints, so accesses are emitted with align 1. Bulk operations go to runtime_c, which
-checks bounds before writing anything.
+The rule (DESIGN.md): every out-of-bounds access traps, whether or not its value is used, and at the
+trap memory and globals hold exactly what the program wrote before it. A guard page cannot give that
+under LLVM: it deletes a load whose value is unused, and moves loads and stores across one another and
+across a load it believes cannot fault. So every access is checked explicitly before it is made
+(address()): `addr + offset + size > memory size` branches to the function's out-of-bounds trap block,
+which calls wasmc_trap. That branch is control flow LLVM keeps, in program order with the other traps,
+and wasmc_trap is an opaque call, so every store before it is done when it runs and none after it is;
+a dead load may go, its check stays. The memory's size is read from its descriptor, which only calls
+(memory.grow) change, so LLVM keeps it in a register between calls and loops check against it at the
+cost of a compare and a branch that is never taken. The 8 GiB reservation and its guard pages stay as a
+second line of defence. Alignment hints are only hints, so accesses are emitted with align 1. Bulk
+operations go to runtime_c, which checks bounds before writing anything.
 """
 from __future__ import annotations
 
+from ..abi import TrapKind
 from .builder import F32, F64, I8, I16, I32, I64, LLVM_TYPE, VMCTX, Alias, Value, const_int
 from .function import FunctionTranslator
 
 
 def address(t: FunctionTranslator, addr: Value, offset: int, size: int) -> Value:
-    """The pointer for an access of `size` bytes at `addr + offset` in memory 0. Every load and store
-    (scalar and SIMD) gets its pointer here: this is where an access is made to trap when out of bounds."""
+    """The pointer for an access of `size` bytes at `addr + offset` in memory 0, after the check that
+    makes it trap when out of bounds. Every load and store (scalar and SIMD) gets its pointer here."""
     b = t.b
     wide = b.cast("zext", addr, I64)
+    end = b.binop("add nuw nsw", wide, const_int(I64, offset + size))       # < 2**33: no overflow
+    t.trap_if(b.icmp("ugt", end, t.env.memory_size_bytes(t, 0)), TrapKind.MEMORY_OOB)
     if offset:
         wide = b.binop("add nuw nsw", wide, const_int(I64, offset))
     return b.gep(t.env.memory_base(t), wide)
@@ -29,10 +40,8 @@ def load(mem_type: str, extend: str | None = None):
     def lower(t: FunctionTranslator, op, memarg) -> None:
         ptr = address(t, t.pop(), memarg[1], _SIZE[mem_type])
         v = t.b.load(mem_type, ptr, align=1, alias=Alias.MEMORY)
-        the_load = t.b.last_load
         if extend:
             v = t.b.cast(extend, v, LLVM_TYPE[op.results[0]])
-        t.recent.load = (v, the_load)      # lets `drop` keep the load (control.lower_drop)
         t.push(v)
     return lower
 
