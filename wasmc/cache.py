@@ -178,6 +178,8 @@ STATS_KEPT = 200
 def record_compile(record: dict) -> None:
     """Remember one compile's function-cache statistics (fcache.pipeline.Stats) for `cache info`."""
     path = cache_root() / "compiles.jsonl"
+    if os.environ.get("WASMC_BACKGROUND") == "1":
+        record = {**record, "background": True}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "a") as f:        # one write of one line: appends from several processes interleave whole
@@ -223,5 +225,5 @@ def describe() -> str:
         for r in recent[-5:]:
             found = ", ".join(f"{n} at -O{level}" for level, n in sorted(r["hits"].items())) or "none"
             lines.append(f"  {r['module']}: {r['functions']} functions, cached {found}, compiled {r['compiled']} "
-                         f"at -O{r['level']} in {r['seconds']:.1f} s")
+                         f"at -O{r['level']} in {r['seconds']:.1f} s" + (" (background)" if r.get("background") else ""))
     return "\n".join(lines)

@@ -57,8 +57,14 @@ def request_upgrade(data: bytes, kind: str) -> None:
 def _spawn_worker() -> None:
     # A new session: no controlling terminal; no inherited descriptors, so a parent reading our stdout
     # (go test) sees end-of-file when the program exits, not when the upgrade does.
+    env = {**os.environ, "WASMC_BACKGROUND": "1"}     # its compiles are marked so in `cache info`
     subprocess.Popen([sys.executable, "-m", "wasmc.tiers"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                     stderr=subprocess.DEVNULL, close_fds=True, start_new_session=True, env=dict(os.environ))
+                     stderr=subprocess.DEVNULL, close_fds=True, start_new_session=True, env=env)
+
+
+def pending() -> int:
+    """How many modules wait for their background -O2 build (benchmarks wait for none)."""
+    return len(list(_queue().glob("*.wasm")))
 
 
 def work() -> None:
