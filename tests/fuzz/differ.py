@@ -74,7 +74,7 @@ class WasmcChild:
         try:
             write_frame(self.proc.stdin, job)
         except BrokenPipeError:
-            return {job.levels[0]: self._death(job.levels[0], timeout)}, False
+            return {job.levels[0]: self._death(job.levels[0], None)}, False
         level = job.levels[0]
         deadline = time.monotonic() + timeout
         while True:
@@ -122,14 +122,20 @@ class Differ:
         self.engine = ref_wasmtime.new_engine()
         self.child: WasmcChild | None = None
 
-    def check(self, data: bytes, plan_seed: str, levels: tuple | None = None) -> ModuleReport | None:
-        """The report on one module, or None when wasmtime rejects it."""
+    def check(self, data: bytes, plan_seed: str, levels: tuple | None = None,
+              calls: list | None = None) -> ModuleReport | None:
+        """The report on one module, or None when wasmtime rejects it. `calls` replaces the plan drawn
+        from `plan_seed` (calls of functions the module does not export are dropped)."""
         start = time.monotonic()
         module = ref_wasmtime.compile_module(self.engine, data)
         if module is None:
             return None
         shape = ref_wasmtime.shape_of(module)
-        plan = make_plan(shape, plan_seed)
+        if calls is None:
+            plan = make_plan(shape, plan_seed)
+        else:
+            exported = {name for name, et in shape.exports if et.kind == "func"}
+            plan = [(name, args) for name, args in calls if name in exported]
         fuel_at = fuel_label(shape)
         expected = record(ref_wasmtime.WasmtimeEngine(self.engine, module, shape), plan, SMITH_FUEL, fuel_at)
         report = ModuleReport(calls=len(expected.steps) - 1, skipped=expected.skipped,

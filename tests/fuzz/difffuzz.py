@@ -27,6 +27,7 @@ from pathlib import Path
 
 from .findings import BAD_ALWAYS, FindingStore, Tally, format_summary, signature_key
 from .generate import SMITH_FLAGS, SMITH_FUEL, export_fuel, smith, smith_input, validate, wasm_tools
+from .values import args_from_json
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "findings"
 PROGRESS_EVERY = 30.0
@@ -210,10 +211,13 @@ def replay_finding(finding_dir: Path) -> int:
     from .differ import Differ
     info = json.loads((finding_dir / "finding.json").read_text())
     module = finding_dir / ("shrunk.wasm" if (finding_dir / "shrunk.wasm").exists() else "module.wasm")
+    calls = None
+    if "plan" in info:           # the shorter plan the shrinker found to show the difference
+        calls = [(name, args_from_json(args)) for name, args in info["plan"]]
     with tempfile.TemporaryDirectory(prefix="wasmc-replay-") as tmp:
         differ = Differ((info["level"],), Path(tmp), info.get("timeout", 20.0))
         try:
-            report = differ.check(module.read_bytes(), info["plan_seed"])
+            report = differ.check(module.read_bytes(), info["plan_seed"], calls=calls)
         finally:
             differ.close()
     diff = report and report.levels[info["level"]].difference

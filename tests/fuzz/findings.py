@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .trace import Difference
+from .values import args_to_json
 
 CATEGORIES = ("result", "trap_kind", "trap_vs_none", "host_call", "memory", "global", "table",
               "instantiation", "compile", "exception", "crash", "hang")
@@ -74,7 +75,7 @@ class FindingStore:
         (where / "module.wasm").write_bytes(data)
         info = {"signature": diff.signature, "key": key, "category": diff.category, "detail": diff.detail,
                 "level": level, "step": diff.step, "export": None if diff.call is None else diff.call[0],
-                "args": None if diff.call is None else repr(diff.call[1]),
+                "args": None if diff.call is None else args_to_json(diff.call[1]),
                 "expected": diff.expected, "actual": diff.actual, **meta}
         (where / "finding.json").write_text(json.dumps(info, indent=2) + "\n")
         saved.append(where)

@@ -85,6 +85,12 @@ def export_fuel(data: bytes) -> bytes:
     return wasmbin.add_export(data, FUEL_EXPORT, 3, imported + len(globals_) - 1)
 
 
+def parse_wat(text: str) -> bytes | None:
+    """The binary of a module in the text format, or None when it does not parse."""
+    p = subprocess.run([wasm_tools(), "parse", "-"], input=text.encode(), capture_output=True)
+    return p.stdout if p.returncode == 0 else None
+
+
 def to_wat(data: bytes) -> str:
     p = subprocess.run([wasm_tools(), "print", "-"], input=data, capture_output=True)
     return p.stdout.decode(errors="replace") if p.returncode == 0 else f";; wasm-tools print failed: {p.stderr!r}"

@@ -3,10 +3,9 @@ can be wrong in exactly one place) or from mutations of a few real modules."""
 from __future__ import annotations
 
 import random
-import subprocess
 from dataclasses import dataclass
 
-from .generate import smith, smith_input, wasm_tools
+from .generate import parse_wat, smith, smith_input
 from .wasmbin import MAGIC, sleb
 
 I32, I64, F32, F64, FUNCREF = 0x7F, 0x7E, 0x7D, 0x7C, 0x70
@@ -114,8 +113,10 @@ def i32_const(n: int) -> bytes:
 
 
 def wat(text: str) -> bytes:
-    p = subprocess.run([wasm_tools(), "parse", "-"], input=text.encode(), capture_output=True, check=True)
-    return p.stdout
+    data = parse_wat(text)
+    if data is None:
+        raise ValueError(f"a hostile case does not parse: {text[:80]}")
+    return data
 
 
 # --- real modules, the subjects of truncation and bit flips ---------------------------------------------

@@ -164,7 +164,7 @@ class Replayer:
         exp = self.expected.steps[self.index]
         self._blobs.update(exp.blobs)
         self.difference = (self._compare_outcome(exp, outcome) or self._compare_host_calls(exp)
-                           or self._compare_state(exp, outcome))
+                           or self._compare_state(exp))
         self.index += 1
         return self.difference is None
 
@@ -190,8 +190,8 @@ class Replayer:
             verdict = compare_value(t, ev, av)
             self.nan_allowed += verdict == "nan"
             if verdict == "differ":
-                return self._diff("result", t, " ".join(show(t, v) for t, v in zip(results, e[1])),
-                                  " ".join(show(t, v) for t, v in zip(results, a[1])))
+                return self._diff("result", t, " ".join(show(rt, v) for rt, v in zip(results, e[1])),
+                                  " ".join(show(rt, v) for rt, v in zip(results, a[1])))
         return None
 
     def _compare_host_calls(self, exp: Step) -> Difference | None:
@@ -204,7 +204,7 @@ class Replayer:
                 return self._diff("host_call", "args", f"import {ei}{eargs}", f"import {ai}{aargs}")
         return None
 
-    def _compare_state(self, exp: Step, outcome: tuple) -> Difference | None:
+    def _compare_state(self, exp: Step) -> Difference | None:
         memories, globals_, tables = self.engine.snapshot()
         where = "instantiation" if exp.call is None else f"after {_where(exp.outcome)}"
         if exp.outcome[0] == "trap":
@@ -224,7 +224,7 @@ class Replayer:
             self.nan_allowed += 1
             self.engine.write_memory(label, wanted)
         for label, (t, ev) in exp.globals.items():
-            av = globals_.get(label, (t, "missing"))[1]
+            av = globals_.get(label, (t, None))[1]
             verdict = compare_value(t, ev, av)
             if verdict == "differ":
                 return self._diff("global", f"{t} {where}", f"{label} = {show(t, ev)}",

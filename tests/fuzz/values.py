@@ -168,6 +168,15 @@ def pattern_args(params: tuple[str, ...], pattern: str, seed: str) -> tuple:
     return tuple(_pattern_value(pattern, t, rng) for t in params)
 
 
+def args_to_json(args) -> list:
+    """Call arguments as JSON (finding.json): numbers as they are, externrefs as {"externref": n}."""
+    return [{"externref": a.n} if isinstance(a, ExternToken) else a for a in args]
+
+
+def args_from_json(items: list) -> tuple:
+    return tuple(ExternToken(a["externref"]) if isinstance(a, dict) else a for a in items)
+
+
 def zero_of(t: str):
     return None if t in REF_TYPES else 0
 
