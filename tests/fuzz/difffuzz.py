@@ -79,6 +79,7 @@ class Campaign:
         self.run_dir = Path(args.out) / f"run-{stamp}-seed{self.seed}"
         self.store = FindingStore(self.run_dir / "findings", args.keep)
         self.tally = Tally()
+        self.interrupted = False
         self.workdir = Path(tempfile.mkdtemp(prefix="wasmc-difffuzz-"))   # caches, temp files, sockets
         self.config = {"seed": self.seed, "levels": list(self.levels), "jobs": args.jobs,
                        "minutes": args.minutes, "count": args.count, "timeout_s": args.timeout,
@@ -90,7 +91,7 @@ class Campaign:
         try:
             self._fuzz()
             fuzz_seconds = time.monotonic() - start
-            shrunk = [] if self.args.no_shrink else self._shrink()
+            shrunk = [] if self.args.no_shrink or self.interrupted else self._shrink()
         finally:
             shutil.rmtree(self.workdir, ignore_errors=True)
         text = format_summary(self.tally, self.config, fuzz_seconds, shrunk)
@@ -116,6 +117,17 @@ class Campaign:
                    for i in range(self.args.jobs)]
         for w in workers:
             w.start()
+        try:
+            self._collect(workers, results)
+        except KeyboardInterrupt:
+            print("interrupted: the summary covers what ran", file=sys.stderr, flush=True)
+            self.interrupted = True
+            for w in workers:
+                w.terminate()
+        for w in workers:
+            w.join(timeout=30)
+
+    def _collect(self, workers: list, results) -> None:
         running, next_progress, start = len(workers), time.monotonic() + PROGRESS_EVERY, time.monotonic()
         while running:
             try:
@@ -134,8 +146,6 @@ class Campaign:
                 print(f"[{elapsed:5.0f} s] {self.tally.run} run ({60 * self.tally.run / elapsed:.0f}/min), "
                       f"{self.tally.modules_differing} differing, {len(self.tally.by_signature)} signatures",
                       file=sys.stderr, flush=True)
-        for w in workers:
-            w.join(timeout=30)
 
     def _take(self, kind: str, index: int, report, data: bytes | None) -> None:
         t = self.tally
