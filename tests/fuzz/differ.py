@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import select
+import shutil
 import signal
 import struct
 import subprocess
@@ -33,10 +34,13 @@ class ModuleReport:
 class WasmcChild:
     """The child process and its pipes."""
 
-    def __init__(self, workdir: Path):
+    def __init__(self, workdir: Path, function_cache: bool = True):
         self.workdir = workdir
-        (workdir / "tmp").mkdir(parents=True, exist_ok=True)
+        for scratch in ("cache", "tmp"):       # what the last child compiled goes: the cache stays small
+            shutil.rmtree(workdir / scratch, ignore_errors=True)
+            (workdir / scratch).mkdir(parents=True)
         env = dict(os.environ, WASMC_CACHE_DIR=str(workdir / "cache"), TMPDIR=str(workdir / "tmp"),
+                   WASMC_FUNCTION_CACHE="1" if function_cache else "0",
                    PYTHONPATH=os.pathsep.join([str(package_root()), os.environ.get("PYTHONPATH", "")]))
         self.stderr_path = workdir / "child-stderr.txt"
         with open(self.stderr_path, "wb") as err:
@@ -115,10 +119,11 @@ class WasmcChild:
 class Differ:
     """Checks modules: reference trace here, replay in the child, at each of `levels`."""
 
-    def __init__(self, levels: tuple, workdir: Path, timeout: float = 20.0):
+    def __init__(self, levels: tuple, workdir: Path, timeout: float = 20.0, function_cache: bool = True):
         self.levels = tuple(levels)
         self.workdir = workdir
         self.timeout = timeout
+        self.function_cache = function_cache
         self.engine = ref_wasmtime.new_engine()
         self.child: WasmcChild | None = None
 
@@ -143,7 +148,7 @@ class Differ:
         job = Job(data, shape, plan, SMITH_FUEL, fuel_at, expected, tuple(levels or self.levels))
         while job.levels:
             if self.child is None:
-                self.child = WasmcChild(self.workdir)
+                self.child = WasmcChild(self.workdir, self.function_cache)
             results, alive = self.child.run(job, self.timeout)
             report.levels.update(results)
             if not alive or self.child.modules >= CHILD_MODULES:

@@ -37,7 +37,8 @@ def fuzz_worker(worker_id: int, settings: dict, counter, results) -> None:
     """Draw module indices from the shared counter until the count or the deadline is reached."""
     from .differ import Differ
     os.nice(settings.get("nice", 0))
-    differ = Differ(settings["levels"], Path(settings["workdir"]) / f"job{worker_id}", settings["timeout"])
+    differ = Differ(settings["levels"], Path(settings["workdir"]) / f"job{worker_id}", settings["timeout"],
+                    settings["function_cache"])
     seed, count, deadline = settings["seed"], settings["count"], settings["deadline"]
     try:
         while time.time() < deadline:
@@ -82,6 +83,7 @@ class Campaign:
         self.interrupted = False
         self.workdir = Path(tempfile.mkdtemp(prefix="wasmc-difffuzz-"))   # caches, temp files, sockets
         self.config = {"seed": self.seed, "levels": list(self.levels), "jobs": args.jobs,
+                       "function_cache": not args.no_function_cache,
                        "minutes": args.minutes, "count": args.count, "timeout_s": args.timeout,
                        "smith_fuel": SMITH_FUEL, "smith_flags": " ".join(SMITH_FLAGS),
                        "wasm_tools": _tool_version(), "wasmtime": _package_version("wasmtime")}
@@ -112,7 +114,8 @@ class Campaign:
         minutes = self.args.minutes if self.args.minutes is not None else 1e6
         settings = {"seed": self.seed, "levels": self.levels, "count": self.args.count,
                     "deadline": time.time() + 60 * minutes, "timeout": self.args.timeout,
-                    "workdir": str(self.workdir), "nice": self.args.nice}
+                    "workdir": str(self.workdir), "nice": self.args.nice,
+                    "function_cache": not self.args.no_function_cache}
         workers = [ctx.Process(target=fuzz_worker, args=(i, settings, counter, results), daemon=True)
                    for i in range(self.args.jobs)]
         for w in workers:
@@ -184,7 +187,8 @@ class Campaign:
             t.by_signature[key] += 1
             saved = self.store.add(key, diff, level, data, {"index": index, "seed": self.seed,
                                                             "plan_seed": f"{self.seed}:{index}",
-                                                            "timeout": self.args.timeout})
+                                                            "timeout": self.args.timeout,
+                                                            "function_cache": not self.args.no_function_cache})
             if saved is not None and t.by_signature[key] == 1:
                 print(f"new signature {key} (module {index}) -> {saved}", file=sys.stderr, flush=True)
         t.modules_differing += differing
@@ -225,7 +229,7 @@ def replay_finding(finding_dir: Path) -> int:
     if "plan" in info:           # the shorter plan the shrinker found to show the difference
         calls = [(name, args_from_json(args)) for name, args in info["plan"]]
     with tempfile.TemporaryDirectory(prefix="wasmc-replay-") as tmp:
-        differ = Differ((info["level"],), Path(tmp), info.get("timeout", 20.0))
+        differ = Differ((info["level"],), Path(tmp), info.get("timeout", 20.0), info.get("function_cache", True))
         try:
             report = differ.check(module.read_bytes(), info["plan_seed"], calls=calls)
         finally:
@@ -265,6 +269,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--timeout", type=float, default=20.0, help="seconds one level of one module may take")
     p.add_argument("--keep", type=int, default=3, help="findings saved per signature")
     p.add_argument("--nice", type=int, default=10, help="niceness of the fuzz processes")
+    p.add_argument("--no-function-cache", action="store_true",
+                   help="compile whole modules (WASMC_FUNCTION_CACHE=0) instead of through the function cache")
     p.add_argument("--no-shrink", action="store_true", help="do not shrink findings at the end")
     p.add_argument("--shrink-minutes", type=float, default=12.0, help="time for shrinking at the end")
     p.add_argument("--shrink-attempts", type=int, default=500, help="wasm-tools shrink --attempts")

@@ -2,8 +2,6 @@
 imports the reference gets (see trace.py for the engine protocol)."""
 from __future__ import annotations
 
-import shutil
-
 import wasmc
 from wasmc.wasm.types import FuncType, GlobalType, Limits, MemoryType, TableType, ValType
 
@@ -18,10 +16,10 @@ TRAP_KINDS = {"undefined_element": "table_oob", "uninitialized": "null_element"}
 
 
 def compile_module(data: bytes, opt_level: int) -> wasmc.Module:
-    """Compile without the cache; the shared object is mapped once loaded, so its file can go at once."""
-    module = wasmc.Module(data, opt_level=opt_level, cache=False)
-    shutil.rmtree(module.code.path.parent, ignore_errors=True)
-    return module
+    """Compile as users do: through the cache, which compiles function by function through the function
+    cache where that is usable (WASMC_FUNCTION_CACHE=0 is the whole-module path). The cache is the
+    child's own (differ.WasmcChild), emptied whenever a child starts."""
+    return wasmc.Module(data, opt_level=opt_level)
 
 
 def trap_kind(trap: wasmc.Trap) -> str:

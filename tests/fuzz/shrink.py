@@ -117,7 +117,7 @@ def shrink_finding(finding_dir: Path, workdir: Path, attempts: int = 250, time_l
     level, key = info["level"], info["key"]
     original = (finding_dir / "module.wasm").read_bytes()
     workdir.mkdir(parents=True, exist_ok=True)
-    differ = Differ((level,), workdir, timeout=min(timeout, info.get("timeout", timeout)))
+    differ = Differ((level,), workdir, min(timeout, info.get("timeout", timeout)), info.get("function_cache", True))
     server = _PredicateServer(differ, level, key, info["plan_seed"], workdir)
     start = time.monotonic()
     try:
