@@ -13,7 +13,7 @@ import wasmtime
 from wasmtime import _ffi as ffi
 
 from .trace import ExternType, Shape
-from .values import FUNC, MASK, ExternToken, ref_value, zero_of
+from .values import FUNC, MASK, ref_value, zero_of
 
 CALL_FUEL = 50_000_000     # wasmtime's instruction budget for one call: past it the call is skipped
 
@@ -277,6 +277,3 @@ def compile_module(engine: wasmtime.Engine, data: bytes) -> wasmtime.Module | No
         return wasmtime.Module(engine, data)
     except wasmtime.WasmtimeError:
         return None
-
-
-__all__ = ["WasmtimeEngine", "new_engine", "shape_of", "compile_module", "ExternToken"]
