@@ -24,6 +24,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from wasmc.progress import strip_report
+
 from . import package_root
 from .hostile_cases import Case, fixed_cases, sampled_cases
 
@@ -46,6 +48,8 @@ class Outcome:
 
 
 def classify(target: str, returncode: int | None, stderr: str, max_rss: int) -> tuple[str, str]:
+    # The CLI notes a compile that runs past a second ("compiling x.wasm: 3 functions"): not an error line.
+    stderr = strip_report(stderr)
     lines = [line for line in stderr.splitlines() if line.strip()]
     last = lines[-1] if lines else ""
     if returncode is None:
