@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import resource
 import shutil
 import subprocess
@@ -36,6 +37,7 @@ BAD = ("traceback", "hang", "signal", "memory", "messy_error")
 DATA_LIMIT = 12 << 30
 MAX_RSS = 3 << 30
 TRAP_EXIT = 134
+_UNCOUNTED_REPORT = re.compile(r"^compiling \S+?(?:, first run only)?\n", re.M)
 
 
 @dataclass(slots=True)
@@ -49,7 +51,8 @@ class Outcome:
 
 def classify(target: str, returncode: int | None, stderr: str, max_rss: int) -> tuple[str, str]:
     # The CLI notes a compile that runs past a second ("compiling x.wasm: 3 functions"): not an error line.
-    stderr = strip_report(stderr)
+    # strip_report misses the form without a count (a module too malformed to count its functions).
+    stderr = _UNCOUNTED_REPORT.sub("", strip_report(stderr))
     lines = [line for line in stderr.splitlines() if line.strip()]
     last = lines[-1] if lines else ""
     if returncode is None:

@@ -172,6 +172,7 @@ def test_outcome_classes():
     assert classify("api", 0, "", 8 << 30)[0] == "memory"
     assert classify("compile", 2, "Usage: x\n\nError: y\n", 0)[0] == "messy_error"
     assert classify("compile", 1, "compiling x.wasm: 3 functions\nerror: x.wasm: malformed module\n", 0)[0] == "error"
+    assert classify("run", 1, "compiling x.wasm, first run only\nerror: x.wasm: malformed module\n", 0)[0] == "error"
 
 
 # --- against wasmc (slow) ----------------------------------------------------------------------------------
