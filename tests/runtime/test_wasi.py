@@ -226,9 +226,11 @@ def test_clocks():
         time.sleep(0.01)
         g.call("clock_time_get", 1, 1, out)
         assert g.u64(out) - t1 >= 10_000_000
-        for clock in (2, 3):
-            assert g.call("clock_time_get", clock, 0, out) == ESUCCESS
+        for clock in (0, 1):
             assert g.call("clock_res_get", clock, out) == ESUCCESS and g.u64(out) > 0
+        for clock in (2, 3):   # wasmtime refuses the CPU-time clocks with EBADF
+            assert g.call("clock_time_get", clock, 0, out) == EBADF
+            assert g.call("clock_res_get", clock, out) == EBADF
         assert g.call("clock_time_get", 4, 0, out) == EINVAL
         assert g.call("clock_res_get", 1, PAGE - 7) == EFAULT
     finally:
