@@ -1,5 +1,6 @@
-/* fd.c: the fd_* functions over the fd table of state.c. Directory descriptors refuse byte I/O and
- * seeking with EBADF, and stdio refuses fd_fdstat_set_flags with EBADF, both as wasmtime does. */
+/* fd.c: the fd_* functions over the fd table of state.c. Which kind of fd each call takes, and the errno
+ * for the others, are wasmtime's: byte I/O on files and on stdin (reads) or stdout/stderr (writes), the
+ * file calls (seek, sync, advise, set_size, set_flags) on files only, EBADF or ESPIPE for the rest. */
 #define _GNU_SOURCE
 #define WASMC_WASI_INTERNAL
 #include <errno.h>
@@ -71,29 +72,37 @@ int32_t wasi_timespecs(int64_t atim, int64_t mtim, int32_t fst_flags, struct tim
     return 0;
 }
 
-/* The slot for byte I/O: live, and not a directory. */
-static wasi_fd *io_fd(wasmc_vmctx *vm, int32_t fd)
-{
-    wasi_fd *slot = wasi_fd_get(vm, fd);
-    return slot != NULL && slot->filetype != WASI_FILETYPE_DIRECTORY ? slot : NULL;
-}
-
 /* readv/writev/preadv/pwritev, retried on EINTR, with the count stored at out_ptr. */
 enum io_op { IO_READ, IO_WRITE, IO_PREAD, IO_PWRITE };
+
+/* 0 if `slot` takes `op`, else its errno: files take all four, stdin reads, stdout and stderr write, and a
+ * positioned transfer on the stream that would otherwise take it is ESPIPE. */
+static int32_t io_check(const wasi_fd *slot, enum io_op op)
+{
+    if (slot == NULL)
+        return WASI_EBADF;
+    if (!slot->stdio)
+        return slot->filetype == WASI_FILETYPE_DIRECTORY ? WASI_EBADF : 0;
+    int reads = op == IO_READ || op == IO_PREAD;
+    if (reads != (slot->stdio == WASI_STDIO_IN))
+        return WASI_EBADF;
+    return op == IO_PREAD || op == IO_PWRITE ? WASI_ESPIPE : 0;
+}
 
 static int32_t do_io(wasmc_vmctx *vm, enum io_op op, int32_t fd, int32_t iovs, int32_t iovs_len,
                      int64_t offset, int32_t out_ptr)
 {
-    wasi_fd *slot = io_fd(vm, fd);
-    if (slot == NULL)
-        return WASI_EBADF;
+    wasi_fd *slot = wasi_fd_get(vm, fd);
+    int32_t err = io_check(slot, op);
+    if (err != 0)
+        return err;
     uint8_t *out = wasi_mem(vm, (uint32_t)out_ptr, 4);
     if (out == NULL)
         return WASI_EFAULT;
     if ((op == IO_PREAD || op == IO_PWRITE) && offset < 0)
         return WASI_EINVAL;
     struct iovec *v;
-    int32_t err = wasi_iovecs(vm, iovs, iovs_len, &v);
+    err = wasi_iovecs(vm, iovs, iovs_len, &v);
     if (err != 0)
         return err;
     int n_iov = (uint32_t)iovs_len < IOV_MAX ? iovs_len : IOV_MAX;
@@ -139,8 +148,10 @@ int32_t wasmc_wasi_fd_pwrite(wasmc_vmctx *vm, int32_t fd, int32_t iovs, int32_t 
 int32_t wasmc_wasi_fd_seek(wasmc_vmctx *vm, int32_t fd, int64_t offset, int32_t whence, int32_t pos_out)
 {
     static const int whences[] = {SEEK_SET, SEEK_CUR, SEEK_END};
-    wasi_fd *slot = io_fd(vm, fd);
-    if (slot == NULL)
+    wasi_fd *slot = wasi_fd_get(vm, fd);
+    if (slot != NULL && slot->stdio)
+        return WASI_ESPIPE;   /* wasmtime: stdio is a stream, whatever the host fd is */
+    if ((slot = wasi_file_get(vm, fd)) == NULL)
         return WASI_EBADF;
     uint8_t *out = wasi_mem(vm, (uint32_t)pos_out, 8);
     if (out == NULL)
@@ -182,10 +193,10 @@ int32_t wasmc_wasi_fd_renumber(wasmc_vmctx *vm, int32_t fd, int32_t to)
     return 0;
 }
 
-/* Directories cannot be synced through WASI (EBADF, as wasmtime). */
+/* Directories and stdio cannot be synced through WASI (EBADF, as wasmtime). */
 static int32_t sync_fd(wasmc_vmctx *vm, int32_t fd, int data_only)
 {
-    wasi_fd *slot = io_fd(vm, fd);
+    wasi_fd *slot = wasi_file_get(vm, fd);
     if (slot == NULL)
         return WASI_EBADF;
     if ((data_only ? fdatasync(slot->host) : fsync(slot->host)) != 0)
@@ -200,7 +211,7 @@ int32_t wasmc_wasi_fd_advise(wasmc_vmctx *vm, int32_t fd, int64_t offset, int64_
 {
     static const int advices[] = {POSIX_FADV_NORMAL, POSIX_FADV_SEQUENTIAL, POSIX_FADV_RANDOM,
                                   POSIX_FADV_WILLNEED, POSIX_FADV_DONTNEED, POSIX_FADV_NOREUSE};
-    wasi_fd *slot = io_fd(vm, fd);
+    wasi_fd *slot = wasi_file_get(vm, fd);
     if (slot == NULL)
         return WASI_EBADF;
     if (advice < 0 || advice > 5 || offset < 0 || len < 0)
@@ -215,7 +226,30 @@ int32_t wasmc_wasi_fd_allocate(wasmc_vmctx *vm, int32_t fd, int64_t offset, int6
 {
     (void)offset;
     (void)len;
-    return io_fd(vm, fd) == NULL ? WASI_EBADF : WASI_ENOTSUP;
+    return wasi_file_get(vm, fd) == NULL ? WASI_EBADF : WASI_ENOTSUP;
+}
+
+/* The rights wasmtime reports: fixed sets for stdio and preopens; for anything path_open made, every right
+ * (as both base and inheriting) less those its open mode or type rules out. */
+static void fdstat_rights(const wasi_fd *slot, int access_mode, uint64_t *base, uint64_t *inheriting)
+{
+    if (slot->stdio) {
+        *base = *inheriting = slot->stdio == WASI_STDIO_IN ? WASI_RIGHT_FD_READ : WASI_RIGHT_FD_WRITE;
+        return;
+    }
+    if (slot->preopen != NULL) {
+        *base = WASI_PREOPEN_RIGHTS_BASE;
+        *inheriting = WASI_PREOPEN_RIGHTS_INHERITING;
+        return;
+    }
+    uint64_t r = WASI_RIGHTS_ALL;
+    if (slot->filetype == WASI_FILETYPE_DIRECTORY)
+        r &= ~(WASI_RIGHT_FD_SEEK | WASI_RIGHT_FD_FILESTAT_SET_SIZE | WASI_RIGHT_PATH_FILESTAT_SET_SIZE);
+    if (access_mode == O_WRONLY)
+        r &= ~(WASI_RIGHT_FD_READ | WASI_RIGHT_FD_READDIR);
+    if (access_mode == O_RDONLY)
+        r &= ~WASI_RIGHT_FD_WRITE;
+    *base = *inheriting = r;
 }
 
 /* fdstat: filetype u8 @0, fs_flags u16 @2, rights_base u64 @8, rights_inheriting u64 @16. */
@@ -241,22 +275,25 @@ int32_t wasmc_wasi_fd_fdstat_get(wasmc_vmctx *vm, int32_t fd, int32_t stat_out)
      * right if the guest asked for it, and stdio refuses that (fd_fdstat_set_flags below). */
     if ((fl & O_NONBLOCK) && !slot->stdio)
         flags |= WASI_FDFLAG_NONBLOCK;
+    uint64_t base, inheriting;
+    fdstat_rights(slot, fl & O_ACCMODE, &base, &inheriting);
     memset(out, 0, 24);
     wasi_put_u8(out, slot->filetype);
     wasi_put_u16(out + 2, flags);
-    wasi_put_u64(out + 8, slot->rights_base);
-    wasi_put_u64(out + 16, slot->rights_inheriting);
+    wasi_put_u64(out + 8, base);
+    wasi_put_u64(out + 16, inheriting);
     return 0;
 }
 
 int32_t wasmc_wasi_fd_fdstat_set_flags(wasmc_vmctx *vm, int32_t fd, int32_t flags)
 {
-    wasi_fd *slot = wasi_fd_get(vm, fd);
-    /* wasmtime answers EBADF for stdio, and Go then keeps to blocking reads of stdin (GO_WASIP1.md §1). */
-    if (slot == NULL || slot->stdio)
+    /* wasmtime answers EBADF for stdio (and Go then keeps to blocking reads of stdin, GO_WASIP1.md §1)
+     * and for directories, and EINVAL for the sync flags, which it cannot change after open. */
+    wasi_fd *slot = wasi_file_get(vm, fd);
+    if (slot == NULL)
         return WASI_EBADF;
     if (flags & ~(WASI_FDFLAG_APPEND | WASI_FDFLAG_NONBLOCK))
-        return WASI_ENOTSUP;   /* Linux cannot change O_SYNC/O_DSYNC after open */
+        return WASI_EINVAL;
     int fl = fcntl(slot->host, F_GETFL);
     if (fl < 0)
         return wasi_errno(errno);
@@ -267,12 +304,14 @@ int32_t wasmc_wasi_fd_fdstat_set_flags(wasmc_vmctx *vm, int32_t fd, int32_t flag
     return 0;
 }
 
-/* Rights are not enforced beyond what wasmtime does, and wasmtime answers ENOTSUP here. */
+/* wasmtime (which keeps no rights) refuses every change, dropping rights included: ENOTSUP for files and
+ * directories, EBADF for stdio as for a closed fd. */
 int32_t wasmc_wasi_fd_fdstat_set_rights(wasmc_vmctx *vm, int32_t fd, int64_t base, int64_t inheriting)
 {
     (void)base;
     (void)inheriting;
-    return wasi_fd_get(vm, fd) == NULL ? WASI_EBADF : WASI_ENOTSUP;
+    wasi_fd *slot = wasi_fd_get(vm, fd);
+    return slot == NULL || slot->stdio ? WASI_EBADF : WASI_ENOTSUP;
 }
 
 int32_t wasmc_wasi_fd_filestat_get(wasmc_vmctx *vm, int32_t fd, int32_t stat_out)
@@ -283,18 +322,22 @@ int32_t wasmc_wasi_fd_filestat_get(wasmc_vmctx *vm, int32_t fd, int32_t stat_out
     uint8_t *out = wasi_mem(vm, (uint32_t)stat_out, 64);
     if (out == NULL)
         return WASI_EFAULT;
+    if (slot->stdio) {
+        /* wasmtime's stdio is a stream with no inode: all zeros but the type fd_fdstat_get reports. */
+        memset(out, 0, 64);
+        wasi_put_u8(out + 16, slot->filetype);
+        return 0;
+    }
     struct stat st;
     if (fstat(slot->host, &st) != 0)
         return wasi_errno(errno);
     wasi_put_filestat(out, &st);
-    if (slot->stdio)
-        wasi_put_u8(out + 16, slot->filetype);   /* stdio's type is the one fd_fdstat_get reports */
     return 0;
 }
 
 int32_t wasmc_wasi_fd_filestat_set_size(wasmc_vmctx *vm, int32_t fd, int64_t size)
 {
-    wasi_fd *slot = io_fd(vm, fd);
+    wasi_fd *slot = wasi_file_get(vm, fd);
     if (slot == NULL)
         return WASI_EBADF;
     if (size < 0)
@@ -307,13 +350,14 @@ int32_t wasmc_wasi_fd_filestat_set_size(wasmc_vmctx *vm, int32_t fd, int64_t siz
 int32_t wasmc_wasi_fd_filestat_set_times(wasmc_vmctx *vm, int32_t fd, int64_t atim, int64_t mtim,
                                          int32_t fst_flags)
 {
+    /* The flags are checked first, then the fd (stdio has no times to set), as wasmtime does. */
     struct timespec ts[2];
-    wasi_fd *slot = wasi_fd_get(vm, fd);
-    if (slot == NULL)
-        return WASI_EBADF;
     int32_t err = wasi_timespecs(atim, mtim, fst_flags, ts);
     if (err != 0)
         return err;
+    wasi_fd *slot = wasi_fd_get(vm, fd);
+    if (slot == NULL || slot->stdio)
+        return WASI_EBADF;
     if (futimens(slot->host, ts) != 0)
         return wasi_errno(errno);
     return 0;
@@ -334,11 +378,14 @@ int32_t wasmc_wasi_fd_prestat_get(wasmc_vmctx *vm, int32_t fd, int32_t prestat_o
     return 0;
 }
 
+/* A live fd that is not a preopen is ENOTDIR here (EBADF in fd_prestat_get), as in wasmtime. */
 int32_t wasmc_wasi_fd_prestat_dir_name(wasmc_vmctx *vm, int32_t fd, int32_t path, int32_t path_len)
 {
     wasi_fd *slot = wasi_fd_get(vm, fd);
-    if (slot == NULL || slot->preopen == NULL)
+    if (slot == NULL)
         return WASI_EBADF;
+    if (slot->preopen == NULL)
+        return WASI_ENOTDIR;
     size_t len = strlen(slot->preopen);
     if ((uint32_t)path_len < len)
         return WASI_ENAMETOOLONG;
@@ -412,10 +459,8 @@ int32_t wasmc_wasi_fd_readdir(wasmc_vmctx *vm, int32_t fd, int32_t buf, int32_t 
                               int32_t bufused_out)
 {
     wasi_fd *slot = wasi_fd_get(vm, fd);
-    if (slot == NULL)
-        return WASI_EBADF;
-    if (slot->filetype != WASI_FILETYPE_DIRECTORY)
-        return WASI_ENOTDIR;
+    if (slot == NULL || slot->filetype != WASI_FILETYPE_DIRECTORY)
+        return WASI_EBADF;   /* wasmtime: a file or stdio has no directory to read */
     uint8_t *out = wasi_mem(vm, (uint32_t)buf, (uint32_t)buf_len);
     uint8_t *used_out = wasi_mem(vm, (uint32_t)bufused_out, 4);
     if (out == NULL || used_out == NULL)

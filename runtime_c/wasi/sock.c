@@ -32,8 +32,7 @@ int32_t wasmc_wasi_sock_accept(wasmc_vmctx *vm, int32_t fd, int32_t flags, int32
     while (host < 0 && errno == EINTR);
     if (host < 0)
         return wasi_errno(errno);
-    int32_t guest = wasi_fd_insert(vm->host, host, WASI_FILETYPE_SOCKET_STREAM, slot->rights_inheriting,
-                                   slot->rights_inheriting);
+    int32_t guest = wasi_fd_insert(vm->host, host, WASI_FILETYPE_SOCKET_STREAM);
     if (guest < 0)
         return -guest;
     wasi_put_u32(out, (uint32_t)guest);

@@ -752,6 +752,9 @@ CASES = [
     ("exit_code", ["7"], b""),
     ("random_env", [], b""),
     ("errnos", [], b""),
+    ("rights", [], b""),
+    ("slashes", [], b""),
+    ("fdkinds", [], b""),
 ]
 
 
