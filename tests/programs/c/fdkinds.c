@@ -1,7 +1,7 @@
 /* fdkinds.c: every fd_* call (and a path_* call naming the fd as its directory) on each kind of fd: files
  * opened read-only, write-only and read-write, a directory, the preopen, stdin, stdout, stderr and a
  * closed fd; then the numbers path_open hands out after closes and renumbers, fd_readdir cookies and
- * short buffers, and the CPU-time clocks. Expects one empty, writable preopened directory (fd 3), leaves it
+ * short buffers, poll_oneoff on each kind of fd, and the CPU-time clocks. Expects one empty, writable preopened directory (fd 3), leaves it
  * empty, and writes "abcd" to stdout and stderr on the way. */
 #include <stdio.h>
 #include <string.h>
@@ -62,6 +62,38 @@ static void ops(const char *what, __wasi_fd_t fd)
     P(__wasi_path_link(DIR, 1, "x", fd, "y"));
     P(__wasi_path_rename(DIR, "x", fd, "y"));
     P(__wasi_fd_fdstat_set_rights(fd, 0, 0));
+}
+
+/* poll_oneoff on one fd (with a 5 s clock that never fires first): the call's errno and the events. */
+static void poll_fd(const char *what, __wasi_fd_t fd, __wasi_eventtype_t type)
+{
+    __wasi_subscription_t subs[2] = {{.userdata = 1}, {.userdata = 2}};
+    subs[0].u.tag = type;
+    subs[0].u.u.fd_read.file_descriptor = fd;
+    subs[1].u.tag = __WASI_EVENTTYPE_CLOCK;
+    subs[1].u.u.clock.id = __WASI_CLOCKID_MONOTONIC;
+    subs[1].u.u.clock.timeout = 5000000000ull;
+    __wasi_event_t events[2];
+    __wasi_size_t got = 0;
+    __wasi_errno_t err = __wasi_poll_oneoff(subs, events, 2, &got);
+    printf("poll %-28s %s -> %d", what, type == __WASI_EVENTTYPE_FD_READ ? "read " : "write", err);
+    for (__wasi_size_t i = 0; err == 0 && i < got; i++)
+        printf(" [userdata %llu error %d type %d nbytes %llu flags %d]", (unsigned long long)events[i].userdata,
+               events[i].error, events[i].type, (unsigned long long)events[i].fd_readwrite.nbytes,
+               events[i].fd_readwrite.flags);
+    printf("\n");
+}
+
+/* poll_oneoff on a clock alone, timeout 0. */
+static void poll_clock(__wasi_clockid_t id)
+{
+    __wasi_subscription_t sub = {.userdata = 3};
+    sub.u.tag = __WASI_EVENTTYPE_CLOCK;
+    sub.u.u.clock.id = id;
+    __wasi_event_t event;
+    __wasi_size_t got = 0;
+    __wasi_errno_t err = __wasi_poll_oneoff(&sub, &event, 1, &got);
+    printf("poll clock %d -> %d, %lu event(s)\n", id, err, err == 0 ? (unsigned long)got : 0ul);
 }
 
 static __wasi_fd_t open_f(__wasi_rights_t rights)
@@ -141,6 +173,28 @@ int main(void)
         snprintf(name, sizeof name, "d/e%d", i);
         P(__wasi_path_remove_directory(DIR, name));
     }
+
+    /* poll_oneoff: files are always ready (HANGUP at the end), stdio by direction, the rest EBADF. */
+    fd = open_f(__WASI_RIGHTS_FD_READ | __WASI_RIGHTS_FD_WRITE);
+    poll_fd("file at its end", fd, __WASI_EVENTTYPE_FD_READ);
+    poll_fd("file", fd, __WASI_EVENTTYPE_FD_WRITE);
+    P(__wasi_fd_write(fd, &ciov, 1, &n));
+    P(__wasi_fd_seek(fd, 1, __WASI_WHENCE_SET, &pos));
+    poll_fd("file with 3 bytes left", fd, __WASI_EVENTTYPE_FD_READ);
+    P(__wasi_fd_close(fd));
+    P(__wasi_path_open(DIR, 0, "d", __WASI_OFLAGS_DIRECTORY, __WASI_RIGHTS_FD_READDIR, 0, 0, &fd));
+    poll_fd("directory", fd, __WASI_EVENTTYPE_FD_READ);
+    poll_fd("directory", fd, __WASI_EVENTTYPE_FD_WRITE);
+    P(__wasi_fd_close(fd));
+    poll_fd("preopen", DIR, __WASI_EVENTTYPE_FD_READ);
+    poll_fd("stdin (at its end)", 0, __WASI_EVENTTYPE_FD_READ);
+    poll_fd("stdin", 0, __WASI_EVENTTYPE_FD_WRITE);
+    poll_fd("stdout", 1, __WASI_EVENTTYPE_FD_READ);
+    poll_fd("stdout", 1, __WASI_EVENTTYPE_FD_WRITE);
+    poll_fd("stderr", 2, __WASI_EVENTTYPE_FD_WRITE);
+    poll_fd("closed", 77, __WASI_EVENTTYPE_FD_READ);
+    for (__wasi_clockid_t id = 0; id < 4; id++)
+        poll_clock(id);
 
     P(__wasi_clock_res_get(__WASI_CLOCKID_PROCESS_CPUTIME_ID, &pos));
     P(__wasi_clock_res_get(__WASI_CLOCKID_THREAD_CPUTIME_ID, &pos));
