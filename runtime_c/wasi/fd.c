@@ -89,6 +89,29 @@ static int32_t io_check(const wasi_fd *slot, enum io_op op)
     return op == IO_PREAD || op == IO_PWRITE ? WASI_ESPIPE : 0;
 }
 
+/* The buffer a transfer uses: as in wasmtime, the first non-empty one of the guest's iovecs (callers loop
+ * over short transfers anyway), or an empty one. Every iovec is bounds-checked. */
+static int32_t first_iovec(wasmc_vmctx *vm, int32_t iovs, int32_t iovs_len, uint8_t **buf, uint32_t *len)
+{
+    uint32_t n = (uint32_t)iovs_len;
+    const uint8_t *arr = wasi_mem(vm, (uint32_t)iovs, (uint64_t)n * 8);
+    if (arr == NULL)
+        return WASI_EFAULT;
+    *buf = NULL;
+    *len = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t b = wasi_get_u32(arr + 8 * (size_t)i), l = wasi_get_u32(arr + 8 * (size_t)i + 4);
+        uint8_t *p = wasi_mem(vm, b, l);
+        if (p == NULL)
+            return WASI_EFAULT;
+        if (*len == 0 && l > 0) {
+            *buf = p;
+            *len = l;
+        }
+    }
+    return 0;
+}
+
 static int32_t do_io(wasmc_vmctx *vm, enum io_op op, int32_t fd, int32_t iovs, int32_t iovs_len,
                      int64_t offset, int32_t out_ptr)
 {
@@ -101,25 +124,30 @@ static int32_t do_io(wasmc_vmctx *vm, enum io_op op, int32_t fd, int32_t iovs, i
         return WASI_EFAULT;
     if ((op == IO_PREAD || op == IO_PWRITE) && offset < 0)
         return WASI_EINVAL;
-    struct iovec *v;
-    err = wasi_iovecs(vm, iovs, iovs_len, &v);
-    if (err != 0)
+    uint8_t *buf;
+    uint32_t len;
+    if ((err = first_iovec(vm, iovs, iovs_len, &buf, &len)) != 0)
         return err;
-    int n_iov = (uint32_t)iovs_len < IOV_MAX ? iovs_len : IOV_MAX;
+    if (len == 0) {
+        /* Nothing to move. wasmtime's stdin then answers EINTR (its stream read came back empty). */
+        if (slot->stdio == WASI_STDIO_IN)
+            return WASI_EINTR;
+        wasi_put_u32(out, 0);
+        return 0;
+    }
     ssize_t n;
     do {
         switch (op) {
-        case IO_READ: n = readv(slot->host, v, n_iov); break;
-        case IO_WRITE: n = writev(slot->host, v, n_iov); break;   /* unbuffered, also for stdio */
-        case IO_PREAD: n = preadv(slot->host, v, n_iov, offset); break;
-        default: n = pwritev(slot->host, v, n_iov, offset); break;
+        case IO_READ: n = read(slot->host, buf, len); break;
+        case IO_WRITE: n = write(slot->host, buf, len); break;   /* unbuffered, also for stdio */
+        case IO_PREAD: n = pread(slot->host, buf, len, offset); break;
+        default: n = pwrite(slot->host, buf, len, offset); break;
         }
     } while (n < 0 && errno == EINTR);
-    err = n < 0 ? wasi_errno(errno) : 0;
-    free(v);
-    if (err == 0)
-        wasi_put_u32(out, (uint32_t)n);
-    return err;
+    if (n < 0)
+        return wasi_errno(errno);
+    wasi_put_u32(out, (uint32_t)n);
+    return 0;
 }
 
 int32_t wasmc_wasi_fd_read(wasmc_vmctx *vm, int32_t fd, int32_t iovs, int32_t iovs_len, int32_t nread_out)
@@ -214,10 +242,13 @@ int32_t wasmc_wasi_fd_advise(wasmc_vmctx *vm, int32_t fd, int64_t offset, int64_
     wasi_fd *slot = wasi_file_get(vm, fd);
     if (slot == NULL)
         return WASI_EBADF;
-    if (advice < 0 || advice > 5 || offset < 0 || len < 0)
+    if (advice < 0 || advice > 5)
         return WASI_EINVAL;
+    /* Advice is a hint: pipes and other unseekable files, and ranges the host refuses (offset or length
+     * past 2^63, which wasmtime takes as they are), just do not take it. */
+    if (offset < 0 || len < 0)
+        return 0;
     int err = posix_fadvise(slot->host, offset, len, advices[advice]);
-    /* Advice is a hint: pipes and other unseekable files just do not take it. */
     return err == 0 || err == ESPIPE ? 0 : wasi_errno(err);
 }
 

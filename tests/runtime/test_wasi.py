@@ -273,8 +273,8 @@ def test_fd_write_gather_to_a_pipe_is_unbuffered(monkeypatch):
         iov, cnt = g.iovecs((a, 7), (b, 6))
         out = g.alloc(4)
         assert g.call("fd_write", 1, iov, cnt, out) == ESUCCESS
-        assert g.u32(out) == 13
-        assert os.read(r, 100) == b"hello, world\n"   # already in the pipe: no host-side buffer
+        assert g.u32(out) == 7   # as wasmtime: only the first non-empty iovec moves
+        assert os.read(r, 100) == b"hello, "   # already in the pipe: no host-side buffer
         assert g.call("fd_write", 1, iov, cnt, PAGE - 2) == EFAULT
         bad, n = g.iovecs((PAGE - 3, 4))
         assert g.call("fd_write", 1, bad, n, out) == EFAULT
@@ -761,7 +761,7 @@ CASES = [
     ("errnos", [], b""),
     ("rights", [], b""),
     ("slashes", [], b""),
-    ("fdkinds", [], b""),
+    ("fdkinds", [], b"hello world\n"),
 ]
 
 

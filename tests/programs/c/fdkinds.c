@@ -1,8 +1,9 @@
 /* fdkinds.c: every fd_* call (and a path_* call naming the fd as its directory) on each kind of fd: files
  * opened read-only, write-only and read-write, a directory, the preopen, stdin, stdout, stderr and a
  * closed fd; then the numbers path_open hands out after closes and renumbers, fd_readdir cookies and
- * short buffers, poll_oneoff on each kind of fd, and the CPU-time clocks. Expects one empty, writable preopened directory (fd 3), leaves it
- * empty, and writes "abcd" to stdout and stderr on the way. */
+ * short buffers, transfers with several iovecs (wasmtime moves only the first non-empty one), poll_oneoff
+ * on each kind of fd, and the CPU-time clocks. Expects one empty, writable preopened directory (fd 3) and
+ * "hello world\n" on stdin; leaves the directory empty and writes to stdout and stderr on the way. */
 #include <stdio.h>
 #include <string.h>
 #include <wasi/api.h>
@@ -174,8 +175,49 @@ int main(void)
         P(__wasi_path_remove_directory(DIR, name));
     }
 
+    /* Transfers with an empty iovec, then two: only the first non-empty one moves; nothing to move on
+     * stdin is EINTR. Offsets past 2^63 are EINVAL, except for fd_advise (a hint). */
+    __wasi_ciovec_t out3[3] = {{(const uint8_t *)"", 0}, {(const uint8_t *)"AB", 2}, {(const uint8_t *)"CDE", 3}};
+    char x[4], y[4];
+    __wasi_iovec_t in3[3] = {{(uint8_t *)x, 0}, {(uint8_t *)x, 2}, {(uint8_t *)y, 3}};
+    fd = open_f(__WASI_RIGHTS_FD_READ | __WASI_RIGHTS_FD_WRITE);
+    P(__wasi_fd_write(fd, out3, 3, &n));
+    printf("wrote %lu\n", (unsigned long)n);
+    P(__wasi_fd_pwrite(fd, out3, 3, 10, &n));
+    printf("wrote %lu\n", (unsigned long)n);
+    P(__wasi_fd_write(fd, out3, 1, &n));
+    printf("wrote %lu\n", (unsigned long)n);
+    P(__wasi_fd_write(fd, out3, 0, &n));
+    printf("wrote %lu\n", (unsigned long)n);
+    P(__wasi_fd_seek(fd, 0, __WASI_WHENCE_SET, &pos));
+    P(__wasi_fd_read(fd, in3, 3, &n));
+    printf("read %lu\n", (unsigned long)n);
+    P(__wasi_fd_pread(fd, in3, 3, 0, &n));
+    printf("read %lu\n", (unsigned long)n);
+    P(__wasi_fd_read(fd, in3, 1, &n));
+    printf("read %lu\n", (unsigned long)n);
+    P(__wasi_fd_pread(fd, in3, 3, 100, &n));
+    printf("read %lu\n", (unsigned long)n);
+    P(__wasi_fd_pwrite(fd, out3, 3, (__wasi_filesize_t)-5, &n));
+    P(__wasi_fd_pread(fd, in3, 3, (__wasi_filesize_t)-5, &n));
+    P(__wasi_fd_seek(fd, -1, __WASI_WHENCE_SET, &pos));
+    P(__wasi_fd_seek(fd, -100, __WASI_WHENCE_END, &pos));
+    P(__wasi_fd_seek(fd, 1000, __WASI_WHENCE_END, &pos));
+    printf("pos %llu\n", (unsigned long long)pos);
+    P(__wasi_fd_filestat_set_size(fd, (__wasi_filesize_t)-1));
+    P(__wasi_fd_advise(fd, (__wasi_filesize_t)-1, 0, __WASI_ADVICE_NORMAL));
+    P(__wasi_fd_close(fd));
+    fflush(stdout);
+    P(__wasi_fd_write(1, out3, 3, &n));
+    printf("\nwrote %lu\n", (unsigned long)n);
+    P(__wasi_fd_read(0, in3, 3, &n));
+    printf("read %lu\n", (unsigned long)n);
+    P(__wasi_fd_read(0, in3, 1, &n));
+    P(__wasi_fd_read(0, in3, 0, &n));
+
     /* poll_oneoff: files are always ready (HANGUP at the end), stdio by direction, the rest EBADF. */
     fd = open_f(__WASI_RIGHTS_FD_READ | __WASI_RIGHTS_FD_WRITE);
+    P(__wasi_fd_filestat_set_size(fd, 0));
     poll_fd("file at its end", fd, __WASI_EVENTTYPE_FD_READ);
     poll_fd("file", fd, __WASI_EVENTTYPE_FD_WRITE);
     P(__wasi_fd_write(fd, &ciov, 1, &n));
@@ -187,7 +229,7 @@ int main(void)
     poll_fd("directory", fd, __WASI_EVENTTYPE_FD_WRITE);
     P(__wasi_fd_close(fd));
     poll_fd("preopen", DIR, __WASI_EVENTTYPE_FD_READ);
-    poll_fd("stdin (at its end)", 0, __WASI_EVENTTYPE_FD_READ);
+    poll_fd("stdin", 0, __WASI_EVENTTYPE_FD_READ);
     poll_fd("stdin", 0, __WASI_EVENTTYPE_FD_WRITE);
     poll_fd("stdout", 1, __WASI_EVENTTYPE_FD_READ);
     poll_fd("stdout", 1, __WASI_EVENTTYPE_FD_WRITE);
