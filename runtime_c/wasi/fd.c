@@ -292,22 +292,23 @@ int32_t wasmc_wasi_fd_fdstat_get(wasmc_vmctx *vm, int32_t fd, int32_t stat_out)
     uint8_t *out = wasi_mem(vm, (uint32_t)stat_out, 24);
     if (out == NULL)
         return WASI_EFAULT;
-    int fl = fcntl(slot->host, F_GETFL);
-    if (fl < 0)
-        return wasi_errno(errno);
+    /* Stdio reports no flags, as in wasmtime, whatever the host's fd has: O_APPEND from `>>`, or
+     * O_NONBLOCK, for which Go would park on poll_oneoff and expect EAGAIN that stdio never gives. The
+     * sync flags need no reporting: path_open refuses them and nothing else sets them. */
     uint16_t flags = 0;
-    if (fl & O_APPEND)
-        flags |= WASI_FDFLAG_APPEND;
-    if ((fl & O_SYNC) == O_SYNC)
-        flags |= WASI_FDFLAG_SYNC;
-    else if (fl & O_DSYNC)
-        flags |= WASI_FDFLAG_DSYNC;
-    /* Stdio never reports NONBLOCK: Go would then park on poll_oneoff and expect EAGAIN, which is only
-     * right if the guest asked for it, and stdio refuses that (fd_fdstat_set_flags below). */
-    if ((fl & O_NONBLOCK) && !slot->stdio)
-        flags |= WASI_FDFLAG_NONBLOCK;
+    int mode = O_RDONLY;
+    if (!slot->stdio) {
+        int fl = fcntl(slot->host, F_GETFL);
+        if (fl < 0)
+            return wasi_errno(errno);
+        if (fl & O_APPEND)
+            flags |= WASI_FDFLAG_APPEND;
+        if (fl & O_NONBLOCK)
+            flags |= WASI_FDFLAG_NONBLOCK;
+        mode = fl & O_ACCMODE;
+    }
     uint64_t base, inheriting;
-    fdstat_rights(slot, fl & O_ACCMODE, &base, &inheriting);
+    fdstat_rights(slot, mode, &base, &inheriting);
     memset(out, 0, 24);
     wasi_put_u8(out, slot->filetype);
     wasi_put_u16(out + 2, flags);

@@ -306,6 +306,23 @@ def test_stdio_fdstat_and_nonblock_refused_like_wasmtime():
         g.close()
 
 
+def test_stdio_fdstat_reports_no_host_flags(tmp_path):
+    """wasmtime's stdio has no fs_flags, even when the host's stdout was opened for appending (`>>`)."""
+    out_fd = os.open(tmp_path / "out", os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+    saved = os.dup(1)
+    os.dup2(out_fd, 1)
+    g = Guest(WasiConfig())
+    try:
+        out = g.alloc(24)
+        assert g.call("fd_fdstat_get", 1, out) == ESUCCESS
+        assert struct.unpack_from("<BxH", g.mem, out) == (0, 0)   # unknown type (a file), no APPEND
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(out_fd)
+        g.close()
+
+
 def test_stdio_is_never_closed_by_the_host_side():
     g = Guest(WasiConfig())
     assert g.call("fd_close", 2) == ESUCCESS
