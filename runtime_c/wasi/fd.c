@@ -39,13 +39,22 @@ int32_t wasi_iovecs(wasmc_vmctx *vm, int32_t iovs, int32_t iovs_len, struct iove
     return 0;
 }
 
+uint64_t wasi_inode(uint64_t dev, uint64_t ino)
+{
+    /* splitmix64's finalizer: a bijection, so distinct inodes of one device stay distinct. */
+    uint64_t x = dev * 0x9e3779b97f4a7c15ull ^ ino;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
 /* filestat: dev u64 @0, ino u64 @8, filetype u8 @16, nlink u64 @24, size @32, atim @40, mtim @48,
- * ctim @56. */
+ * ctim @56. The device is 1 and the inode wasi_inode's, as wasmtime reports them. */
 void wasi_put_filestat(uint8_t *out, const struct stat *st)
 {
     memset(out, 0, 64);
-    wasi_put_u64(out + 0, (uint64_t)st->st_dev);
-    wasi_put_u64(out + 8, (uint64_t)st->st_ino);
+    wasi_put_u64(out + 0, 1);
+    wasi_put_u64(out + 8, wasi_inode((uint64_t)st->st_dev, (uint64_t)st->st_ino));
     wasi_put_u8(out + 16, wasi_filetype_of_mode(st->st_mode));
     wasi_put_u64(out + 24, (uint64_t)st->st_nlink);
     wasi_put_u64(out + 32, (uint64_t)st->st_size);
@@ -432,7 +441,8 @@ int32_t wasmc_wasi_fd_prestat_dir_name(wasmc_vmctx *vm, int32_t fd, int32_t path
  * Cookies are entry indices: 0 is ".", 1 is "..", then the host's entries in its order. A dirent is
  * d_next u64 @0, d_ino u64 @8, d_namlen u32 @16, d_type u8 @20, then the name (no NUL). The stream
  * remembers the next cookie, so reading on from where the last call stopped is O(1); any other cookie
- * rewinds and skips. */
+ * rewinds and skips. d_ino is wasi_inode's, as in fd_filestat_get; wasmtime gives ".." the directory's
+ * own, and so do we. (A mount point inside the directory shows the inode beneath it.) */
 
 typedef struct {
     const char *name;
@@ -460,14 +470,13 @@ static uint8_t dirent_type(DIR *dir, const struct dirent *e)
     }
 }
 
-/* The entry with cookie slot->dir_cookie; advances the cookie. Returns 0 at the end, -1 on error. */
-static int next_entry(wasi_fd *slot, dir_entry *out)
+/* The entry with cookie slot->dir_cookie; advances the cookie. Returns 0 at the end, -1 on error. `dir` is
+ * the directory's own stat. */
+static int next_entry(wasi_fd *slot, const struct stat *dir, dir_entry *out)
 {
     if (slot->dir_cookie < 2) {
-        struct stat st;
-        const char *name = slot->dir_cookie == 0 ? "." : "..";
-        out->name = name;
-        out->ino = fstatat(slot->host, name, &st, 0) == 0 ? (uint64_t)st.st_ino : 0;
+        out->name = slot->dir_cookie == 0 ? "." : "..";
+        out->ino = wasi_inode((uint64_t)dir->st_dev, (uint64_t)dir->st_ino);
         out->type = WASI_FILETYPE_DIRECTORY;
         out->pos = -1;
         slot->dir_cookie++;
@@ -481,7 +490,8 @@ static int next_entry(wasi_fd *slot, dir_entry *out)
             return errno ? -1 : 0;
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
-        *out = (dir_entry){.name = e->d_name, .ino = e->d_ino, .type = dirent_type(slot->dir, e), .pos = pos};
+        *out = (dir_entry){.name = e->d_name, .ino = wasi_inode((uint64_t)dir->st_dev, (uint64_t)e->d_ino),
+                           .type = dirent_type(slot->dir, e), .pos = pos};
         slot->dir_cookie++;
         return 1;
     }
@@ -497,6 +507,9 @@ int32_t wasmc_wasi_fd_readdir(wasmc_vmctx *vm, int32_t fd, int32_t buf, int32_t 
     uint8_t *used_out = wasi_mem(vm, (uint32_t)bufused_out, 4);
     if (out == NULL || used_out == NULL)
         return WASI_EFAULT;
+    struct stat dir;
+    if (fstat(slot->host, &dir) != 0)
+        return wasi_errno(errno);
     if (slot->dir == NULL) {
         /* A dup, so closedir does not close the guest's descriptor; the offset is shared, so rewind. */
         int dup_fd = fcntl(slot->host, F_DUPFD_CLOEXEC, 0);
@@ -515,7 +528,7 @@ int32_t wasmc_wasi_fd_readdir(wasmc_vmctx *vm, int32_t fd, int32_t buf, int32_t 
         slot->dir_cookie = 0;
         dir_entry skipped;
         while (slot->dir_cookie < (uint64_t)cookie) {
-            int r = next_entry(slot, &skipped);
+            int r = next_entry(slot, &dir, &skipped);
             if (r < 0)
                 return wasi_errno(errno);
             if (r == 0)
@@ -525,7 +538,7 @@ int32_t wasmc_wasi_fd_readdir(wasmc_vmctx *vm, int32_t fd, int32_t buf, int32_t 
     uint32_t used = 0, cap = (uint32_t)buf_len;
     dir_entry e;
     int r = 1;
-    while (used < cap && (r = next_entry(slot, &e)) > 0) {
+    while (used < cap && (r = next_entry(slot, &dir, &e)) > 0) {
         uint8_t header[24] = {0};
         size_t namlen = strlen(e.name);
         wasi_put_u64(header, slot->dir_cookie);

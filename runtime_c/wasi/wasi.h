@@ -241,6 +241,9 @@ WASI_HIDDEN uint8_t wasi_filetype_of_mode(unsigned mode);
 /* fd.c: a guest iovec array as host iovecs (bounds-checked). Returns 0 or a WASI errno; *out is malloc'd. */
 struct iovec;
 WASI_HIDDEN int32_t wasi_iovecs(wasmc_vmctx *vm, int32_t iovs, int32_t iovs_len, struct iovec **out);
+/* The inode number a guest sees: a hash of the host's (device, inode), unique across the preopens'
+ * filesystems as Go's os.SameFile needs, since every file reports device 1 (as in wasmtime). */
+WASI_HIDDEN uint64_t wasi_inode(uint64_t dev, uint64_t ino);
 /* Write a WASI filestat (64 bytes) from a host struct stat. */
 struct stat;
 WASI_HIDDEN void wasi_put_filestat(uint8_t *out, const struct stat *st);

@@ -66,6 +66,7 @@ SPECS = [
     Spec("c/rights", dir="/work"),
     Spec("c/slashes", dir="/work"),
     Spec("c/fdkinds", stdin=b"hello world\n", dir="/work"),
+    Spec("c/inodes", dir="/work"),
     Spec("c/random_env", env=(("HOME", "/home/guest"),), dir="/data"),
     Spec("c/clock_sleep"),
     Spec("c/poll", stdin=b"ready to read\n"),
