@@ -1,10 +1,11 @@
-/* image.h: the instance image and the AOT instantiator (instance.c). wasmc/image.py writes the image into
- * the compiled module as @wasmc_image; instance.c reads it and builds a wasmc_vmctx exactly as
- * wasmc/instance.py does for the JIT. Generated code never sees any of this: the ABI is wasmc_rt.h.
+/* image.h: the instance image, what wasmc/image.py writes into every compiled module as @wasmc_image:
+ * its format, and the reader that turns it into a `image` for instance.c. Generated code never sees any
+ * of this (its contract is wasmc_rt.h); hosts see instance.h.
  *
- * Image format, version 1. uleb/sleb are LEB128 as in Wasm binaries; str is uleb length + UTF-8 bytes
- * (no NUL); limits is u8 has_max, uleb min, [uleb max]; expr is a constant expression in the Wasm binary
- * encoding, ending with 0x0B (i32/i64/f32/f64.const, global.get, ref.null, ref.func, i32/i64 add/sub/mul).
+ * Format, version 2. uleb/sleb are LEB128 as in Wasm binaries; str is uleb length + UTF-8 bytes (no NUL);
+ * limits is u8 has_max, uleb min, [uleb max]; expr is a constant expression copied from the module, in
+ * the Wasm binary encoding and ending with 0x0B (i32/i64/f32/f64.const, global.get, ref.null, ref.func,
+ * i32/i64 add/sub/mul).
  *
  *     "WMCI" u8 version
  *     grants   uleb n, n x (str host, str guest)          preopened directories
@@ -19,7 +20,8 @@
  *     globals  uleb n, n x (u8 valtype, u8 mut, expr)     defined globals
  *     exports  uleb n, n x (str name, u8 kind, uleb index)
  *     start    uleb func_idx + 1, or 0
- *     elems    uleb n, n x (u8 mode, u8 elem, uleb table_idx, [expr offset if active], uleb k, k x expr)
+ *     elems    uleb n, n x (u8 mode, u8 elem, uleb table_idx, [expr offset if active], u8 form, items)
+ *                  form 0: items is uleb k, k x uleb func_idx; form 1: uleb k, k x expr (as in Wasm)
  *     datas    uleb n, n x (u8 mode, uleb mem_idx, [expr offset if active], uleb len, len bytes)
  *
  * kind: 0 func, 1 table, 2 memory, 3 global (the Wasm export kinds); mode: 0 active, 1 passive,
@@ -31,69 +33,91 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "wasmc_rt.h"
+#include "instance.h"
+#include "rt_internal.h"
 
-#define WASMC_IMAGE_VERSION 1
+#define WASMC_IMAGE_VERSION 2
 
-/* WASI imports bind to the C host: fn = wasmc_wasi_<name>, vmctx = this instance (its memory and, as
- * vm->host, its wasmc_wasi state). Any other function import binds to the host function the linker found
- * for it (`wasmc compile --link`; wasmc_host.h describes the convention), with the same vmctx. */
-#include "wasi/wasi.h"
+enum { KIND_FUNC = 0, KIND_TABLE = 1, KIND_MEMORY = 2, KIND_GLOBAL = 3 };
+enum { MODE_ACTIVE = 0, MODE_PASSIVE = 1, MODE_DECLARATIVE = 2 };
+enum { ITEMS_FUNCIDX = 0, ITEMS_EXPRS = 1 };
 
-#define WASMC_WASI_MODULE "wasi_snapshot_preview1"
+/* A cursor over image bytes that stops at the end instead of running past it: reads past the end (or a
+ * malformed number) set `failed` and return 0. */
+typedef struct reader {
+    const uint8_t *p, *end;
+    int failed;
+} reader;
 
-/* What the compiled module defines besides its functions (wasmc/lower/module.py, wasmc/image.py). */
-typedef struct wasmc_compiled {
-    const uint8_t *image;
-    size_t image_size;
-    void *const *funcs;               /* wasmc_funcs: code by defined_idx */
-    const wasmc_entry_fn *entries;    /* wasmc_entries: entry trampoline by type_idx */
-    void *const *import_funcs;        /* wasmc_import_funcs: host function by imported func_idx, NULL for
-                                         WASI (wasmc/image.py host_imports_ir) */
-} wasmc_compiled;
+RT_HIDDEN uint8_t rd_u8(reader *r);
+RT_HIDDEN uint64_t rd_uleb(reader *r);
+RT_HIDDEN int64_t rd_sleb(reader *r);
+RT_HIDDEN uint64_t rd_le(reader *r, unsigned n);               /* n-byte little-endian */
+RT_HIDDEN const uint8_t *rd_bytes(reader *r, uint64_t n);      /* NULL when fewer are left */
+RT_HIDDEN uint32_t rd_count(reader *r);                        /* a vector length, checked against the bytes left */
 
-/* Directories and environment granted at compile time (strings are malloc'ed, NUL-terminated). */
-typedef struct wasmc_grants {
-    uint32_t num_dirs;
-    char **host_dirs, **guest_dirs;
-    uint32_t num_env;
-    char **env;                       /* "NAME=VALUE", or "NAME": the host's value at run time, if set */
-    int inherit_env;
-} wasmc_grants;
+typedef struct image_limits {
+    uint64_t min, max;
+    int has_max;
+} image_limits;
 
-typedef struct wasmc_export {
-    char *name;
-    uint8_t kind;                     /* 0 func, 1 table, 2 memory, 3 global */
-    uint32_t index;
-} wasmc_export;
+typedef struct image_import {
+    char *module, *name;              /* NUL-terminated copies */
+    uint8_t kind;
+    uint32_t type_idx;                /* functions */
+    uint8_t elem;                     /* tables */
+    image_limits limits;              /* tables and memories */
+} image_import;
 
-/* An instance. It lives until the process exits: the AOT main makes exactly one. */
-typedef struct wasmc_instance {
-    wasmc_vmctx vm;
-    const wasmc_compiled *code;
+typedef struct image_global {
+    const uint8_t *init;              /* expr */
+} image_global;
+
+typedef struct image_elem {
+    uint8_t mode, form;
+    uint32_t table_idx;
+    const uint8_t *offset;            /* expr, active segments only */
+    const uint8_t *items;             /* `items` of the format, at its count */
+} image_elem;
+
+typedef struct image_data {
+    uint8_t mode;
+    uint32_t mem_idx;
+    const uint8_t *offset;            /* expr, active segments only */
+    const uint8_t *bytes;
+    uint64_t len;
+} image_data;
+
+/* An image read into arrays. Expressions and data stay pointers into the image bytes, read when the
+ * instance is built; `end` bounds those reads. */
+typedef struct image {
+    const uint8_t *end;
+    uint32_t num_types;
+    const uint8_t **type_start;       /* each type's encoding (np ... results) and its length */
+    size_t *type_len;
+    uint32_t num_imports, num_imported[4];   /* num_imported by kind */
+    image_import *imports;
+    uint32_t num_funcs;               /* defined */
     uint32_t *func_type_idx;          /* by func_idx, imports first */
+    uint32_t num_tables;              /* defined */
+    image_limits *tables;
+    uint32_t num_memories;            /* defined */
+    image_limits *memories;
+    uint32_t num_globals;             /* defined */
+    image_global *globals;
     uint32_t num_exports;
     wasmc_export *exports;
-} wasmc_instance;
+    uint32_t start;                   /* func_idx + 1, or 0 */
+    uint32_t num_elems;
+    image_elem *elems;
+    uint32_t num_datas;
+    image_data *datas;
+} image;
 
-/* Read the grants at the front of the image. Returns 0, or -1 with a message in err. */
-int wasmc_image_grants(const wasmc_compiled *code, wasmc_grants *out, char *err, size_t err_size);
-
-/* Instantiate: link function imports (WASI, and the linked host functions of import_funcs; `host` becomes
- * vm.host for the WASI functions), create memories,
- * tables and globals, apply active segments, run the start function on a stack of stack_size bytes.
- * Returns 0 with *out set; WASMC_TRAP_* if a segment was out of bounds or the start function trapped or
- * exited (*out is set then too); -1 with a message in err if the image cannot be instantiated. Example:
- *     wasmc_instance *inst;
- *     int r = wasmc_instantiate(&code, wasi, 0, &inst, err, sizeof err);   // r == 0: ready to call */
-int wasmc_instantiate(const wasmc_compiled *code, void *host, size_t stack_size, wasmc_instance **out,
-                      char *err, size_t err_size);
-
-/* The export called `name`, or NULL. */
-const wasmc_export *wasmc_instance_export(const wasmc_instance *inst, const char *name);
-
-/* Call function func_idx with arguments and results in 8-byte slots (wasmc_invoke's rules and return
- * value). */
-int wasmc_instance_call(wasmc_instance *inst, uint32_t func_idx, uint64_t *args_results, size_t stack_size);
+/* Read the grants at the front of an image (into malloc'ed strings); `r` is left after them. */
+RT_HIDDEN int image_read_grants(reader *r, wasmc_grants *out);
+/* Read a whole image. Returns 0, or -1 if it is corrupt or of another version (img is freed then). */
+RT_HIDDEN int image_read(const uint8_t *bytes, size_t size, image *img);
+RT_HIDDEN void image_free(image *img);
 
 #endif

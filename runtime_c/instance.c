@@ -1,7 +1,9 @@
-/* instance.c: instantiation without Python, for AOT executables. It reads the image (format in image.h)
- * and builds the vmctx in the order of wasmc/instance.py: imports, memories, tables, function records,
- * type ids, globals, segments, then active element and data segments, then the start function. */
+/* instance.c: instantiation from the instance image, the one path for executables (main.c) and the
+ * Python API: binding imports, canonical type ids, memories, tables and globals, constant expressions
+ * (evaluated here and nowhere else), segments in the spec's order, the start function, and freeing an
+ * instance. image.c reads the image; linking decisions that need the host's objects are the host's. */
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,107 +11,24 @@
 
 #include "image.h"
 
-enum { KIND_FUNC = 0, KIND_TABLE = 1, KIND_MEMORY = 2, KIND_GLOBAL = 3 };
-enum { MODE_ACTIVE = 0, MODE_PASSIVE = 1, MODE_DECLARATIVE = 2 };
 #define MAX_PAGES 65536u
 #define EXPR_STACK 16
 
-/* ---- Reading the image: a cursor that stops at the end instead of running past it. ---- */
-typedef struct reader {
-    const uint8_t *p, *end;
-    int failed;
-} reader;
+struct wasmc_instance {
+    wasmc_vmctx vm;
+    const wasmc_compiled *code;
+    image img;
+    wasmc_global *cells;              /* the defined globals' cells */
+    uint32_t num_funcs, num_tables, num_memories, num_globals;   /* whole index spaces, imports first */
+};
 
-static uint8_t rd_u8(reader *r)
+static int fail(int code, char *err, size_t err_size, const char *fmt, ...)
 {
-    if (r->p >= r->end) {
-        r->failed = 1;
-        return 0;
-    }
-    return *r->p++;
-}
-
-static uint64_t rd_uleb(reader *r)
-{
-    uint64_t value = 0;
-    for (unsigned shift = 0; shift < 64; shift += 7) {
-        uint8_t b = rd_u8(r);
-        value |= (uint64_t)(b & 0x7F) << shift;
-        if (!(b & 0x80))
-            return value;
-    }
-    r->failed = 1;
-    return 0;
-}
-
-static int64_t rd_sleb(reader *r)
-{
-    uint64_t value = 0;
-    unsigned shift = 0;
-    uint8_t b;
-    do {
-        b = rd_u8(r);
-        if (shift < 64)
-            value |= (uint64_t)(b & 0x7F) << shift;
-        shift += 7;
-    } while (b & 0x80 && !r->failed);
-    if (shift < 64 && b & 0x40)
-        value |= ~(uint64_t)0 << shift;
-    return (int64_t)value;
-}
-
-static const uint8_t *rd_bytes(reader *r, uint64_t n)
-{
-    if ((uint64_t)(r->end - r->p) < n) {
-        r->failed = 1;
-        r->p = r->end;
-        return NULL;
-    }
-    const uint8_t *start = r->p;
-    r->p += n;
-    return start;
-}
-
-static char *rd_str(reader *r)
-{
-    uint64_t n = rd_uleb(r);
-    const uint8_t *bytes = rd_bytes(r, n);
-    return bytes ? strndup((const char *)bytes, n) : NULL;
-}
-
-static uint64_t rd_le(reader *r, unsigned n)
-{
-    const uint8_t *bytes = rd_bytes(r, n);
-    uint64_t value = 0;
-    for (unsigned i = 0; bytes && i < n; i++)
-        value |= (uint64_t)bytes[i] << (8 * i);
-    return value;
-}
-
-/* Counts size arrays; one larger than the bytes left cannot be right and would only make calloc fail. */
-static uint32_t rd_count(reader *r)
-{
-    uint64_t n = rd_uleb(r);
-    if (n > (uint64_t)(r->end - r->p) || n > UINT32_MAX) {
-        r->failed = 1;
-        return 0;
-    }
-    return (uint32_t)n;
-}
-
-typedef struct limits {
-    uint64_t min, max;
-    int has_max;
-} limits;
-
-static limits rd_limits(reader *r)
-{
-    limits l = {0};
-    l.has_max = rd_u8(r);
-    l.min = rd_uleb(r);
-    if (l.has_max)
-        l.max = rd_uleb(r);
-    return l;
+    va_list args;
+    va_start(args, fmt);
+    vsnprintf(err, err_size, fmt, args);
+    va_end(args);
+    return code;
 }
 
 static void *alloc_array(size_t n, size_t size)
@@ -117,95 +36,89 @@ static void *alloc_array(size_t n, size_t size)
     return calloc(n ? n : 1, size);   /* never NULL for an empty array: the vmctx arrays stay valid */
 }
 
-static int fail(char *err, size_t err_size, const char *fmt, ...)
-{
-    va_list args;
-    va_start(args, fmt);
-    vsnprintf(err, err_size, fmt, args);
-    va_end(args);
-    return -1;
-}
+/* ---- Canonical type ids: equal encodings get equal ids process-wide, so call_indirect across
+ * instances compares numbers. A list under a lock: modules have tens of types, processes hundreds. ---- */
+static pthread_mutex_t types_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct known_type {
+    uint8_t *bytes;
+    size_t len;
+} *known_types;
+static size_t num_known, known_cap;
 
-static int open_image(const wasmc_compiled *code, reader *r, char *err, size_t err_size)
+/* The id of a type's encoding (image.h, "types"), from 1; 0 when out of memory. */
+static uint64_t canonical_type_id(const uint8_t *bytes, size_t len)
 {
-    r->p = code->image;
-    r->end = code->image + code->image_size;
-    r->failed = 0;
-    const uint8_t *magic = rd_bytes(r, 4);
-    if (magic == NULL || memcmp(magic, "WMCI", 4) != 0 || rd_u8(r) != WASMC_IMAGE_VERSION)
-        return fail(err, err_size, "the instance image is corrupt or of another wasmc version");
-    return 0;
-}
-
-static int read_grants(reader *r, wasmc_grants *g)
-{
-    memset(g, 0, sizeof *g);
-    g->num_dirs = rd_count(r);
-    g->host_dirs = alloc_array(g->num_dirs, sizeof(char *));
-    g->guest_dirs = alloc_array(g->num_dirs, sizeof(char *));
-    for (uint32_t i = 0; i < g->num_dirs && !r->failed; i++) {
-        g->host_dirs[i] = rd_str(r);
-        g->guest_dirs[i] = rd_str(r);
+    uint64_t id = 0;
+    pthread_mutex_lock(&types_lock);
+    for (size_t i = 0; i < num_known && id == 0; i++) {
+        if (known_types[i].len == len && memcmp(known_types[i].bytes, bytes, len) == 0)
+            id = i + 1;
     }
-    g->num_env = rd_count(r);
-    g->env = alloc_array(g->num_env, sizeof(char *));
-    for (uint32_t i = 0; i < g->num_env && !r->failed; i++)
-        g->env[i] = rd_str(r);
-    g->inherit_env = rd_u8(r);
-    return r->failed ? -1 : 0;
+    if (id == 0 && num_known == known_cap) {
+        size_t cap = known_cap ? 2 * known_cap : 64;
+        struct known_type *grown = realloc(known_types, cap * sizeof *grown);
+        if (grown != NULL) {
+            known_types = grown;
+            known_cap = cap;
+        }
+    }
+    if (id == 0 && num_known < known_cap) {
+        uint8_t *copy = malloc(len ? len : 1);
+        if (copy != NULL) {
+            memcpy(copy, bytes, len);
+            known_types[num_known++] = (struct known_type){copy, len};
+            id = num_known;
+        }
+    }
+    pthread_mutex_unlock(&types_lock);
+    return id;
 }
 
-int wasmc_image_grants(const wasmc_compiled *code, wasmc_grants *out, char *err, size_t err_size)
-{
-    reader r;
-    if (open_image(code, &r, err, err_size) != 0)
-        return -1;
-    if (read_grants(&r, out) != 0)
-        return fail(err, err_size, "the instance image is corrupt");
-    return 0;
-}
+/* ---- Constant expressions, in the Wasm encoding. References are funcref addresses (0: null);
+ * global.get may read the first `num_globals` globals. ---- */
 
-/* ---- Constant expressions, in the Wasm encoding. References are funcref addresses (0: null). ---- */
-static uint64_t eval_expr(reader *r, const wasmc_vmctx *vm, uint32_t num_globals, uint32_t num_funcs)
+/* The value of the expression at rd, which is left after its 0x0B. */
+static uint64_t eval_next(const wasmc_instance *inst, reader *rd, uint32_t num_globals, int *failed)
 {
+    reader r = *rd;
     uint64_t stack[EXPR_STACK];
     int sp = 0;
     for (;;) {
-        uint8_t op = rd_u8(r);
-        if (r->failed || op == 0x0B)
+        uint8_t op = rd_u8(&r);
+        if (r.failed || op == 0x0B)
             break;
         if (sp == EXPR_STACK) {
-            r->failed = 1;
+            r.failed = 1;
             break;
         }
         uint64_t b = sp > 0 ? stack[sp - 1] : 0, a = sp > 1 ? stack[sp - 2] : 0;
         switch (op) {
-        case 0x41: stack[sp++] = (uint32_t)rd_sleb(r); break;                       /* i32.const */
-        case 0x42: stack[sp++] = (uint64_t)rd_sleb(r); break;                       /* i64.const */
-        case 0x43: stack[sp++] = rd_le(r, 4); break;                                /* f32.const */
-        case 0x44: stack[sp++] = rd_le(r, 8); break;                                /* f64.const */
+        case 0x41: stack[sp++] = (uint32_t)rd_sleb(&r); break;                      /* i32.const */
+        case 0x42: stack[sp++] = (uint64_t)rd_sleb(&r); break;                      /* i64.const */
+        case 0x43: stack[sp++] = rd_le(&r, 4); break;                               /* f32.const */
+        case 0x44: stack[sp++] = rd_le(&r, 8); break;                               /* f64.const */
         case 0x23: {                                                                /* global.get */
-            uint64_t idx = rd_uleb(r);
+            uint64_t idx = rd_uleb(&r);
             if (idx >= num_globals) {
-                r->failed = 1;
+                r.failed = 1;
                 break;
             }
-            stack[sp++] = ((const uint64_t *)vm->globals[idx])[0];
+            stack[sp++] = inst->vm.globals[idx]->bits[0];
             break;
         }
-        case 0xD0: rd_u8(r); stack[sp++] = 0; break;                                /* ref.null */
+        case 0xD0: rd_u8(&r); stack[sp++] = 0; break;                               /* ref.null */
         case 0xD2: {                                                                /* ref.func */
-            uint64_t idx = rd_uleb(r);
-            if (idx >= num_funcs) {
-                r->failed = 1;
+            uint64_t idx = rd_uleb(&r);
+            if (idx >= inst->num_funcs) {
+                r.failed = 1;
                 break;
             }
-            stack[sp++] = (uintptr_t)&vm->funcrefs[idx];
+            stack[sp++] = (uintptr_t)&inst->vm.funcrefs[idx];
             break;
         }
         case 0x6A: case 0x6B: case 0x6C: case 0x7C: case 0x7D: case 0x7E: {         /* add/sub/mul */
             if (sp < 2) {
-                r->failed = 1;
+                r.failed = 1;
                 break;
             }
             uint64_t v = op == 0x6A || op == 0x7C ? a + b : op == 0x6B || op == 0x7D ? a - b : a * b;
@@ -214,21 +127,31 @@ static uint64_t eval_expr(reader *r, const wasmc_vmctx *vm, uint32_t num_globals
             break;
         }
         default:
-            r->failed = 1;
+            r.failed = 1;
         }
     }
-    if (sp != 1)
-        r->failed = 1;
+    if (r.failed || sp != 1)
+        *failed = 1;
+    *rd = r;
     return sp > 0 ? stack[sp - 1] : 0;
 }
 
-/* ---- Linking. An executable has the WASI host and the host functions linked in for other function
- * imports (code->import_funcs); `wasmc compile` already refused anything else, so a failure here means
- * the runtime library and the compiler disagree. ---- */
-static void sig_of(reader types, char *out, size_t out_size)
+/* The value of the expression at `expr`. */
+static uint64_t eval_expr(const wasmc_instance *inst, const uint8_t *expr, uint32_t num_globals, int *failed)
+{
+    reader r = {expr, inst->img.end, 0};
+    return eval_next(inst, &r, num_globals, failed);
+}
+
+/* ---- Imports ---- */
+
+/* A function type in the signature letters of wasi.h's table (wasmc/abi.py signature() spells them
+ * the same way, and tests/unit/test_abi.py compares the two). */
+static void sig_of(const image *img, uint32_t type_idx, char *out, size_t out_size)
 {
     static const char letters[256] = {[0x7F] = 'i', [0x7E] = 'l', [0x7D] = 'f', [0x7C] = 'd',
                                       [0x70] = 'r', [0x6F] = 'r'};
+    reader types = {img->type_start[type_idx], img->type_start[type_idx] + img->type_len[type_idx], 0};
     size_t n = 0;
     for (int part = 0; part < 2; part++) {
         uint64_t count = rd_uleb(&types);
@@ -242,259 +165,281 @@ static void sig_of(reader types, char *out, size_t out_size)
     out[n] = '\0';
 }
 
-static void *resolve_func(const char *module, const char *name, void *linked, reader type, char *err,
-                          size_t err_size)
+static int bind_func(wasmc_instance *inst, const image_import *imp, const wasmc_import *given,
+                     uint32_t func_idx, char *err, size_t err_size)
 {
-    if (linked != NULL)
-        return linked;   /* wasmc_import_<module>_<name>, declared for this type (wasmc_host.h) */
-    if (strcmp(module, WASMC_WASI_MODULE) == 0) {
-        const wasmc_wasi_import *wasi = wasmc_wasi_lookup(name);
-        if (wasi != NULL) {
-            char sig[64];
-            sig_of(type, sig, sizeof sig);
-            if (strcmp(sig, wasi->sig) == 0)
-                return wasi->fn;
-            fail(err, err_size, "incompatible import type for %s::%s: expected %s, found %s",
-                 module, name, wasi->sig, sig);
-            return NULL;
-        }
-    }
-    fail(err, err_size, "unknown import: %s::%s has not been defined", module, name);
-    return NULL;
-}
-
-/* ---- Instantiation. ---- */
-typedef struct type_range {
-    const uint8_t *start;
-    size_t len;
-} type_range;
-
-typedef struct pending_import {
-    char *module, *name;
-    uint64_t type_idx;
-} pending_import;
-
-typedef struct active_data {
-    uint32_t seg_idx, mem_idx;
-    uint64_t offset;
-} active_data;
-
-static int corrupt(char *err, size_t err_size)
-{
-    return fail(err, err_size, "the instance image is corrupt");
-}
-
-/* Error paths leave what was allocated so far: the AOT main reports the error and exits. */
-int wasmc_instantiate(const wasmc_compiled *code, void *host, size_t stack_size, wasmc_instance **out,
-                      char *err, size_t err_size)
-{
-    reader r;
-    wasmc_grants grants;   /* main.c has used them already; read past them */
-    if (open_image(code, &r, err, err_size) != 0)
-        return -1;
-    if (read_grants(&r, &grants) != 0)
-        return corrupt(err, err_size);
-
-    wasmc_instance *inst = calloc(1, sizeof *inst);
-    if (inst == NULL)
-        return fail(err, err_size, "out of memory");
     wasmc_vmctx *vm = &inst->vm;
-    inst->code = code;
-    vm->host = host;
-    vm->stack_limit = &wasmc_stack_limit;
-
-    /* Types: canonical ids are equal for equal encodings, as api.type_id makes them for the JIT. */
-    uint32_t num_types = rd_count(&r);
-    type_range *types = alloc_array(num_types, sizeof *types);
-    vm->type_ids = alloc_array(num_types, sizeof(uint64_t));
-    for (uint32_t t = 0; t < num_types && !r.failed; t++) {
-        types[t].start = r.p;
-        rd_bytes(&r, rd_uleb(&r));
-        rd_bytes(&r, rd_uleb(&r));
-        types[t].len = (size_t)(r.p - types[t].start);
-        vm->type_ids[t] = t + 1;
-        for (uint32_t u = 0; u < t; u++) {
-            if (types[u].len == types[t].len && memcmp(types[u].start, types[t].start, types[t].len) == 0) {
-                vm->type_ids[t] = vm->type_ids[u];
-                break;
-            }
-        }
+    const wasmc_compiled *code = inst->code;
+    uint64_t type_id = vm->type_ids[imp->type_idx];
+    wasmc_funcref *rec = &vm->funcrefs[func_idx];
+    if (given != NULL && given->func != NULL) {
+        *rec = *given->func;
+        return 0;
     }
-    if (r.failed)
-        return corrupt(err, err_size);
+    if (given != NULL && given->host_func != NULL) {
+        *rec = (wasmc_funcref){code->host_adapters[imp->type_idx], type_id, given->host_func};
+        return 0;
+    }
+    /* Functions linked into an executable (wasmc_host.h) and WASI take the calling instance. */
+    void *linked = code->import_funcs != NULL ? code->import_funcs[func_idx] : NULL;
+    if (linked != NULL) {
+        *rec = (wasmc_funcref){linked, type_id, vm};
+        return 0;
+    }
+    char sig[64];
+    sig_of(&inst->img, imp->type_idx, sig, sizeof sig);
+    const wasmc_wasi_import *wasi = NULL;
+    if (vm->host != NULL && strcmp(imp->module, WASMC_WASI_MODULE) == 0)
+        wasi = wasmc_wasi_lookup_sig(imp->name, sig);   /* the variant of this type, if it has several */
+    if (wasi == NULL)
+        return fail(WASMC_LINK_ERROR, err, err_size, "unknown import: %s::%s has not been defined",
+                    imp->module, imp->name);
+    if (strcmp(sig, wasi->sig) != 0)
+        return fail(WASMC_LINK_ERROR, err, err_size, "incompatible import type for %s::%s: expected %s, found %s",
+                    imp->module, imp->name, wasi->sig, sig);
+    *rec = (wasmc_funcref){wasi->fn, type_id, vm};
+    return 0;
+}
 
-    /* Imports: functions only (see resolve_func). Defined functions follow in the image, so imports are
-     * read first and bound once the number of records is known. */
-    uint32_t num_imports = rd_count(&r);
-    pending_import *imports = alloc_array(num_imports, sizeof *imports);
-    for (uint32_t i = 0; i < num_imports && !r.failed; i++) {
-        imports[i].module = rd_str(&r);
-        imports[i].name = rd_str(&r);
-        if (r.failed)
+/* Bind every import in order; the index spaces' imported entries come first, in import order. */
+static int bind_imports(wasmc_instance *inst, const wasmc_import *imports, char *err, size_t err_size)
+{
+    wasmc_vmctx *vm = &inst->vm;
+    uint32_t next[4] = {0};
+    for (uint32_t i = 0; i < inst->img.num_imports; i++) {
+        const image_import *imp = &inst->img.imports[i];
+        const wasmc_import *given = imports != NULL ? &imports[i] : NULL;
+        uint32_t idx = next[imp->kind]++;
+        int missing = 0;
+        switch (imp->kind) {
+        case KIND_FUNC: {
+            int r = bind_func(inst, imp, given, idx, err, err_size);
+            if (r != 0)
+                return r;
             break;
-        if (rd_u8(&r) != KIND_FUNC)
-            return fail(err, err_size, "unknown import: %s::%s has not been defined", imports[i].module,
-                        imports[i].name);
-        imports[i].type_idx = rd_uleb(&r);
-        if (imports[i].type_idx >= num_types)
-            r.failed = 1;
+        }
+        case KIND_TABLE:
+            vm->tables[idx] = given != NULL ? given->table : NULL;
+            missing = vm->tables[idx] == NULL;
+            break;
+        case KIND_MEMORY:
+            vm->memories[idx] = given != NULL ? given->memory : NULL;
+            missing = vm->memories[idx] == NULL;
+            break;
+        default:
+            vm->globals[idx] = given != NULL ? given->global_cell : NULL;
+            missing = vm->globals[idx] == NULL;
+        }
+        if (missing)
+            return fail(WASMC_LINK_ERROR, err, err_size, "unknown import: %s::%s has not been defined",
+                        imp->module, imp->name);
     }
-    uint32_t num_defined = rd_count(&r);
-    if (r.failed)
-        return corrupt(err, err_size);
-    uint32_t num_funcs = num_imports + num_defined;
-    vm->funcrefs = alloc_array(num_funcs, sizeof(wasmc_funcref));
-    inst->func_type_idx = alloc_array(num_funcs, sizeof(uint32_t));
-    for (uint32_t func_idx = 0; func_idx < num_imports; func_idx++) {
-        const pending_import *imp = &imports[func_idx];
-        const type_range *type = &types[imp->type_idx];
-        reader type_reader = {type->start, type->start + type->len, 0};
-        void *linked = code->import_funcs ? code->import_funcs[func_idx] : NULL;
-        void *fn = resolve_func(imp->module, imp->name, linked, type_reader, err, err_size);
-        if (fn == NULL)
-            return -1;
-        inst->func_type_idx[func_idx] = (uint32_t)imp->type_idx;
-        vm->funcrefs[func_idx] = (wasmc_funcref){fn, vm->type_ids[imp->type_idx], vm};
-        free(imp->module);
-        free(imp->name);
-    }
-    free(imports);
-    for (uint32_t defined_idx = 0; defined_idx < num_defined; defined_idx++) {
-        uint64_t type_idx = rd_uleb(&r);
-        if (type_idx >= num_types)
-            return corrupt(err, err_size);
-        uint32_t func_idx = num_imports + defined_idx;
-        inst->func_type_idx[func_idx] = (uint32_t)type_idx;
-        vm->funcrefs[func_idx] = (wasmc_funcref){code->funcs[defined_idx], vm->type_ids[type_idx], vm};
-    }
+    return 0;
+}
 
-    /* Tables and memories (no imported ones: see above). */
-    uint32_t num_tables = rd_count(&r);
-    vm->tables = alloc_array(num_tables, sizeof(wasmc_table *));
-    for (uint32_t t = 0; t < num_tables && !r.failed; t++) {
-        rd_u8(&r);
-        limits l = rd_limits(&r);
+/* ---- Building the instance ---- */
+
+/* The vmctx arrays, type ids and function records. */
+static int build_index_spaces(wasmc_instance *inst, char *err, size_t err_size)
+{
+    image *img = &inst->img;
+    wasmc_vmctx *vm = &inst->vm;
+    inst->num_funcs = img->num_imported[KIND_FUNC] + img->num_funcs;
+    inst->num_tables = img->num_imported[KIND_TABLE] + img->num_tables;
+    inst->num_memories = img->num_imported[KIND_MEMORY] + img->num_memories;
+    inst->num_globals = img->num_imported[KIND_GLOBAL] + img->num_globals;
+    vm->type_ids = alloc_array(img->num_types, sizeof(uint64_t));
+    vm->funcrefs = alloc_array(inst->num_funcs, sizeof(wasmc_funcref));
+    vm->tables = alloc_array(inst->num_tables, sizeof(wasmc_table *));
+    vm->memories = alloc_array(inst->num_memories, sizeof(wasmc_memory *));
+    vm->globals = alloc_array(inst->num_globals, sizeof(wasmc_global *));
+    inst->cells = alloc_array(img->num_globals, sizeof(wasmc_global));
+    vm->elems = alloc_array(img->num_elems, sizeof(wasmc_segment));
+    vm->datas = alloc_array(img->num_datas, sizeof(wasmc_segment));
+    if (!vm->type_ids || !vm->funcrefs || !vm->tables || !vm->memories || !vm->globals || !inst->cells ||
+        !vm->elems || !vm->datas)
+        return fail(WASMC_SETUP_ERROR, err, err_size, "out of memory");
+    for (uint32_t t = 0; t < img->num_types; t++) {
+        vm->type_ids[t] = canonical_type_id(img->type_start[t], img->type_len[t]);
+        if (vm->type_ids[t] == 0)
+            return fail(WASMC_SETUP_ERROR, err, err_size, "out of memory");
+    }
+    uint32_t num_imported = img->num_imported[KIND_FUNC];
+    for (uint32_t defined_idx = 0; defined_idx < img->num_funcs; defined_idx++) {
+        uint32_t func_idx = num_imported + defined_idx;
+        uint64_t type_id = vm->type_ids[img->func_type_idx[func_idx]];
+        vm->funcrefs[func_idx] = (wasmc_funcref){inst->code->funcs[defined_idx], type_id, vm};
+    }
+    return 0;
+}
+
+static int create_tables_and_memories(wasmc_instance *inst, char *err, size_t err_size)
+{
+    image *img = &inst->img;
+    wasmc_vmctx *vm = &inst->vm;
+    for (uint32_t t = 0; t < img->num_tables; t++) {
+        image_limits l = img->tables[t];
         uint64_t max = l.has_max ? l.max : UINT32_MAX;
-        vm->tables[t] = l.min <= UINT32_MAX && max <= UINT32_MAX ? wasmc_table_new((uint32_t)l.min, (uint32_t)max)
-                                                                 : NULL;
-        if (vm->tables[t] == NULL)
-            return fail(err, err_size, "cannot allocate table %u of %llu elements", t,
-                        (unsigned long long)l.min);
+        wasmc_table **slot = &vm->tables[img->num_imported[KIND_TABLE] + t];
+        *slot = l.min <= UINT32_MAX && max <= UINT32_MAX ? wasmc_table_new((uint32_t)l.min, (uint32_t)max) : NULL;
+        if (*slot == NULL)
+            return fail(WASMC_SETUP_ERROR, err, err_size, "cannot allocate table %u of %llu elements",
+                        img->num_imported[KIND_TABLE] + t, (unsigned long long)l.min);
     }
-    uint32_t num_memories = rd_count(&r);
-    vm->memories = alloc_array(num_memories, sizeof(wasmc_memory *));
-    for (uint32_t m = 0; m < num_memories && !r.failed; m++) {
-        limits l = rd_limits(&r);
+    for (uint32_t m = 0; m < img->num_memories; m++) {
+        image_limits l = img->memories[m];
         uint64_t max = l.has_max ? l.max : MAX_PAGES;
-        vm->memories[m] = l.min <= MAX_PAGES && max <= MAX_PAGES
-                              ? wasmc_memory_new((uint32_t)l.min, (uint32_t)max) : NULL;
-        if (vm->memories[m] == NULL)
-            return fail(err, err_size, "cannot reserve memory %u", m);
+        wasmc_memory **slot = &vm->memories[img->num_imported[KIND_MEMORY] + m];
+        *slot = l.min <= MAX_PAGES && max <= MAX_PAGES ? wasmc_memory_new((uint32_t)l.min, (uint32_t)max) : NULL;
+        if (*slot == NULL)
+            return fail(WASMC_SETUP_ERROR, err, err_size, "cannot reserve memory %u",
+                        img->num_imported[KIND_MEMORY] + m);
     }
-    vm->mem0_base = num_memories ? vm->memories[0]->base : NULL;
+    vm->mem0_base = inst->num_memories ? vm->memories[0]->base : NULL;
+    return 0;
+}
 
-    /* Globals: 16-byte cells, evaluated in order (an initializer may read an earlier global). */
-    uint32_t num_globals = rd_count(&r);
-    uint64_t(*cells)[2] = alloc_array(num_globals, sizeof *cells);
-    vm->globals = alloc_array(num_globals, sizeof(void *));
-    for (uint32_t g = 0; g < num_globals && !r.failed; g++) {
-        rd_u8(&r);
-        rd_u8(&r);
-        vm->globals[g] = cells[g];
-        cells[g][0] = eval_expr(&r, vm, g, num_funcs);
+/* Globals in order: an initializer may read the globals before it. */
+static void init_globals(wasmc_instance *inst, int *failed)
+{
+    uint32_t num_imported = inst->img.num_imported[KIND_GLOBAL];
+    for (uint32_t g = 0; g < inst->img.num_globals; g++) {
+        inst->vm.globals[num_imported + g] = &inst->cells[g];
+        inst->cells[g].bits[0] = eval_expr(inst, inst->img.globals[g].init, num_imported + g, failed);
     }
+}
 
-    inst->num_exports = rd_count(&r);
-    inst->exports = alloc_array(inst->num_exports, sizeof(wasmc_export));
-    for (uint32_t e = 0; e < inst->num_exports && !r.failed; e++) {
-        inst->exports[e].name = rd_str(&r);
-        inst->exports[e].kind = rd_u8(&r);
-        inst->exports[e].index = (uint32_t)rd_uleb(&r);
-    }
-    uint64_t start = rd_uleb(&r);
-    if (r.failed || start > num_funcs)
-        return corrupt(err, err_size);
-
-    /* Element segments: items evaluated now; active ones remember their offset for later. */
-    uint32_t num_elems = rd_count(&r);
-    vm->elems = alloc_array(num_elems, sizeof(wasmc_segment));
-    uint8_t *elem_modes = alloc_array(num_elems, 1);
-    uint32_t *elem_tables = alloc_array(num_elems, sizeof(uint32_t));
-    uint64_t *elem_offsets = alloc_array(num_elems, sizeof(uint64_t));
-    for (uint32_t s = 0; s < num_elems && !r.failed; s++) {
-        elem_modes[s] = rd_u8(&r);
-        rd_u8(&r);
-        elem_tables[s] = (uint32_t)rd_uleb(&r);
-        if (elem_modes[s] == MODE_ACTIVE)
-            elem_offsets[s] = eval_expr(&r, vm, num_globals, num_funcs);
+/* Element items evaluated now, data segments pointing into the image; the active segments' offsets go
+ * to elem_offsets and data_offsets. */
+static void init_segments(wasmc_instance *inst, uint64_t *elem_offsets, uint64_t *data_offsets, int *failed)
+{
+    image *img = &inst->img;
+    wasmc_vmctx *vm = &inst->vm;
+    for (uint32_t s = 0; s < img->num_elems && !*failed; s++) {
+        const image_elem *seg = &img->elems[s];
+        if (seg->mode == MODE_ACTIVE) {
+            elem_offsets[s] = eval_expr(inst, seg->offset, inst->num_globals, failed);
+            *failed |= seg->table_idx >= inst->num_tables;
+        }
+        reader r = {seg->items, img->end, 0};
         uint32_t n = rd_count(&r);
         void **items = alloc_array(n, sizeof(void *));
-        for (uint32_t k = 0; k < n && !r.failed; k++)
-            items[k] = (void *)(uintptr_t)eval_expr(&r, vm, num_globals, num_funcs);
         vm->elems[s] = (wasmc_segment){items, n};
-    }
-
-    /* Data segments point into the image; active ones are copied below. */
-    uint32_t num_datas = rd_count(&r);
-    vm->datas = alloc_array(num_datas, sizeof(wasmc_segment));
-    active_data *actives = alloc_array(num_datas, sizeof *actives);
-    uint32_t num_actives = 0;
-    for (uint32_t s = 0; s < num_datas && !r.failed; s++) {
-        uint8_t mode = rd_u8(&r);
-        uint32_t mem_idx = (uint32_t)rd_uleb(&r);
-        if (mode == MODE_ACTIVE)
-            actives[num_actives++] = (active_data){s, mem_idx, eval_expr(&r, vm, num_globals, num_funcs)};
-        uint64_t len = rd_uleb(&r);
-        vm->datas[s] = (wasmc_segment){rd_bytes(&r, len), len};
-    }
-    if (r.failed || r.p != r.end)
-        return corrupt(err, err_size);
-    *out = inst;
-
-    /* Apply active segments in order: elements first, then data. A segment out of bounds stops
-     * instantiation; earlier writes stay, as the spec says. */
-    for (uint32_t s = 0; s < num_elems; s++) {
-        if (elem_modes[s] == MODE_ACTIVE) {
-            if (elem_tables[s] >= num_tables)
-                return corrupt(err, err_size);
-            wasmc_table *table = vm->tables[elem_tables[s]];
-            if ((uint32_t)elem_offsets[s] + vm->elems[s].len > table->size)
-                return WASMC_TRAP_TABLE_OOB;
-            memcpy(table->elems + (uint32_t)elem_offsets[s], vm->elems[s].ptr,
-                   vm->elems[s].len * sizeof(void *));
+        for (uint32_t k = 0; items != NULL && k < n && !r.failed && !*failed; k++) {
+            if (seg->form == ITEMS_FUNCIDX) {
+                uint64_t func_idx = rd_uleb(&r);
+                *failed |= func_idx >= inst->num_funcs;
+                items[k] = &vm->funcrefs[func_idx < inst->num_funcs ? func_idx : 0];
+                continue;
+            }
+            items[k] = (void *)(uintptr_t)eval_next(inst, &r, inst->num_globals, failed);
         }
-        if (elem_modes[s] != MODE_PASSIVE)
-            vm->elems[s].len = 0;
+        *failed |= items == NULL || r.failed;
     }
-    for (uint32_t a = 0; a < num_actives; a++) {
-        if (actives[a].mem_idx >= num_memories)
-            return corrupt(err, err_size);
-        wasmc_memory *mem = vm->memories[actives[a].mem_idx];
-        wasmc_segment *seg = &vm->datas[actives[a].seg_idx];
-        uint64_t offset = (uint32_t)actives[a].offset;
+    for (uint32_t s = 0; s < img->num_datas && !*failed; s++) {
+        const image_data *seg = &img->datas[s];
+        if (seg->mode == MODE_ACTIVE) {
+            data_offsets[s] = eval_expr(inst, seg->offset, inst->num_globals, failed);
+            *failed |= seg->mem_idx >= inst->num_memories;
+        }
+        vm->datas[s] = (wasmc_segment){seg->bytes, seg->len};
+    }
+}
+
+/* Active element segments, then active data segments, in order (the spec's table.init/elem.drop and
+ * memory.init/data.drop per segment). Declarative element segments are dropped too. */
+static int apply_segments(wasmc_instance *inst, const uint64_t *elem_offsets, const uint64_t *data_offsets)
+{
+    image *img = &inst->img;
+    wasmc_vmctx *vm = &inst->vm;
+    for (uint32_t s = 0; s < img->num_elems; s++) {
+        wasmc_segment *seg = &vm->elems[s];
+        if (img->elems[s].mode == MODE_ACTIVE) {
+            wasmc_table *table = vm->tables[img->elems[s].table_idx];
+            uint64_t offset = (uint32_t)elem_offsets[s];
+            if (offset + seg->len > table->size)
+                return WASMC_TRAP_TABLE_OOB;
+            memcpy(table->elems + offset, seg->ptr, seg->len * sizeof(void *));
+        }
+        if (img->elems[s].mode != MODE_PASSIVE)
+            seg->len = 0;
+    }
+    for (uint32_t s = 0; s < img->num_datas; s++) {
+        if (img->datas[s].mode != MODE_ACTIVE)
+            continue;
+        wasmc_memory *mem = vm->memories[img->datas[s].mem_idx];
+        wasmc_segment *seg = &vm->datas[s];
+        uint64_t offset = (uint32_t)data_offsets[s];
         if (offset + seg->len > mem->size)
             return WASMC_TRAP_MEMORY_OOB;
         memcpy(mem->base + offset, seg->ptr, seg->len);
         seg->len = 0;
     }
-    free(types);
-    free(elem_modes);
-    free(elem_tables);
-    free(elem_offsets);
-    free(actives);
-
-    if (start != 0) {
-        uint64_t slot = 0;
-        return wasmc_instance_call(inst, (uint32_t)(start - 1), &slot, stack_size);
-    }
     return 0;
+}
+
+int wasmc_instantiate(const wasmc_compiled *code, const wasmc_import *imports, wasmc_wasi *wasi,
+                      wasmc_instance **out, char *err, size_t err_size)
+{
+    *out = NULL;
+    wasmc_instance *inst = calloc(1, sizeof *inst);
+    if (inst == NULL)
+        return fail(WASMC_SETUP_ERROR, err, err_size, "out of memory");
+    if (image_read(code->image, code->image_size, &inst->img) != 0) {
+        free(inst);
+        return fail(WASMC_SETUP_ERROR, err, err_size, "the instance image is corrupt or of another wasmc version");
+    }
+    inst->code = code;
+    inst->vm.host = wasi;
+    inst->vm.stack_limit = &wasmc_stack_limit;
+
+    int r = build_index_spaces(inst, err, err_size);
+    if (r == 0)
+        r = bind_imports(inst, imports, err, err_size);
+    if (r == 0)
+        r = create_tables_and_memories(inst, err, err_size);
+    uint64_t *elem_offsets = alloc_array(inst->img.num_elems, sizeof(uint64_t));
+    uint64_t *data_offsets = alloc_array(inst->img.num_datas, sizeof(uint64_t));
+    if (r == 0 && (elem_offsets == NULL || data_offsets == NULL))
+        r = fail(WASMC_SETUP_ERROR, err, err_size, "out of memory");
+    if (r == 0) {
+        int failed = 0;
+        init_globals(inst, &failed);
+        init_segments(inst, elem_offsets, data_offsets, &failed);
+        if (failed)
+            r = fail(WASMC_SETUP_ERROR, err, err_size, "the instance image is corrupt");
+    }
+    if (r == 0) {
+        *out = inst;
+        r = apply_segments(inst, elem_offsets, data_offsets);
+    } else {
+        wasmc_instance_free(inst);
+    }
+    free(elem_offsets);
+    free(data_offsets);
+    return r;
+}
+
+/* ---- Using an instance ---- */
+
+int wasmc_instance_start(wasmc_instance *inst, size_t stack_size)
+{
+    if (inst->img.start == 0)
+        return WASMC_TRAP_NONE;
+    uint64_t slot = 0;
+    return wasmc_instance_call(inst, inst->img.start - 1, &slot, stack_size);
+}
+
+wasmc_vmctx *wasmc_instance_vmctx(wasmc_instance *inst)
+{
+    return &inst->vm;
 }
 
 const wasmc_export *wasmc_instance_export(const wasmc_instance *inst, const char *name)
 {
-    for (uint32_t e = 0; e < inst->num_exports; e++) {
-        if (strcmp(inst->exports[e].name, name) == 0)
-            return &inst->exports[e];
+    for (uint32_t e = 0; e < inst->img.num_exports; e++) {
+        if (strcmp(inst->img.exports[e].name, name) == 0)
+            return &inst->img.exports[e];
     }
     return NULL;
 }
@@ -502,6 +447,30 @@ const wasmc_export *wasmc_instance_export(const wasmc_instance *inst, const char
 int wasmc_instance_call(wasmc_instance *inst, uint32_t func_idx, uint64_t *args_results, size_t stack_size)
 {
     const wasmc_funcref *rec = &inst->vm.funcrefs[func_idx];
-    wasmc_entry_fn entry = inst->code->entries[inst->func_type_idx[func_idx]];
+    wasmc_entry_fn entry = inst->code->entries[inst->img.func_type_idx[func_idx]];
     return wasmc_invoke(entry, rec->vmctx, rec->fn, args_results, stack_size);
+}
+
+void wasmc_instance_free(wasmc_instance *inst)
+{
+    if (inst == NULL)
+        return;
+    wasmc_vmctx *vm = &inst->vm;
+    const image *img = &inst->img;
+    for (uint32_t t = 0; vm->tables != NULL && t < img->num_tables; t++)
+        wasmc_table_free(vm->tables[img->num_imported[KIND_TABLE] + t]);
+    for (uint32_t m = 0; vm->memories != NULL && m < img->num_memories; m++)
+        wasmc_memory_free(vm->memories[img->num_imported[KIND_MEMORY] + m]);
+    for (uint32_t s = 0; vm->elems != NULL && s < img->num_elems; s++)
+        free((void *)vm->elems[s].ptr);
+    free(vm->type_ids);
+    free(vm->funcrefs);
+    free(vm->tables);
+    free(vm->memories);
+    free(vm->globals);
+    free(vm->elems);
+    free(vm->datas);
+    free(inst->cells);
+    image_free(&inst->img);
+    free(inst);
 }

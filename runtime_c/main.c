@@ -9,10 +9,17 @@
  * image) or at run time through these variables, which the guest itself never sees:
  *     WASMC_DIR=HOST[::GUEST][:HOST[::GUEST]...]   more preopened directories (GUEST defaults to HOST)
  *     WASMC_INHERIT_ENV=1                          pass the whole environment (except WASMC_*)
- *     WASMC_STACK_SIZE=N[k|m|g]                    wasm stack size in bytes (default 256m: Go recurses
- *                                                  deeply through native frames)
+ *     WASMC_STACK_SIZE=N[k|m|g]                    wasm stack size in bytes (default
+ *                                                  WASMC_DEFAULT_STACK, 256m)
+ *     WASMC_MAX_MEMORY_SIZE=N[k|m|g]               the most bytes a memory may hold: memory.grow past it
+ *                                                  returns -1 (wasmtime's -W max-memory-size)
+ * Network (none unless granted; patterns and their meaning in wasi/wasi.h), lists separated by commas:
+ *     WASMC_TCPLISTEN=HOST:PORT[,...]              preopened listening sockets, the fds after the dirs
+ *     WASMC_ALLOW_NET=PATTERN[,...]                may connect to and bind ("*": everything)
+ *     WASMC_ALLOW_CONNECT=PATTERN[,...]            may connect to (TCP, UDP connect and send_to)
+ *     WASMC_ALLOW_BIND=PATTERN[,...]               may bind
  * Exit status: the guest's proc_exit code, 0 when _start returns, 134 on a trap (wasmtime's
- * 128 + SIGABRT), 1 when the module cannot be set up.
+ * 128 + SIGABRT), 1 when the module cannot be set up. Reports are wasmtime's, to the blank line ending them.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -20,21 +27,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "image.h"
-
-/* Defined by the compiled module (wasmc/lower/module.py, wasmc/image.py). */
-extern const uint8_t wasmc_image[];
-extern const uint64_t wasmc_image_size;
-extern void *const wasmc_funcs[];
-extern void *const wasmc_entry_variants[];  /* a function's `.entry` copy, or NULL (wasmc/lower/module.py) */
-extern const wasmc_entry_fn wasmc_entries[];
-extern void *const wasmc_import_funcs[];
-extern const char wasmc_func_names[];       /* NUL-separated, by defined index (wasmc/image.py) */
-extern const uint64_t wasmc_func_count;
+#include "instance.h"
 
 extern char **environ;
 
-#define DEFAULT_STACK_SIZE ((size_t)256 << 20)
 #define EXIT_TRAP 134
 #define EXIT_SETUP 1
 
@@ -64,11 +60,14 @@ static const char *program_name(const char *argv0)
     return slash ? slash + 1 : argv0 ? argv0 : "main";
 }
 
-static size_t stack_size(void)
+/* A size variable: bytes, or with k, m or g (powers of 1024), at least `least`; `fallback` when unset or
+ * empty. */
+static unsigned long long size_variable(const char *variable, unsigned long long least,
+                                        unsigned long long fallback)
 {
-    const char *spec = getenv("WASMC_STACK_SIZE");
+    const char *spec = getenv(variable);
     if (spec == NULL || *spec == '\0')
-        return DEFAULT_STACK_SIZE;
+        return fallback;
     char *end;
     unsigned long long n = strtoull(spec, &end, 10);
     int shift = 0;
@@ -77,11 +76,25 @@ static size_t stack_size(void)
     case 'm': shift = 20; end++; break;
     case 'g': shift = 30; end++; break;
     }
-    if (*end != '\0' || end == spec || n == 0 || n > (~0ull >> shift)) {
-        fprintf(stderr, "Error: WASMC_STACK_SIZE=%s is not a size like 268435456, 256m or 1g\n", spec);
+    if (*end != '\0' || end == spec || n < least || n > (~0ull >> shift)) {
+        fprintf(stderr, "Error: %s=%s is not a size like 268435456, 256m or 1g\n", variable, spec);
         exit(EXIT_SETUP);
     }
-    return (size_t)(n << shift);
+    return n << shift;
+}
+
+/* A host function that fails with an error rather than a trap, such as an import left undefined under
+ * `wasmc run -W unknown-imports-trap` (wasmc/aot.py writes those): wasmtime reports the error as the
+ * cause and exits with 1. `caller` is the host function's return address, inside the calling wasm
+ * function, which the report names. */
+static const char *host_error;
+static uintptr_t host_error_caller;
+
+_Noreturn void wasmc_host_error(wasmc_vmctx *vm, const char *message, void *caller)
+{
+    host_error = message;
+    host_error_caller = (uintptr_t)caller;
+    wasmc_trap(vm, WASMC_TRAP_HOST);
 }
 
 /* WASMC_DIR: entries separated by ':', host and guest by '::'. */
@@ -146,6 +159,25 @@ static void build_env(const wasmc_grants *grants, strvec *env)
     }
 }
 
+/* WASMC_TCPLISTEN and the WASMC_ALLOW_* grants; 0, or -1 with wasmc_wasi_error() saying why. */
+static int add_runtime_network(wasmc_wasi *wasi)
+{
+    static const struct { const char *var; int kinds; } grants[] = {
+        {"WASMC_ALLOW_NET", WASMC_NET_CONNECT | WASMC_NET_BIND},
+        {"WASMC_ALLOW_CONNECT", WASMC_NET_CONNECT},
+        {"WASMC_ALLOW_BIND", WASMC_NET_BIND},
+    };
+    const char *listen = getenv("WASMC_TCPLISTEN");
+    if (listen != NULL && *listen != '\0' && wasmc_wasi_tcplisten(wasi, listen) < 0)
+        return -1;
+    for (size_t i = 0; i < sizeof grants / sizeof grants[0]; i++) {
+        const char *spec = getenv(grants[i].var);
+        if (spec != NULL && *spec != '\0' && wasmc_wasi_grant_net(wasi, grants[i].kinds, spec) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* The name of the defined function holding code address pc (the greatest start not above it, counting
  * the `.entry` copies of resumable functions), or NULL. */
 static const char *function_at(uintptr_t pc)
@@ -178,27 +210,30 @@ static int finish(int trap, const char *name, const char *stage)
         return wasmc_exit_code();
     if (trap < 0) {
         fprintf(stderr, "Error: failed to run main module `%s`\n\nCaused by:\n    cannot start a thread "
-                        "for wasm code (WASMC_STACK_SIZE too large?)\n", name);
+                        "for wasm code (WASMC_STACK_SIZE too large?)\n\n", name);
         return EXIT_SETUP;
     }
     /* The spec's word for `unreachable` is wasmc_trap_message's; users compare with wasmtime's report. */
-    const char *message = trap == WASMC_TRAP_UNREACHABLE ? "wasm `unreachable` instruction executed"
+    int failed_host = trap == WASMC_TRAP_HOST && host_error != NULL;
+    const char *message = failed_host ? host_error
+                        : trap == WASMC_TRAP_UNREACHABLE ? "wasm `unreachable` instruction executed"
                                                          : wasmc_trap_message(trap);
-    const char *func = function_at(wasmc_trap_pc());
+    const char *kind = failed_host ? "" : "wasm trap: ";
+    const char *func = function_at(failed_host ? host_error_caller : wasmc_trap_pc());
     if (func != NULL)
         fprintf(stderr, "Error: failed to run main module `%s`\n\nCaused by:\n    0: %s\n    1: error while "
-                        "executing at wasm function `%s`\n    2: wasm trap: %s\n", name, stage, func, message);
+                        "executing at wasm function `%s`\n    2: %s%s\n\n", name, stage, func, kind, message);
     else
-        fprintf(stderr, "Error: failed to run main module `%s`\n\nCaused by:\n    0: %s\n    1: wasm trap: %s\n",
-                name, stage, message);
-    return EXIT_TRAP;
+        fprintf(stderr, "Error: failed to run main module `%s`\n\nCaused by:\n    0: %s\n    1: %s%s\n\n",
+                name, stage, kind, message);
+    return failed_host ? EXIT_SETUP : EXIT_TRAP;
 }
 
 int main(int argc, char **argv)
 {
     wasmc_runtime_init();
     const wasmc_compiled code = {wasmc_image, (size_t)wasmc_image_size, wasmc_funcs, wasmc_entries,
-                                 wasmc_import_funcs};
+                                 wasmc_host_adapters, wasmc_import_funcs};
     const char *name = program_name(argc > 0 ? argv[0] : NULL);
     char err[512];
 
@@ -221,18 +256,26 @@ int main(int argc, char **argv)
     wasmc_wasi *wasi = wasmc_wasi_new(args.len, args.items, env.len, env.items, hosts.len, hosts.items,
                                       guests.items);
     if (wasi == NULL) {
+        fprintf(stderr, "Error: failed to run main module `%s`\n\nCaused by:\n    %s\n\n", name,
+                wasmc_wasi_error());
+        return EXIT_SETUP;
+    }
+    if (add_runtime_network(wasi) != 0) {
         fprintf(stderr, "Error: failed to run main module `%s`\n\nCaused by:\n    %s\n", name,
                 wasmc_wasi_error());
         return EXIT_SETUP;
     }
 
-    size_t stack = stack_size();
+    size_t stack = (size_t)size_variable("WASMC_STACK_SIZE", 1, WASMC_DEFAULT_STACK);
+    wasmc_set_memory_limit((uint64_t)size_variable("WASMC_MAX_MEMORY_SIZE", 0, UINT64_MAX));
     wasmc_instance *inst;
-    int trap = wasmc_instantiate(&code, wasi, stack, &inst, err, sizeof err);
+    int trap = wasmc_instantiate(&code, NULL, wasi, &inst, err, sizeof err);
     if (trap < 0) {
-        fprintf(stderr, "Error: failed to run main module `%s`\n\nCaused by:\n    %s\n", name, err);
+        fprintf(stderr, "Error: failed to run main module `%s`\n\nCaused by:\n    %s\n\n", name, err);
         return EXIT_SETUP;
     }
+    if (trap == WASMC_TRAP_NONE)
+        trap = wasmc_instance_start(inst, stack);
     if (trap != WASMC_TRAP_NONE)
         return finish(trap, name, "failed to instantiate");
 

@@ -73,11 +73,21 @@ static void *reserve(void)
     return mmap(NULL, WASMC_MEMORY_RESERVATION, PROT_NONE, flags, -1, 0);
 }
 
+/* The most bytes a memory may hold, set by the host (wasmtime's -W max-memory-size): memory.grow beyond
+ * it fails as past the declared maximum, and a memory cannot start above it. Process-wide: an executable
+ * has one instance and `wasmc run --invoke` one module; the API's memories keep the default, no limit. */
+static _Atomic uint64_t memory_limit = UINT64_MAX;
+
+void wasmc_set_memory_limit(uint64_t bytes)
+{
+    atomic_store(&memory_limit, bytes);
+}
+
 wasmc_memory *wasmc_memory_new(uint32_t min_pages, uint32_t max_pages)
 {
     if (max_pages > MAX_PAGES)
         max_pages = MAX_PAGES;
-    if (min_pages > max_pages)
+    if (min_pages > max_pages || (uint64_t)min_pages * WASMC_PAGE_SIZE > atomic_load(&memory_limit))
         return NULL;
     memory_impl *mem = calloc(1, sizeof *mem);
     if (mem == NULL)
@@ -123,7 +133,8 @@ uint32_t wasmc_memory_grow_raw(wasmc_memory *mem, uint32_t delta_pages)
 {
     uint64_t old_pages = mem->size / WASMC_PAGE_SIZE;
     uint64_t new_pages = old_pages + delta_pages;
-    if (new_pages > mem->max_pages || new_pages > MAX_PAGES)
+    if (new_pages > mem->max_pages || new_pages > MAX_PAGES ||
+        new_pages * WASMC_PAGE_SIZE > atomic_load(&memory_limit))
         return UINT32_MAX;
     if (delta_pages != 0 &&
         mprotect(mem->base + mem->size, (uint64_t)delta_pages * WASMC_PAGE_SIZE, PROT_READ | PROT_WRITE) != 0)

@@ -1,14 +1,8 @@
 /* selftest.c: stand-ins for generated entry trampolines, so tests/runtime can drive wasmc_invoke, traps
  * and the fault handler without LLVM. Built into the cffi extension only, never into the static library.
- * Each has the wasmc_entry_fn signature and reads its arguments from the slots. */
+ * Each has the wasmc_entry_fn signature and reads its arguments from the slots (selftest.h). */
 #include "rt_internal.h"
-
-void wasmc_selftest_entry_touch(void *vmctx, void *callee, uint64_t *slots);
-void wasmc_selftest_entry_recurse(void *vmctx, void *callee, uint64_t *slots);
-void wasmc_selftest_entry_trap(void *vmctx, void *callee, uint64_t *slots);
-void wasmc_selftest_entry_exit(void *vmctx, void *callee, uint64_t *slots);
-void wasmc_selftest_entry_host(void *vmctx, void *callee, uint64_t *slots);
-void wasmc_selftest_entry_runtime(void *vmctx, void *callee, uint64_t *slots);
+#include "selftest.h"
 
 enum { TOUCH_LOAD, TOUCH_STORE, TOUCH_ABSOLUTE };
 

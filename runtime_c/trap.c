@@ -291,7 +291,7 @@ static uint8_t *stack_region_take(size_t total)
     if (region != NULL)
         return region;
 
-    /* MAP_NORESERVE: a 64 MiB stack costs only the pages wasm actually touches. */
+    /* MAP_NORESERVE: a 256 MiB stack costs only the pages wasm actually touches. */
     region = mmap(NULL, total, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (region == MAP_FAILED)
         return NULL;
@@ -356,6 +356,9 @@ int wasmc_invoke(wasmc_entry_fn entry, void *vmctx, void *callee, uint64_t *args
         pthread_attr_destroy(&attr);
     }
     rt_range_remove(slot);
+    /* A stack that ran out was touched to its end: hand those pages back rather than cache them. */
+    if (call.trap == WASMC_TRAP_STACK_EXHAUSTED)
+        madvise(stack, stack_size, MADV_DONTNEED);
     stack_region_give_back(region, total);
     return call.trap;
 }

@@ -1,14 +1,18 @@
-"""Python mirror of runtime_c/wasmc_rt.h: vmctx offsets, trap kinds and the runtime calls generated code
-may make. Only this module and lower/env.py know the instance layout; tests/unit/test_abi.py checks that
-the two agree."""
+"""Python mirror of runtime_c/wasmc_rt.h: vmctx offsets, struct sizes, trap kinds, the runtime calls
+generated code may make, the default stack, the WASI module name and the signature letters runtime_c's
+tables use. Only this module and lower/env.py know the instance layout; tests/unit/test_abi.py checks
+every value here against the header."""
 from __future__ import annotations
 
 import enum
 
-ABI_VERSION = 1
+from .wasm.types import F32, F64, I32, I64, FuncType, ValType
+
+ABI_VERSION = 2
 
 
 class TrapKind(enum.IntEnum):
+    """enum wasmc_trap_kind; the messages live in C (wasmc_trap_message)."""
     NONE = 0
     UNREACHABLE = 1
     MEMORY_OOB = 2
@@ -39,11 +43,23 @@ class VmctxOffset(enum.IntEnum):
 
 
 VMCTX_SIZE = 80
-GLOBAL_CELL_SIZE = 16      # every global lives in a 16-byte cell (room for v128 later)
+GLOBAL_CELL_SIZE = 16      # struct wasmc_global: every global lives in a 16-byte cell (room for v128)
 FUNCREF_SIZE = 24          # struct wasmc_funcref {fn, type_id, vmctx}
 FUNCREF_FN, FUNCREF_TYPE_ID, FUNCREF_VMCTX = 0, 8, 16
-MEMORY_BASE, MEMORY_SIZE = 0, 8          # struct wasmc_memory
-TABLE_ELEMS, TABLE_SIZE = 0, 8           # struct wasmc_table
+MEMORY_STRUCT_SIZE = 24                  # struct wasmc_memory {base, size, max_pages}
+MEMORY_BASE, MEMORY_SIZE = 0, 8
+TABLE_STRUCT_SIZE = 16                   # struct wasmc_table {elems, size, max}
+TABLE_ELEMS, TABLE_SIZE = 0, 8
+# Address space reserved per memory: any i32 address plus u32 offset lands inside it, which is why
+# generated loads and stores need no bounds check.
+MEMORY_RESERVATION = 8 << 30
+
+# The wasm stack when nobody asks for another size (WASMC_DEFAULT_STACK).
+DEFAULT_STACK = 256 << 20
+DEFAULT_STACK_MIB = DEFAULT_STACK >> 20
+
+# Imports from this module bind to runtime_c's WASI preview1 host (WASMC_WASI_MODULE).
+WASI_MODULE = "wasi_snapshot_preview1"
 
 # Functions generated code may call: name -> (LLVM return type, LLVM parameter types, attributes).
 RUNTIME_CALLS: dict[str, tuple[str, tuple[str, ...], str]] = {
@@ -61,3 +77,19 @@ RUNTIME_CALLS: dict[str, tuple[str, tuple[str, ...], str]] = {
     "wasmc_elem_drop": ("void", ("ptr", "i32"), ""),
     "wasmc_host_call": ("void", ("ptr", "ptr"), ""),
 }
+
+# Signature letters, as runtime_c's WASI table and the glue's symbol names spell a function type:
+# params '_' results ("iiii_i"); references are "r".
+_LETTER = {I32: "i", I64: "l", F32: "f", F64: "d", ValType.FUNCREF: "r", ValType.EXTERNREF: "r"}
+_FROM_LETTER = {"i": I32, "l": I64, "f": F32, "d": F64}
+
+
+def signature(ft: FuncType) -> str:
+    """A function type in signature letters: fd_write's (i32 i32 i32 i32) -> i32 is "iiii_i"."""
+    return "".join(_LETTER[t] for t in ft.params) + "_" + "".join(_LETTER[t] for t in ft.results)
+
+
+def functype_of(sig: str) -> FuncType:
+    """The function type a signature of numbers spells (the inverse of signature(): "ili_i")."""
+    params, _, results = sig.partition("_")
+    return FuncType(tuple(_FROM_LETTER[c] for c in params), tuple(_FROM_LETTER[c] for c in results))

@@ -25,12 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import cache
-from .compile import compile_decoded, compile_objects
+from .compile import cached_link_inputs, compile_decoded, compile_objects, function_cache_usable
 from .errors import LinkError, WasmcError
-from .wasi import parse_dir
-from .image import (WASI_MODULE, WasiGrants, encode_image, host_imports_ir, image_ir, import_signature,
-                    names_ir,
-                    import_symbol)
+from .abi import WASI_MODULE, signature
+from .grants import parse_dir, parse_env
+from .image import WasiGrants, encode_image, host_imports_ir, image_ir, import_symbol, names_ir
 from .wasm.decode import decode_module
 from .wasm.module import Module
 from .wasm.types import F32, F64, I32, I64, ExternKind, FuncType
@@ -41,15 +40,7 @@ LINK_LIBS = ("-lm", "-lpthread")
 
 
 
-# --- grants ------------------------------------------------------------------------------------------------
-def parse_env(spec: str) -> str:
-    """`NAME=VALUE` (baked in) or `NAME` (its value when the program runs, if set)."""
-    name = spec.partition("=")[0]
-    if not name:
-        raise WasmcError(f"invalid --env {spec!r}: expected NAME=VALUE or NAME")
-    return spec
-
-
+# --- grants (parsed by grants.py) --------------------------------------------------------------------------
 def grants(dirs: Sequence[str] = (), env: Sequence[str] = (), inherit_env: bool = False) -> WasiGrants:
     return WasiGrants(tuple(map(parse_dir, dirs)), tuple(map(parse_env, env)), inherit_env)
 
@@ -70,7 +61,7 @@ def _runtime_build():
 
 def _runtime_key(cc: str) -> str:
     build = _runtime_build()
-    h = hashlib.sha256(f"{cc}\0{build.CFLAGS}\0{build.RUNTIME_SOURCES}\0{build.STATIC_SOURCES}".encode())
+    h = hashlib.sha256(f"{cc}\0{build.CFLAGS}\0{build.RUNTIME_SOURCES}".encode())
     for path in sorted(RUNTIME_DIR.rglob("*")):
         if path.suffix in (".c", ".h", ".py") and path.is_file():
             h.update(str(path.relative_to(RUNTIME_DIR)).encode() + b"\0" + path.read_bytes())
@@ -104,11 +95,11 @@ def runtime_dir(cc: str | None = None) -> Path:
     return final
 
 
-def wasi_signatures() -> dict[str, str]:
-    """name -> signature ("iiii_i") of every WASI function runtime_c provides (the same sources make
-    the cffi extension and libwasmc_rt.a)."""
+def wasi_signatures() -> dict[str, tuple[str, ...]]:
+    """name -> the signatures ("iiii_i") of every WASI function runtime_c provides, one per variant (the
+    same sources make the cffi extension and libwasmc_rt.a)."""
     from .wasi import Wasi
-    return {name: sig for name, (_, sig) in Wasi.functions().items()}
+    return Wasi.signatures()
 
 
 # --- checks -------------------------------------------------------------------------------------------------
@@ -137,17 +128,21 @@ class HostImport:
         return f"unresolved import {self.module}::{self.name}: define {self.declaration} in a --link source"
 
 
-def check_imports(m: Module, wasi: dict[str, str]) -> list[HostImport]:
+def check_imports(m: Module, wasi: dict[str, tuple[str, ...]], unknown_imports: str = "declare") -> list[HostImport]:
     """Refuse, at compile time, any import an executable could not bind (one line naming module::name),
-    and return the function imports that are not WASI, which `--link` sources must define."""
+    and return the function imports that are not WASI, which `--link` sources must define (or, with
+    unknown_imports "trap", trap stubs). With "error" (`wasmc run`, where nothing is linked) the first
+    such import in module order is refused, as wasmtime reports it."""
     host: dict[str, HostImport] = {}
     for imp in m.imports:
         where = f"{imp.module}::{imp.name}"
         if imp.kind != ExternKind.FUNC:
             raise LinkError(f"unknown import: {where} has not been defined (an executable can import only "
                             f"functions, not a {imp.kind.name.lower()})")
-        found = import_signature(m, imp.desc)
+        found = signature(m.types[imp.desc])
         if imp.module != WASI_MODULE:
+            if unknown_imports == "error":
+                raise LinkError(f"unknown import: {where} has not been defined")
             ft = m.types[imp.desc]
             if len(ft.results) > 1 or not all(t in _C_TYPE for t in (*ft.params, *ft.results)):
                 raise LinkError(f"import {where} has type {ft}: a host function takes and returns i32, i64, "
@@ -161,12 +156,12 @@ def check_imports(m: Module, wasi: dict[str, str]) -> list[HostImport]:
                 raise LinkError(f"import {where} is imported with types {old.type} and {ft}: its host function "
                                 f"{new.symbol} can have only one")
             continue
-        sig = wasi.get(imp.name)
-        if sig is None:
+        sigs = wasi.get(imp.name)
+        if sigs is None:
             raise LinkError(f"unknown import: {where} has not been defined (not a WASI preview1 function "
                             f"this runtime provides)")
-        if found != sig:
-            raise LinkError(f"incompatible import type for {where}: expected {sig}, found {found}")
+        if found not in sigs:
+            raise LinkError(f"incompatible import type for {where}: expected {' or '.join(sigs)}, found {found}")
     for export in m.exports:
         if export.name in ("_start", "_initialize") and export.kind == ExternKind.FUNC:
             ft = m.func_type(export.index)
@@ -178,6 +173,26 @@ def check_imports(m: Module, wasi: dict[str, str]) -> list[HostImport]:
 def unresolved_error(missing: Sequence[HostImport]) -> LinkError:
     """One line per host function no --link input defines."""
     return LinkError("\n".join(h.unresolved() for h in missing))
+
+
+def _c_string(text: str) -> str:
+    return '"' + "".join(chr(b) if chr(b).isalnum() or chr(b) in " :_-.`" else f"\\{b:03o}"
+                         for b in text.encode()) + '"'
+
+
+def _trap_stubs(host: Sequence[HostImport], path: Path) -> Path:
+    """A C source defining every host function as one that fails when called, with wasmtime's message for
+    -W unknown-imports-trap; runtime_c/main.c's wasmc_host_error reports it."""
+    lines = ['#include "wasmc_host.h"',
+             "_Noreturn void wasmc_host_error(wasmc_vmctx *vm, const char *message, void *caller);"]
+    for h in host:
+        ret = _C_TYPE[h.type.results[0]] if h.type.results else "void"
+        params = "".join(f", {_C_TYPE[t]} p{i}" for i, t in enumerate(h.type.params))
+        message = _c_string(f"unknown import: `{h.module}::{h.name}` has not been defined")
+        lines.append(f"{ret} {h.symbol}(wasmc_vmctx *vm{params})\n"
+                     f"{{\n    wasmc_host_error(vm, {message}, __builtin_return_address(0));\n}}")
+    path.write_text("\n".join(lines) + "\n")
+    return path
 
 
 def _check_output(out_path: Path, source: Path | None) -> None:
@@ -216,14 +231,17 @@ def build_executable(wasm_bytes: bytes, out_path: str | os.PathLike[str], opt_le
                      dirs: Sequence[str] = (), env: Sequence[str] = (), inherit_env: bool = False,
                      target: str | None = None, source: str | os.PathLike[str] | None = None,
                      cc: str | None = None, progress=None, link: Sequence[str | os.PathLike[str]] = (),
-                     use_cache: bool = True, host_cpu: bool = False) -> Path:
+                     use_cache: bool = True, host_cpu: bool = False, unknown_imports: str = "declare") -> Path:
     """Compile a WASI module into a standalone executable at out_path (replaced atomically).
 
     dirs: "HOST[::GUEST]" preopens; env: "NAME=VALUE" or "NAME"; inherit_env: pass the whole environment.
     link: C sources (compiled here), objects and libraries defining the module's other function imports.
     source: the input file, never overwritten. `progress(done, total)` reports a long compile. The module's
     compiled object is cached (use_cache), so relinking with other --link inputs takes a moment.
-    host_cpu: code for this machine's CPU model, which may not run on older ones (default: portable)."""
+    host_cpu: code for this machine's CPU model, which may not run on older ones (default: portable).
+    unknown_imports: what becomes of function imports that are not WASI: "declare" (the default) names each
+    one --link must define, "error" refuses the first (nothing is linked), "trap" defines each as a
+    function that fails when called (wasmtime's -W unknown-imports-trap)."""
     out = Path(out_path)
     _check_output(out, Path(source) if source is not None else None)
     if not _is_host(target):
@@ -232,22 +250,41 @@ def build_executable(wasm_bytes: bytes, out_path: str | os.PathLike[str], opt_le
     wasi_grants = grants(dirs, env, inherit_env)
     cc = _cc(cc)
     m = decode_module(wasm_bytes)
-    host = check_imports(m, wasi_signatures())
-    if host and not link:
+    host = check_imports(m, wasi_signatures(), unknown_imports)
+    if host and not link and unknown_imports != "trap":
         raise unresolved_error(host)
     rt = runtime_dir(cc)
     with tempfile.TemporaryDirectory() as tmp:
+        if host and unknown_imports == "trap":
+            link = [*link, _trap_stubs(host, Path(tmp) / "unknown_imports.c")]
         inputs = _link_inputs(link, Path(tmp), cc)   # before the long compile: a C error shows at once
-        module_obj = _module_object(wasm_bytes, m, opt_level, wasi_grants, Path(tmp), use_cache, progress,
-                                    host_cpu)
         linked = out.parent / f".{out.name}.{os.getpid()}.tmp"
         try:
-            _link([cc, "-o", str(linked), str(module_obj), *inputs, str(rt / "main.o"),
-                   str(rt / "libwasmc_rt.a"), *LINK_LIBS], host)
+            if function_cache_usable(target):
+                _link_cached(m, opt_level, wasi_grants, host_cpu, progress, cc, linked, inputs, rt, host)
+            else:
+                module_obj = _module_object(wasm_bytes, m, opt_level, wasi_grants, Path(tmp), use_cache,
+                                            progress, host_cpu)
+                _link([cc, "-o", str(linked), str(module_obj), *inputs, str(rt / "main.o"),
+                       str(rt / "libwasmc_rt.a"), *LINK_LIBS], host)
             os.replace(linked, out)
         finally:
             linked.unlink(missing_ok=True)
     return out
+
+
+def _link_cached(m: Module, opt_level: int, wasi_grants: WasiGrants, host_cpu: bool, progress, cc: str,
+                 out: Path, inputs: list[str], rt: Path, host: Sequence[HostImport]) -> None:
+    """Link an executable from the function cache (compile.cached_link_inputs): the module's functions,
+    its glue and image, the --link inputs and the runtime."""
+    from .fcache import link as fcache_link
+    extra_ir = image_ir(encode_image(m, wasi_grants)) + host_imports_ir(m) + names_ir(m)
+    cached = cached_link_inputs(m, opt_level, extra_ir, host_cpu=host_cpu, progress=progress)
+    try:
+        _link([cc, *fcache_link.executable_flags(), "-o", str(out), *cached.linker_args(driver=True), *inputs,
+               str(rt / "main.o"), str(rt / "libwasmc_rt.a"), *LINK_LIBS], host)
+    finally:
+        cached.directory.cleanup()
 
 
 def _link_inputs(link: Sequence[str | os.PathLike[str]], tmp: Path, cc: str) -> list[str]:
@@ -320,19 +357,22 @@ def _link(argv: list[str], host: Sequence[HostImport]) -> None:
     raise WasmcError(f"linking failed: {' '.join(argv)}\n{result.stderr.strip()}")
 
 
-def cached_executable(wasm_bytes: bytes, opt_level: int = 2, progress=None) -> Path:
+def cached_executable(wasm_bytes: bytes, opt_level: int = 2, progress=None, unknown_imports: str = "error") -> Path:
     """An executable of the module with no grants, from the cache or built now: `wasmc run` executes it
-    with its grants in WASMC_* variables, so a cached run needs neither LLVM nor the module's decoding.
-    It only ever runs here, so it is compiled for this machine's CPU."""
+    with its grants in WASMC_* variables (launch.py), so a cached run needs neither LLVM nor the module's
+    decoding. It only ever runs here, so it is compiled for this machine's CPU. unknown_imports: "error"
+    or "trap", as for build_executable."""
     # The runtime is linked in: its sources are part of the key as well as the compiler's.
-    key = cache.module_key(wasm_bytes, opt_level, kind=f"exe-{_runtime_key(_cc(None))}", host_cpu=True)
+    key = cache.module_key(wasm_bytes, opt_level, kind=f"exe-{_runtime_key(_cc(None))}-{unknown_imports}",
+                           host_cpu=True)
     hit = cache.lookup(key, suffix=".exe")
     if hit is not None:
         return hit
     cache.modules_dir().mkdir(parents=True, exist_ok=True)
     tmp = cache.modules_dir() / f".{key}.{os.getpid()}.exe"
     try:
-        build_executable(wasm_bytes, tmp, opt_level, progress=progress, use_cache=False, host_cpu=True)
+        build_executable(wasm_bytes, tmp, opt_level, progress=progress, use_cache=False, host_cpu=True,
+                         unknown_imports=unknown_imports)
         return cache.store(key, tmp, suffix=".exe")
     finally:
         tmp.unlink(missing_ok=True)

@@ -30,7 +30,8 @@ def modules_dir() -> Path:
 
 
 # The sources that decide generated code: a change to any of them invalidates what they compiled.
-CODEGEN_SOURCES = ("wasm/*.py", "lower/*.py", "codegen.py", "compile.py", "abi.py", "image.py")
+CODEGEN_SOURCES = ("wasm/*.py", "lower/*.py", "fcache/*.py", "fcache/*.[ch]", "codegen.py", "compile.py", "abi.py",
+                   "image.py")
 
 
 @functools.cache
@@ -121,9 +122,15 @@ def clear() -> int:
     return evict(0)
 
 
+def mib(size: int) -> str:
+    """A size in binary units, as WASMC_CACHE_SIZE and `wasmc cache prune --max-size` count: `2.9 MiB`."""
+    return f"{size / (1 << 20):.1f} MiB"
+
+
 def describe() -> str:
     es = entries()
     size = sum(e.size for e in es)
     newest = time.strftime("%Y-%m-%d %H:%M", time.localtime(es[-1].last_used)) if es else "-"
-    return (f"cache: {modules_dir()}\nentries: {len(es)}\nsize: {size / 1e6:.1f} MB "
-            f"(cap {int(os.environ.get('WASMC_CACHE_SIZE', DEFAULT_CAP)) / 1e6:.0f} MB)\nlast used: {newest}")
+    cap = int(os.environ.get("WASMC_CACHE_SIZE", DEFAULT_CAP))
+    return (f"cache: {modules_dir()}\nentries: {len(es)}\nsize: {mib(size)} (cap {cap / (1 << 20):.0f} MiB)\n"
+            f"last used: {newest}")

@@ -1,4 +1,6 @@
-"""The wasmc command line: click commands that parse options, call the library, print, and choose the exit code."""
+"""The wasmc command line: click commands that parse options, call the library, print, and choose the exit code.
+Options follow wasmtime's spellings, so a wasmtime command line works with the program's name changed.
+Every error is one line on stderr (a trap: wasmtime's report) and a non-zero exit: 2 for a bad command line."""
 from __future__ import annotations
 
 import os
@@ -7,79 +9,16 @@ from pathlib import Path
 
 import click
 
+from . import __version__
+from .abi import DEFAULT_STACK_MIB
 from .errors import ProcExit, Trap, WasmcError
 
-opt_level_option = click.option("-O", "--opt-level", "opt_level", type=click.IntRange(0, 3), default=2,
-                                show_default=True,
-                                help="Optimization level: 0 compiles fastest, 1 is a light pipeline, 2 LLVM's "
-                                     "-O2; 3 also compiles the resume paths of Go code fully.")
-
-
-@click.group()
-def main() -> None:
-    """wasmc: an ahead-of-time WebAssembly to native compiler on LLVM."""
-
-
-@main.command("wast")
-@opt_level_option
-@click.option("--summary", is_flag=True,
-              help="Also show passed assertions against the in_scalar2 count of a MANIFEST.tsv beside the files.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=120, show_default=True,
-              help="Seconds one command may take before it counts as failed.")
-@click.option("-v", "--verbose", is_flag=True, help="List failing commands with their line numbers.")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-def wast_command(opt_level: int, summary: bool, timeout: float, verbose: bool, files: tuple[Path, ...]) -> None:
-    """Run WebAssembly spec-test scripts (.wast). Each script runs in a child process, so a crash fails
-    the command that caused it rather than the whole run."""
-    from . import wast
-    passed = failed = skipped = errors = 0
-    in_scope = in_scope_passed = 0
-    for path in files:
-        try:
-            result = wast.run_file(path, opt_level, isolate=True, timeout=timeout)
-        except wast.WastError as e:
-            click.echo(f"{path}: error: {e}", err=True)
-            errors += 1
-            continue
-        passed, failed, skipped = passed + result.passed, failed + result.failed, skipped + result.skipped
-        line = f"{path}: {result.passed} passed, {result.failed} failed, {result.skipped} skipped"
-        expected = wast.manifest_count(path) if summary else None
-        if expected is not None:
-            assertions_passed = result.count(wast.Status.PASSED, assertions_only=True)
-            in_scope, in_scope_passed = in_scope + expected, in_scope_passed + assertions_passed
-            line += f" (assertions passed {assertions_passed}/{expected} in_scalar2)"
-        click.echo(line)
-        if verbose:
-            for outcome in result.failures:
-                click.echo(f"  line {outcome.line}: {outcome.command}: {outcome.reason}")
-            for feature, count in sorted(result.skipped_features().items()):
-                click.echo(f"  skipped {count}: {feature}")
-    if in_scope:
-        click.echo(f"assertions passed {in_scope_passed}/{in_scope} in_scalar2")
-    totals = f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else "")
-    click.echo(totals)
-    if failed or errors:
-        raise SystemExit(1)
-
-
-DEFAULT_STACK_MIB = 256   # Go recurses deeply through native frames; the mapping is lazily committed
-
-
-def _parse_env(spec: str) -> tuple[str, str]:
-    name, sep, value = spec.partition("=")
-    if not sep or not name:
-        raise click.BadParameter(f"expected NAME=VALUE, got {spec!r}", param_hint="--env")
-    return name, value
-
-
-def _invoke_arg(valtype, text: str):
-    from .wasm.types import F32, F64
-    try:
-        if valtype in (F32, F64):
-            return float(text)
-        return int(text, 0)
-    except ValueError:
-        raise click.BadParameter(f"{text!r} is not a valid {valtype.text}", param_hint="--invoke") from None
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())    # click >= 8.2
+EXIT_USAGE = 2
+EXIT_TRAP = 134         # wasmtime's: 128 + SIGABRT
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+EXIT_INTERNAL = 70      # EX_SOFTWARE: a bug in wasmc, not in its input
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -87,96 +26,217 @@ def _fail(message: str, code: int = 1) -> None:
     raise SystemExit(code)
 
 
-def _progress():
-    from .progress import terminal_progress
-    return terminal_progress()
+def _usage_message(e: click.UsageError) -> str:
+    if isinstance(e, click.NoSuchOption):
+        hint = f" (did you mean {' or '.join(sorted(e.possibilities))}?)" if e.possibilities else ""
+        return f"No such option: {e.option_name}{hint}"
+    return " ".join(e.format_message().split())
 
 
-@main.command("run", context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
+def standalone(command: click.Command, args: list[str] | None, prog_name: str | None, **extra) -> None:
+    """Run a click command as a program, every failure one line: click's own usage errors included."""
+    try:
+        rv = click.Command.main(command, args, prog_name, standalone_mode=False, **extra)
+    except NO_ARGS_IS_HELP as e:        # `wasmc` or `wasmc cache` alone: the help, as click shows it
+        e.show()
+        sys.exit(e.exit_code)
+    except click.UsageError as e:
+        where = f" (see '{e.ctx.command_path} -h')" if e.ctx is not None else ""
+        _fail(_usage_message(e) + where, EXIT_USAGE)
+    except click.ClickException as e:
+        _fail(" ".join(e.format_message().split()), e.exit_code)
+    except click.Abort:
+        _fail("interrupted", EXIT_INTERRUPTED)
+    except BrokenPipeError:             # the reader went away (`wasmc ... | head`): nothing to report
+        sys.exit(1)
+    except Exception as e:              # noqa: BLE001 - a bug: still one line, the traceback on request
+        if os.environ.get("WASMC_TRACEBACK"):
+            raise
+        _fail(f"internal error: {type(e).__name__}: {' '.join(str(e).split())} (a bug in wasmc; "
+              f"WASMC_TRACEBACK=1 shows where)", EXIT_INTERNAL)
+    sys.exit(rv if isinstance(rv, int) else 0)
+
+
+class WasmcGroup(click.Group):
+    """`wasmc MODULE ARGS...` is `wasmc run MODULE ARGS...`, as `wasmtime MODULE` is `wasmtime run MODULE`;
+    a module file named like a command is reached with `wasmc run NAME`."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        standalone(self, args, prog_name, complete_var=complete_var, **extra)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("-h", "--help", "-V", "--version"):
+            first = args[0]
+            if not first.startswith("-") and "/" not in first and "." not in first and not os.path.exists(first):
+                raise click.UsageError(f"No such command or module file: {first}", ctx)
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+class OptLevel(click.ParamType):
+    """wasmc's `-O N`, and wasmtime's `-O opt-level=N` for the same thing."""
+    name = "LEVEL"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int):
+            return value
+        text = str(value).removeprefix("opt-level=")
+        if text in ("0", "1", "2", "3"):
+            return int(text)
+        if "=" in text or "," in text:
+            self.fail(f"{value!r}: wasmc takes -O N or -O opt-level=N, with N from 0 to 3", param, ctx)
+        self.fail(f"{value!r} is not an optimization level from 0 to 3", param, ctx)
+
+
+opt_level_option = click.option("-O", "--opt-level", "opt_level", type=OptLevel(), default=2, show_default=True,
+                                help="Optimization level: 0 compiles fastest, 1 is a light pipeline, 2 LLVM's "
+                                     "-O2; 3 also compiles the resume paths of Go code fully.")
+
+
+@click.group(cls=WasmcGroup, context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", prog_name="wasmc", message="%(prog)s %(version)s")
+def main() -> None:
+    """wasmc: an ahead-of-time WebAssembly to native compiler on LLVM.
+
+    `wasmc MODULE ARGS...` is short for `wasmc run MODULE ARGS...`."""
+
+
+# --- wasmc run ----------------------------------------------------------------------------------------------
+def _not_in_wasmc(ctx: click.Context, param: click.Parameter, value) -> None:
+    if value:
+        raise click.UsageError(f"{param.opts[-1]} is a wasmtime option that wasmc does not support", ctx)
+
+
+def wasmtime_only(*decls: str, is_flag: bool = False):
+    """An option of `wasmtime run` that wasmc cannot honour: named in a one-line error, not taken for a file."""
+    return click.option(*decls, hidden=True, is_flag=is_flag, expose_value=False, callback=_not_in_wasmc,
+                        multiple=not is_flag)
+
+
+def _wasmtime_options(f):
+    for decls, is_flag in ((("-C", "--codegen"), False), (("-D", "--debug"), False), (("-R", "--record"), False),
+                           (("-g", "--gdbstub"), False), (("--profile",), False), (("--preload",), False),
+                           (("--config",), False), (("--target",), False), (("--allow-precompiled",), True)):
+        f = wasmtime_only(*decls, is_flag=is_flag)(f)
+    return f
+
+
+@main.command("run", context_settings={**CONTEXT, "allow_interspersed_args": False})
 @click.option("--dir", "dirs", multiple=True, metavar="HOST[::GUEST]",
-              help="Grant the guest a host directory, under the guest path GUEST (default: the same path).")
-@click.option("--env", "envs", multiple=True, metavar="NAME=VALUE", help="Set a guest environment variable.")
+              help="Grant the guest host directory HOST as guest path GUEST (default: HOST). Repeatable.")
+@click.option("--env", "envs", multiple=True, metavar="NAME[=VALUE]",
+              help="Give the guest NAME=VALUE, or NAME with its value here (left out if unset). Repeatable.")
+@click.option("--inherit-env", is_flag=True, help="Give the guest the whole environment (as -S inherit-env).")
+@click.option("--argv0", metavar="NAME", help="The guest's argv[0] (default: the module's file name).")
 @click.option("--invoke", metavar="NAME", help="Call this export with ARGS as its parameters, print results.")
-@click.option("--stack-size", type=click.IntRange(1, 1 << 16), default=DEFAULT_STACK_MIB, show_default=True,
-              help="Stack for wasm code, in MiB; running out is a clean 'call stack exhausted' trap.")
+@click.option("-W", "--wasm", "wasm_flags", multiple=True, metavar="KEY[=VAL[,..]]",
+              help="wasmtime's wasm options: max-wasm-stack=BYTES, max-memory-size=BYTES (memory.grow beyond "
+                   "it returns -1), unknown-imports-trap[=y|n] (unknown function imports trap when called).")
+@click.option("-S", "--wasi", "wasi_flags", multiple=True, metavar="KEY[=VAL[,..]]",
+              help="wasmtime's WASI options: inherit-env[=y|n].")
+@click.option("--stack-size", type=click.IntRange(1, 1 << 16), metavar="MiB",
+              help=f"Stack for wasm code in MiB (default {DEFAULT_STACK_MIB}), like -W max-wasm-stack in bytes; "
+                   "running out is a clean 'call stack exhausted' trap.")
 @opt_level_option
+@_wasmtime_options
 @click.argument("module", type=click.Path(path_type=Path))
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def run_command(dirs, envs, invoke, stack_size, opt_level, module: Path, args) -> None:
+def run_command(dirs, envs, inherit_env, argv0, invoke, wasm_flags, wasi_flags, stack_size, opt_level,
+                module: Path, args) -> None:
     """Compile MODULE (or take it from the cache) and run it: its `_start` (WASI command) or the export
-    named by --invoke.
+    named by --invoke. Options go before MODULE; everything after it goes to the guest.
 
-    The guest sees argv [basename(MODULE), ARGS...], only the environment given with --env and only the
-    directories given with --dir, as with `wasmtime run`. Its exit code becomes wasmc's; a trap prints
-    its message and exits with 134. A command runs as a cached native executable (no LLVM and no Python
-    in the running process); --invoke runs in-process through the Python API."""
-    from .wasi import parse_dir
+    The guest sees argv [basename(MODULE), ARGS...], only the environment given with --env (or all of it
+    with --inherit-env) and only the directories given with --dir, as with `wasmtime run`. Its exit code
+    becomes wasmc's; a trap prints wasmtime's report and exits with 134. A command runs as a cached native
+    executable (no LLVM and no Python in the running process); --invoke runs in-process."""
+    from . import flags as run_flags
+    from . import grants, launch
+    options = run_flags.RunFlags()
     try:
-        data = module.read_bytes()
-    except OSError as e:
-        _fail(f"cannot read {module}: {e.strerror}")
+        for text in wasm_flags:
+            run_flags.apply(options, "-W", text)
+        for text in wasi_flags:
+            run_flags.apply(options, "-S", text)
+        if stack_size is not None and options.max_wasm_stack is not None:
+            raise WasmcError("--stack-size and -W max-wasm-stack both set the stack: give one")
+        preopens = [grants.parse_dir(d) for d in dirs]
+        env_specs = [grants.parse_env(e) for e in envs]
+    except WasmcError as e:
+        _fail(str(e), EXIT_USAGE)
+    stack = options.max_wasm_stack if stack_size is None else stack_size << 20
+    environment = grants.guest_environment(env_specs, inherit_env or options.inherit_env)
+    config = launch.Launch([module.name if argv0 is None else argv0, *args], environment, preopens, stack,
+                           options.max_memory_size)
     try:
-        env = dict(_parse_env(e) for e in envs)
-        preopens = [parse_dir(d) for d in dirs]
+        data = launch.read_module(module)
+        for host, guest in preopens:
+            grants.check_directory(host, guest)
+        if options.max_memory_size is not None:
+            launch.check_memory_limit(data, options.max_memory_size)
         if invoke is None:
-            _exec_command(data, module, args, env, preopens, stack_size, opt_level)
-        _invoke(data, module, invoke, args, env, preopens, stack_size, opt_level)
+            _exec_command(data, module, config, opt_level, options.unknown_imports_trap)
+        else:
+            _invoke(data, module, invoke, config, opt_level, options.unknown_imports_trap)
+    except (grants.GrantError, launch.ModuleFileError) as e:
+        _fail(str(e))
     except WasmcError as e:
         _fail(f"{module}: {e}")
 
 
-def _exec_command(data, module: Path, args, env, preopens, stack_size: int, opt_level: int) -> None:
-    """Replace this process with the module's cached executable; grants travel in WASMC_* variables,
-    which the guest never sees (runtime_c/main.c)."""
-    from .aot import cached_executable
-    exe = cached_executable(data, opt_level, progress=_progress())
-    for host, guest in preopens:
-        if ":" in host or ":" in guest:
-            raise WasmcError(f"--dir {host}::{guest}: paths with ':' cannot be passed to the runtime")
-    run_env = dict(env)
-    run_env["WASMC_INHERIT_ENV"] = "1"      # exactly `env`: the variables set here, WASMC_* excluded
-    run_env["WASMC_STACK_SIZE"] = f"{stack_size}m"
-    if preopens:
-        run_env["WASMC_DIR"] = ":".join(f"{h}::{g}" for h, g in preopens)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os.execve(exe, [module.name, *args], run_env)
+def _compile_progress(module: Path, data: bytes, note: str = "first run only"):
+    from .progress import CompileProgress
+    return CompileProgress(module.name, data, note=note)
 
 
-def _invoke(data, module: Path, name: str, args, env, preopens, stack_size: int, opt_level: int) -> None:
-    import wasmc
-    from .wasi import Wasi, WasiConfig
+def _exec_command(data: bytes, module: Path, config, opt_level: int, unknown_imports_trap: bool) -> None:
+    """Replace this process with the module's cached executable (launch.py)."""
+    from . import grants, launch
+    for host, guest in config.dirs:
+        grants.check_transportable(host, guest)     # before a compile, not after it
+    with _compile_progress(module, data) as progress:
+        exe = launch.executable(data, opt_level, unknown_imports_trap, progress=progress)
     try:
-        compiled = wasmc.Module(data, opt_level, progress=_progress())
-        wasi = Wasi(WasiConfig(argv=[module.name], env=list(env.items()), preopens=preopens))
-        instance = wasmc.Instance(compiled, {}, wasi=wasi)
-        init = instance.exports.get("_initialize")
-        if isinstance(init, wasmc.Func) and name != "_initialize":
-            init.call_raw([])
-        func = instance.exports.get(name)
-        if not isinstance(func, wasmc.Func):
-            _fail(f"{module}: no exported function named {name!r}")
-        func.stack_size = stack_size << 20
-        params = func.type.params
-        if len(args) != len(params):
-            _fail(f"{name} takes {len(params)} arguments, {len(args)} given")
-        results = func(*[_invoke_arg(t, a) for t, a in zip(params, args)])
-        for r in results if isinstance(results, tuple) else () if results is None else (results,):
-            click.echo(r)
+        launch.exec_executable(exe, config)
+    except OSError as e:
+        _fail(f"cannot run {exe}: {e.strerror or e}")
+
+
+def _invoke(data: bytes, module: Path, name: str, config, opt_level: int, unknown_imports_trap: bool) -> None:
+    from . import invoke
+    try:
+        with _compile_progress(module, data) as progress:
+            call = invoke.prepare(data, name, config, opt_level, unknown_imports_trap, progress)
+        results = call.run(config.argv[1:])
+    except invoke.ArgumentError as e:
+        raise click.BadParameter(str(e), param_hint="--invoke") from None
     except ProcExit as e:
         sys.stdout.flush()
         raise SystemExit(e.code)
     except Trap as e:
         sys.stdout.flush()
-        # wasmtime's wording for `unreachable`, as runtime_c/main.c prints it for commands.
-        message = "wasm `unreachable` instruction executed" if e.kind == "unreachable" else e.message
-        at = f"    1: error while executing at wasm function `{e.func}`\n    2: " if e.func else "    1: "
-        click.echo(f"Error: failed to run main module `{module}`\n\nCaused by:\n    0: failed to invoke `{name}`\n"
-                   f"{at}wasm trap: {message}", err=True)
-        raise SystemExit(134)
+        click.echo(trap_report(module, f"failed to invoke `{name}`", e.func, f"wasm trap: {invoke.trap_text(e)}"),
+                   err=True, nl=False)
+        raise SystemExit(EXIT_TRAP)
+    except invoke.HostError as e:
+        sys.stdout.flush()
+        click.echo(trap_report(module, f"failed to invoke `{name}`", None, str(e)), err=True, nl=False)
+        raise SystemExit(1)
+    for value in results:
+        click.echo(value)
 
 
-@main.command("compile")
+def trap_report(module: Path, stage: str, func: str | None, cause: str) -> str:
+    """wasmtime's report of a failed call, as runtime_c/main.c prints it for executables (ending, as
+    wasmtime's, with a blank line)."""
+    at = f"    1: error while executing at wasm function `{func}`\n    2: " if func else "    1: "
+    return f"Error: failed to run main module `{module}`\n\nCaused by:\n    0: {stage}\n{at}{cause}\n\n"
+
+
+# --- wasmc compile ------------------------------------------------------------------------------------------
+@main.command("compile", context_settings=CONTEXT)
 @opt_level_option
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
               help="Output file; never a directory or the input module.")
@@ -209,23 +269,87 @@ def compile_command(opt_level, output, emit, target, cpu, dirs, env, inherit_env
     environment variable unless granted: by --dir/--env/--inherit-env here (stored in the
     executable), or when it runs, by WASMC_DIR=HOST[::GUEST][:HOST[::GUEST]...] (more
     directories) and WASMC_INHERIT_ENV=1 (the whole environment). WASMC_STACK_SIZE (e.g. 512m;
-    default 256m) sets the wasm stack. A trap prints "wasm trap: MESSAGE" and exits with 134; the
-    exit status is otherwise the module's proc_exit code."""
-    from . import aot
+    default 256m) sets the wasm stack, WASMC_MAX_MEMORY_SIZE (bytes, or with k/m/g) the most a
+    memory may grow to. A trap prints wasmtime's report ending "wasm trap: MESSAGE" and exits with
+    134; the exit status is otherwise the module's proc_exit code."""
+    from . import aot, grants, launch
     if cpu == "native" and target is not None:
-        _fail("--cpu native compiles for this machine; it cannot be combined with --target")
+        _fail("--cpu native compiles for this machine; it cannot be combined with --target", EXIT_USAGE)
     try:
-        data = module.read_bytes()
-    except OSError as e:
-        _fail(f"cannot read {module}: {e.strerror}")
+        for spec in dirs:
+            grants.parse_dir(spec)
+        for spec in env:
+            grants.parse_env(spec)
+    except grants.GrantError as e:
+        _fail(str(e), EXIT_USAGE)
+    if target is not None:
+        from .codegen import target_machine
+        try:
+            target_machine(opt_level, target)
+        except RuntimeError as e:       # llvmlite's report of a triple LLVM does not know
+            _fail(f"--target {target}: {e}", EXIT_USAGE)
     try:
-        aot.write_output(data, output, emit, opt_level, target, dirs, env, inherit_env, source=module,
-                         progress=_progress(), link=link, host_cpu=cpu == "native")
+        data = launch.read_module(module)
+        with _compile_progress(module, data, note="") as progress:
+            aot.write_output(data, output, emit, opt_level, target, dirs, env, inherit_env, source=module,
+                             progress=progress, link=link, host_cpu=cpu == "native")
+    except launch.ModuleFileError as e:
+        _fail(str(e))
     except WasmcError as e:
         _fail(f"{module}: {e}")
 
 
-@main.group("cache")
+# --- wasmc wast ---------------------------------------------------------------------------------------------
+@main.command("wast", context_settings=CONTEXT)
+@opt_level_option
+@click.option("--summary", is_flag=True,
+              help="Also count passed assertions against a MANIFEST.tsv beside the files (or one directory up).")
+@click.option("--column", default="in_scalar2", show_default=True, metavar="NAME",
+              help="The MANIFEST.tsv column --summary counts against, e.g. in_wasm2: the assertions in scope "
+                   "at that feature level.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=120, show_default=True,
+              help="Seconds one command may take before it counts as failed.")
+@click.option("-v", "--verbose", is_flag=True, help="List failing commands with their line numbers.")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def wast_command(opt_level: int, summary: bool, column: str, timeout: float, verbose: bool,
+                 files: tuple[Path, ...]) -> None:
+    """Run WebAssembly spec-test scripts (.wast). Each script runs in a child process, so a crash fails
+    the command that caused it rather than the whole run."""
+    from . import wast
+    passed = failed = skipped = errors = 0
+    in_scope = in_scope_passed = 0
+    for path in files:
+        try:
+            result = wast.run_file(path, opt_level, isolate=True, timeout=timeout)
+        except wast.WastError as e:
+            click.echo(f"{path}: error: {e}", err=True)
+            errors += 1
+            continue
+        passed, failed, skipped = passed + result.passed, failed + result.failed, skipped + result.skipped
+        line = f"{path}: {result.passed} passed, {result.failed} failed, {result.skipped} skipped"
+        expected = wast.manifest_count(path, column) if summary else None
+        if expected is not None:
+            assertions_passed = result.count(wast.Status.PASSED, assertions_only=True)
+            in_scope, in_scope_passed = in_scope + expected, in_scope_passed + assertions_passed
+            line += f" (assertions passed {assertions_passed}/{expected} {column})"
+        click.echo(line)
+        if verbose:
+            for outcome in result.failures:
+                click.echo(f"  line {outcome.line}: {outcome.command}: {outcome.reason}")
+            for feature, count in sorted(result.skipped_features().items()):
+                click.echo(f"  skipped {count}: {feature}")
+    if in_scope:
+        click.echo(f"assertions passed {in_scope_passed}/{in_scope} {column}")
+    elif summary:
+        click.echo(f"no MANIFEST.tsv with a {column} column lists these files", err=True)
+    totals = f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else "")
+    click.echo(totals)
+    if failed or errors:
+        raise SystemExit(1)
+
+
+# --- wasmc cache --------------------------------------------------------------------------------------------
+@main.group("cache", context_settings=CONTEXT)
 def cache_group() -> None:
     """Inspect or shrink the cache of compiled modules ($WASMC_CACHE_DIR, else ~/.cache/wasmc)."""
 
@@ -245,23 +369,23 @@ def _cache_totals() -> tuple[int, int]:
     return len(entries), sum(e.size for e in entries)
 
 
-@cache_group.command("info")
+@cache_group.command("info", context_settings=CONTEXT)
 def cache_info_command() -> None:
     """Where the cache is, how many compiled modules it holds, their size and the size cap."""
     from . import cache
     click.echo(cache.describe())
 
 
-@cache_group.command("clear")
+@cache_group.command("clear", context_settings=CONTEXT)
 def cache_clear_command() -> None:
     """Delete every compiled module (the runtime library, rebuilt in seconds, stays)."""
     from . import cache
     count, _ = _cache_totals()
     freed = cache.clear()
-    click.echo(f"removed {count - _cache_totals()[0]} entries, {freed / 1e6:.1f} MB")
+    click.echo(f"removed {count - _cache_totals()[0]} entries, {cache.mib(freed)}")
 
 
-@cache_group.command("prune")
+@cache_group.command("prune", context_settings=CONTEXT)
 @click.option("--max-size", "max_size", required=True, metavar="SIZE",
               help="Keep at most this much: bytes, or with k/m/g/t (powers of 1024), e.g. 500m or 2g.")
 def cache_prune_command(max_size: str) -> None:
@@ -271,4 +395,4 @@ def cache_prune_command(max_size: str) -> None:
     count, _ = _cache_totals()
     freed = cache.evict(limit)
     left, size = _cache_totals()
-    click.echo(f"removed {count - left} entries, {freed / 1e6:.1f} MB; {left} entries, {size / 1e6:.1f} MB remain")
+    click.echo(f"removed {count - left} entries, {cache.mib(freed)}; {left} entries, {cache.mib(size)} remain")

@@ -12,6 +12,7 @@ def _init() -> None:
     llvm.initialize_native_asmprinter()
     llvm.initialize_all_targets()
     llvm.initialize_all_asmprinters()
+    llvm.initialize_native_asmparser()    # inline asm with text: the function cache's link constants
 
 
 def target_machine(opt_level: int = 2, triple: str | None = None, host_cpu: bool = False):

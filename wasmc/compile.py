@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import cache
 from .errors import WasmcError
+from .image import encode_image, image_ir
 from .wasm.module import Module
 
 # Below this much function code a module is compiled in-process: a worker pool costs more than it saves.
@@ -44,8 +45,8 @@ def plan_slices(m: Module, jobs: int) -> list[range]:
     return [s for s in slices if len(s)]
 
 
-def entry_variants(opt_level: int) -> bool:
-    """Whether resumable (Go) functions get a copy specialised to a direct call (ModuleEnv.resumable).
+def direct_copies(opt_level: int) -> bool:
+    """Whether resumable (Go) functions get a copy specialised to direct calls (lower/resumable.py).
     Only the optimizer profits from it, and it doubles their code, so only from -O2."""
     return opt_level >= 2
 
@@ -60,7 +61,7 @@ def lower(m: Module, info=None, defined: range | None = None, glue: bool = True,
     """IR for (a slice of) `m` at `opt_level`: the module to optimize, and the general copies of
     resumable functions to optimize lightly ("" below -O2; see lower_module_pair)."""
     from .lower.module import lower_module, lower_module_pair
-    if entry_variants(opt_level):
+    if direct_copies(opt_level):
         ir, resume_ir = lower_module_pair(m, info, defined, glue=glue)
     else:
         ir, resume_ir = lower_module(m, info, defined, glue=glue), ""
@@ -135,6 +136,37 @@ def link_shared(objects: list[bytes], out: Path) -> None:
             raise WasmcError(f"linking compiled code failed: {result.stderr.strip()}")
 
 
+def function_cache_usable(triple: str | None = None) -> bool:
+    """Whether modules compile through the function cache (fcache/): for this host, if it is x86-64
+    (the placeholders' link constants are x86-64 instructions), with a linker that takes their
+    bindings. WASMC_FUNCTION_CACHE=0 turns it off."""
+    import platform
+    from .fcache import link
+    return (triple is None and platform.machine() == "x86_64" and link.gold() is not None
+            and os.environ.get("WASMC_FUNCTION_CACHE", "1") != "0")
+
+
+def cache_options(opt_level: int, triple: str | None, host_cpu: bool) -> str:
+    """What, besides a function's form and the compiler, decides its object code."""
+    import platform
+    cpu = cache.host_cpu_id() if host_cpu else "portable"
+    return f"O{opt_level}|{triple or platform.machine()}|{cpu}|copies{int(direct_copies(opt_level))}"
+
+
+def cached_link_inputs(m: Module, opt_level: int, extra_ir: str = "", host_cpu: bool = False,
+                       jobs: int | None = None, progress=None):
+    """`m`'s objects and linker script through the function cache (fcache.pipeline.LinkInputs)."""
+    from .fcache.pipeline import module_objects
+    from .lower.module import check_supported, lower_glue
+    from .wasm.validate import validate_module
+    info = validate_module(m)
+    check_supported(m, info)
+    direct = direct_copies(opt_level)
+    return module_objects(m, info, opt_level, cache_options(opt_level, None, host_cpu), direct,
+                          lambda names: lower_glue(m, names, extra_ir), host_cpu=host_cpu,
+                          jobs=jobs or default_jobs(), progress=progress)
+
+
 def shared_object(data: bytes, m: Module, opt_level: int = 2, use_cache: bool = True,
                   jobs: int | None = None, progress=None) -> Path:
     """The path of a shared object with `m`'s code for this host and its CPU, from the cache or compiled
@@ -144,10 +176,21 @@ def shared_object(data: bytes, m: Module, opt_level: int = 2, use_cache: bool = 
         hit = cache.lookup(key)
         if hit is not None:
             return hit
-    objects = compile_objects(m, opt_level, jobs, progress=progress, host_cpu=True)
     root = cache.modules_dir() if use_cache else Path(tempfile.mkdtemp(prefix="wasmc-"))
     root.mkdir(parents=True, exist_ok=True)
     tmp = root / f".{key}.{os.getpid()}.tmp"
+    # The instance image goes in as for executables: runtime_c/instance.c instantiates from it.
+    image = image_ir(encode_image(m))
+    if use_cache and function_cache_usable():
+        from .fcache import link
+        inputs = cached_link_inputs(m, opt_level, image, host_cpu=True, jobs=jobs, progress=progress)
+        try:
+            link.link_shared(inputs.linker_args(), tmp)
+            return cache.store(key, tmp)
+        finally:
+            inputs.directory.cleanup()
+            tmp.unlink(missing_ok=True)
+    objects = compile_objects(m, opt_level, jobs, extra_ir=image, progress=progress, host_cpu=True)
     try:
         link_shared(objects, tmp)
         if not use_cache:

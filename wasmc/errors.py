@@ -62,7 +62,15 @@ class InstantiationError(WasmcError):
 
 
 class Trap(WasmcError):
-    """Wasm code trapped. `kind` is the TrapKind name, `message` the spec-style text."""
+    """Wasm code trapped: raised by a call into wasm (or an Instance's start function) when it hits a
+    trap. `kind` is the lower-case TrapKind name ("int_div_by_zero"), `message` runtime_c's spec-style
+    text ("integer divide by zero"), `func` the wasm function that trapped, when known.
+
+        try:
+            instance.exports["div"](1, 0)
+        except wasmc.Trap as e:
+            print(e.message, e.func)       # integer divide by zero  div
+    """
 
     def __init__(self, kind: str, message: str, func: str | None = None):
         self.kind = kind

@@ -5,13 +5,15 @@ with the contract of Go's own script's wasmtime branch ($GOROOT/lib/wasm/go_wasi
 
 The guest gets argv [basename(MODULE), ARGS...], exactly the environment PWD and PATH, one preopen (host
 `/` as guest `/`) and the wrapper's stdio; the exit status is the guest's, 134 after a trap. The module
-runs as wasmc's cached native executable (aot.cached_executable) through os.execve, as `wasmc run` does:
+runs as wasmc's cached native executable (launch.py) through os.execve, as `wasmc run` does:
 a cached start imports no LLVM, decodes nothing and leaves no Python process behind (signals such as
 cmd/go's SIGQUIT on timeout reach the program itself).
 
-GOWASIRUNTIMEARGS (split on whitespace, as the script's unquoted expansion does) may hold
-`-O N`/`--opt-level N`, `--stack-size MiB`, `--dir HOST[::GUEST]` and `--env NAME=VALUE`; anything else
-is an error. The optimization level is, first to last: GOWASIRUNTIMEARGS, $WASMC_OPT_LEVEL, DEFAULT_OPT_LEVEL.
+GOWASIRUNTIMEARGS (split on whitespace, as the script's unquoted expansion does) takes the options of
+`wasmc run` that apply here, spelled as for wasmtime: `-O N`/`--opt-level N`, `--stack-size MiB`, `--dir
+HOST[::GUEST]`, `--env NAME[=VALUE]`, `--inherit-env`, `--argv0 NAME`, `-W KEY[=VAL,..]` (max-wasm-stack,
+max-memory-size, unknown-imports-trap) and `-S KEY[=VAL,..]` (inherit-env); anything else is an error. The
+optimization level is, first to last: GOWASIRUNTIMEARGS, $WASMC_OPT_LEVEL, DEFAULT_OPT_LEVEL.
 
 Why -O0 by default: under `go test` every package is a fresh 5-20 MB module, compiled once and run once,
 and compiling at -O1/-O2 costs 6-8x the CPU of -O0 while the test bodies it speeds up take about a second.
@@ -34,11 +36,18 @@ import os
 import sys
 from dataclasses import dataclass, field
 
+from . import flags as run_flags
+from . import grants
+from .errors import WasmcError
+
 DEFAULT_OPT_LEVEL = 0
-WASM_MAGIC = b"\0asm"
 NAME = "go_wasip1_wasm_exec"
 USAGE = f"usage: {NAME} MODULE [ARGS...]"
-KNOWN_FLAGS = "-O N, --opt-level N, --stack-size MiB, --dir HOST[::GUEST], --env NAME=VALUE"
+KNOWN_FLAGS = ("-O N, --opt-level N, --stack-size MiB, --dir HOST[::GUEST], --env NAME[=VALUE], --inherit-env, "
+               "--argv0 NAME, -W KEY[=VAL], -S KEY[=VAL]")
+# Options that take a value, by every spelling; the value is the next word or follows `=`.
+VALUE_FLAGS = {"-O": "-O", "--opt-level": "-O", "--stack-size": "--stack-size", "--dir": "--dir",
+               "--env": "--env", "--argv0": "--argv0", "-W": "-W", "--wasm": "-W", "-S": "-S", "--wasi": "-S"}
 
 
 class UsageError(Exception):
@@ -50,8 +59,11 @@ class Options:
     """What GOWASIRUNTIMEARGS asked for; None: not given."""
     opt_level: int | None = None
     stack_mib: int | None = None
-    dirs: list[str] = field(default_factory=list)
-    env: dict[str, str] = field(default_factory=dict)
+    dirs: list[tuple[str, str]] = field(default_factory=list)
+    env: list[str] = field(default_factory=list)            # --env specs: NAME=VALUE or NAME
+    inherit_env: bool = False
+    argv0: str | None = None
+    flags: run_flags.RunFlags = field(default_factory=run_flags.RunFlags)
 
 
 def _int_arg(flag: str, value: str, low: int, high: int) -> int:
@@ -64,41 +76,54 @@ def _int_arg(flag: str, value: str, low: int, high: int) -> int:
     return n
 
 
-def parse_runtime_args(text: str) -> Options:
-    """The flags of GOWASIRUNTIMEARGS; `--flag value` and `--flag=value` (and `-O2`) are both accepted."""
-    opts = Options()
+def _words(text: str):
+    """(flag, value) pairs: `--flag value`, `--flag=value`, and the short forms `-O2`, `-Wkey=value`."""
     words = text.split()
     i = 0
     while i < len(words):
         word = words[i]
         i += 1
-        if word.startswith("-O") and len(word) > 2 and not word.startswith("-O="):
-            flag, value = "-O", word[2:]
-        else:
-            flag, eq, value = word.partition("=")
-            if not eq:
-                if flag not in ("-O", "--opt-level", "--stack-size", "--dir", "--env"):
-                    raise UsageError(f"GOWASIRUNTIMEARGS: unknown option {word!r} (wasmc understands {KNOWN_FLAGS})")
-                if i == len(words):
-                    raise UsageError(f"GOWASIRUNTIMEARGS: {flag} needs a value")
-                value = words[i]
-                i += 1
-        if flag in ("-O", "--opt-level"):
-            opts.opt_level = _int_arg(flag, value, 0, 3)
-        elif flag == "--stack-size":
-            opts.stack_mib = _int_arg(flag, value, 1, 1 << 16)
-        elif flag == "--dir":
-            host, sep, guest = value.partition("::")
-            if not host or (sep and not guest) or ":" in host or ":" in (guest or ""):
-                raise UsageError(f"GOWASIRUNTIMEARGS: --dir {value!r}: expected HOST[::GUEST] without other ':'")
-            opts.dirs.append(value)
-        elif flag == "--env":
-            name, eq, env_value = value.partition("=")
-            if not name or not eq:
-                raise UsageError(f"GOWASIRUNTIMEARGS: --env {value!r}: expected NAME=VALUE")
-            opts.env[name] = env_value
-        else:
+        if word == "--inherit-env":
+            yield word, None
+            continue
+        if word[:2] in ("-O", "-W", "-S") and len(word) > 2 and word[2] != "=":
+            yield word[:2], word[2:]
+            continue
+        flag, eq, value = word.partition("=")
+        if flag not in VALUE_FLAGS:
             raise UsageError(f"GOWASIRUNTIMEARGS: unknown option {word!r} (wasmc understands {KNOWN_FLAGS})")
+        if not eq:
+            if i == len(words):
+                raise UsageError(f"GOWASIRUNTIMEARGS: {flag} needs a value")
+            value = words[i]
+            i += 1
+        yield VALUE_FLAGS[flag], value
+
+
+def parse_runtime_args(text: str) -> Options:
+    """The options of GOWASIRUNTIMEARGS, each spelled as for `wasmc run` (and wasmtime)."""
+    opts = Options()
+    for flag, value in _words(text):
+        try:
+            if flag == "-O":
+                opts.opt_level = _int_arg(flag, value.removeprefix("opt-level="), 0, 3)
+            elif flag == "--stack-size":
+                opts.stack_mib = _int_arg(flag, value, 1, 1 << 16)
+            elif flag == "--dir":
+                opts.dirs.append(grants.parse_dir(value))
+                grants.check_transportable(*opts.dirs[-1])
+            elif flag == "--env":
+                opts.env.append(grants.parse_env(value))
+            elif flag == "--inherit-env":
+                opts.inherit_env = True
+            elif flag == "--argv0":
+                opts.argv0 = value
+            else:
+                run_flags.apply(opts.flags, flag, value)
+        except WasmcError as e:
+            raise UsageError(f"GOWASIRUNTIMEARGS: {e}") from None
+    if opts.stack_mib is not None and opts.flags.max_wasm_stack is not None:
+        raise UsageError("GOWASIRUNTIMEARGS: --stack-size and -W max-wasm-stack both set the stack: give one")
     return opts
 
 
@@ -117,103 +142,51 @@ def opt_level(opts: Options, environ=os.environ) -> int:
     return DEFAULT_OPT_LEVEL
 
 
-def guest_environment(opts: Options, environ=os.environ) -> dict[str, str]:
+def guest_environment(opts: Options, environ=None) -> dict[str, str]:
     """PWD and PATH, as the wasmtime branch passes `--env PWD="$PWD" --env PATH="$PATH"` (a shell always
-    has PWD; without one, the working directory stands in), then GOWASIRUNTIMEARGS' --env."""
-    env = {"PWD": environ.get("PWD") or os.getcwd(), "PATH": environ.get("PATH", "")}
-    env.update(opts.env)
-    return env
+    has PWD; without one, the working directory stands in), then GOWASIRUNTIMEARGS' --env; with
+    --inherit-env (or -S inherit-env) the whole environment first (grants.process_environment)."""
+    environ = grants.process_environment() if environ is None else environ
+    fixed = [f"PWD={environ.get('PWD') or os.getcwd()}", f"PATH={environ.get('PATH', '')}"]
+    return grants.guest_environment([*fixed, *opts.env], opts.inherit_env or opts.flags.inherit_env, environ)
 
 
-def read_module(path: str) -> bytes:
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except OSError as e:
-        raise UsageError(f"cannot read {path}: {e.strerror}") from None
-    if data[:4] != WASM_MAGIC:
-        raise UsageError(f"{path} is not a WebAssembly module (it does not start with \\0asm)")
-    return data
+def _progress(module: str, data: bytes):
+    from .progress import CompileProgress
+    return CompileProgress(os.path.basename(module), data, note="first run only", prefix=f"{NAME}: ")
 
 
-RUNTIME_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "runtime_c")
-
-
-def _runtime_stamp() -> str:
-    """What the runtime linked into an executable depends on, cheaply: the C compiler and the size and
-    mtime of runtime_c's sources (aot's own key hashes their contents, which costs an import of aot)."""
-    parts = [os.environ.get("CC", "cc")]
-    for root, _, files in os.walk(RUNTIME_DIR):
-        for name in files:
-            if name.endswith((".c", ".h", ".py")):
-                try:
-                    st = os.stat(os.path.join(root, name))
-                except OSError:         # removed while we look: the stamp changes either way
-                    continue
-                parts.append(f"{root}/{name}:{st.st_size}:{st.st_mtime_ns}")
-    return "\0".join(sorted(parts))
-
-
-def executable(data: bytes, level: int) -> str:
-    """The module's cached executable, from aot.cached_executable. Which file that was is remembered in a
-    small index keyed by the module, the level, the compiler (cache.module_key) and the runtime
-    (_runtime_stamp), so a cached start imports neither aot nor LLVM: importing aot alone costs more than
-    the rest of a start (see the docstring)."""
-    from . import cache
-    # Keyed by the CPU too, as the executable is: a cache shared between machines must not hand one the
-    # other's host-CPU code.
-    key = cache.module_key(data, level, kind="gohost\0" + _runtime_stamp(), host_cpu=True)
-    index = cache.cache_root() / "gohost-index" / key
-    try:
-        name = index.read_text()
-        if name.endswith(".exe") and "/" not in name:
-            exe = cache.modules_dir() / name
-            os.utime(exe)           # the cache's LRU clock; fails if evicted
-            return str(exe)
-    except (OSError, ValueError):
-        pass
-    from .aot import cached_executable
-    exe = cached_executable(data, level, progress=_progress())
-    try:
-        index.parent.mkdir(parents=True, exist_ok=True)
-        tmp = index.with_name(f".{index.name}.{os.getpid()}")
-        tmp.write_text(exe.name)
-        os.replace(tmp, index)
-    except OSError:
-        pass                        # a read-only cache still runs, just without the fast path
-    return str(exe)
-
-
-def _progress():
-    from .progress import terminal_progress
-    return terminal_progress(NAME)
-
-
-def exec_module(argv: list[str], environ=os.environ) -> None:
+def exec_module(argv: list[str], environ=None) -> None:
     """Replace this process with the module's executable; returns only by raising."""
+    from . import launch
+    environ = grants.process_environment() if environ is None else environ
     if not argv or argv[0] in ("-h", "--help"):
         raise UsageError(USAGE)
     module, args = argv[0], argv[1:]
     opts = parse_runtime_args(environ.get("GOWASIRUNTIMEARGS", ""))
     level = opt_level(opts, environ)
-    data = read_module(module)
-    exe = executable(data, level)
-    run_env = guest_environment(opts, environ)
-    run_env["WASMC_INHERIT_ENV"] = "1"      # the guest sees exactly run_env minus the WASMC_* below
-    run_env["WASMC_DIR"] = ":".join(["/", *opts.dirs])
-    if opts.stack_mib is not None:
-        run_env["WASMC_STACK_SIZE"] = f"{opts.stack_mib}m"
-    os.execve(exe, [os.path.basename(module), *args], run_env)
+    data = launch.read_module(module)
+    for host, guest in opts.dirs:
+        grants.check_directory(host, guest)
+    stack = opts.flags.max_wasm_stack if opts.stack_mib is None else opts.stack_mib << 20
+    config = launch.Launch([opts.argv0 if opts.argv0 is not None else os.path.basename(module), *args],
+                           guest_environment(opts, environ), [("/", "/"), *opts.dirs], stack,
+                           opts.flags.max_memory_size)
+    if config.max_memory_size is not None:
+        launch.check_memory_limit(data, config.max_memory_size)
+    with _progress(module, data) as progress:
+        exe = launch.executable(data, level, opts.flags.unknown_imports_trap, progress=progress)
+    launch.exec_executable(exe, config)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Exit status 1 with one line on stderr when the module cannot be run at all (bad arguments, not a
     module, a module wasmc cannot compile or link, e.g. an unknown import)."""
-    from .errors import WasmcError
+    from .launch import ModuleFileError
     argv = sys.argv[1:] if argv is None else argv
     try:
         exec_module(argv)
-    except UsageError as e:
+    except (UsageError, ModuleFileError, grants.GrantError) as e:
         message = str(e)
     except WasmcError as e:
         message = f"{argv[0]}: {e}"

@@ -1,23 +1,25 @@
-"""The instance image: everything runtime_c/instance.c needs to instantiate a module without Python, as one
-binary blob emitted into the LLVM module. The format is described once, in runtime_c/image.h.
+"""The instance image: everything runtime_c/instance.c needs to instantiate a module, as one binary blob
+emitted into the LLVM module of executables and of the JIT's shared objects alike. The format is described
+once, in runtime_c/image.h.
 
 Compiled code holds function bodies; the image holds the rest (types, imports, tables, memories, globals,
-exports, start, element and data segments) plus the WASI grants baked in by `wasmc compile`. Beside the
-image goes the table of host functions (`--link`) that non-WASI function imports bind to.
+exports, start, element and data segments) plus the WASI grants baked in by `wasmc compile`. Executables
+also get the table of host functions (`--link`) that non-WASI function imports bind to, and the functions'
+names for trap reports.
 """
 from __future__ import annotations
 
-import struct
 from dataclasses import dataclass
 
+from .abi import WASI_MODULE
 from .errors import UnsupportedError
-from .wasm.module import ConstExpr, Module
-from .wasm.types import ExternKind, FuncType, GlobalType, Limits, MemoryType, TableType, ValType
+from .wasm.module import Module, Span
+from .wasm.types import V128, ExternKind, FuncType, GlobalType, Limits, MemoryType, TableType, ValType
 
 MAGIC = b"WMCI"
-VERSION = 1
+VERSION = 2
 MODE = {"active": 0, "passive": 1, "declarative": 2}
-WASI_MODULE = "wasi_snapshot_preview1"
+ITEMS_FUNCIDX, ITEMS_EXPRS = 0, 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,17 +48,6 @@ def _uleb(n: int) -> bytes:
             return bytes(out)
 
 
-def _sleb(n: int) -> bytes:
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if (n == 0 and not b & 0x40) or (n == -1 and b & 0x40):
-            out.append(b)
-            return bytes(out)
-        out.append(b | 0x80)
-
-
 def _str(s: str) -> bytes:
     raw = s.encode()
     return _uleb(len(raw)) + raw
@@ -66,41 +57,6 @@ def _limits(limits: Limits) -> bytes:
     if limits.max is None:
         return b"\x00" + _uleb(limits.min)
     return b"\x01" + _uleb(limits.min) + _uleb(limits.max)
-
-
-def _to_signed(n: int, bits: int) -> int:
-    n &= (1 << bits) - 1
-    return n - (1 << bits) if n >> (bits - 1) else n
-
-
-# Constant expressions are re-encoded as Wasm binary (opcode, immediate, ..., 0x0B): instance.c's
-# evaluator then reads the spec's own encoding.
-_CONST_OPS = {
-    "i32.const": (0x41, lambda v: _sleb(_to_signed(v, 32))),
-    "i64.const": (0x42, lambda v: _sleb(_to_signed(v, 64))),
-    "f32.const": (0x43, lambda bits: struct.pack("<I", bits)),
-    "f64.const": (0x44, lambda bits: struct.pack("<Q", bits)),
-    "global.get": (0x23, _uleb),
-    "ref.null": (0xD0, lambda t: bytes((int(t),))),
-    "ref.func": (0xD2, _uleb),
-    "i32.add": (0x6A, None), "i32.sub": (0x6B, None), "i32.mul": (0x6C, None),
-    "i64.add": (0x7C, None), "i64.sub": (0x7D, None), "i64.mul": (0x7E, None),
-}
-_END = b"\x0b"
-
-
-def _expr(expr: ConstExpr) -> bytes:
-    if len(expr) == 1 and expr[0][0] == "i32.const":   # nearly every segment offset: keep it quick
-        return b"\x41" + _sleb(_to_signed(expr[0][1], 32)) + _END
-    out = bytearray()
-    for name, imm in expr:
-        if name not in _CONST_OPS:
-            raise UnsupportedError("simd" if name.startswith("v128") else f"constant expression {name}")
-        opcode, encode = _CONST_OPS[name]
-        out.append(opcode)
-        if encode is not None:
-            out += encode(imm)
-    return bytes(out) + _END
 
 
 def _import_desc(desc) -> bytes:
@@ -119,7 +75,15 @@ def _vec(items, encode) -> list[bytes]:
 
 
 def encode_image(m: Module, grants: WasiGrants = WasiGrants()) -> bytes:
-    """The image of `m` (decoded and validated), in the format of runtime_c/image.h."""
+    """The image of `m` (decoded and validated), in the format of runtime_c/image.h. Constant expressions
+    and element item vectors are the module's own bytes: runtime_c/instance.c evaluates them."""
+    if any(g.type.type is V128 for g in m.globals):
+        raise UnsupportedError("simd")
+    data = m.data
+
+    def span(s: Span) -> bytes:
+        return data[s[0]:s[1]]
+
     parts = [MAGIC, bytes((VERSION,))]
     # Grants first: the AOT main reads them to set up WASI before instantiating.
     parts += _vec(grants.dirs, lambda d: _str(d[0]) + _str(d[1]))
@@ -132,7 +96,7 @@ def encode_image(m: Module, grants: WasiGrants = WasiGrants()) -> bytes:
     parts += _vec(m.funcs, _uleb)
     parts += _vec(m.tables, lambda tt: bytes((int(tt.elem),)) + _limits(tt.limits))
     parts += _vec(m.memories, lambda mt: _limits(mt.limits))
-    parts += _vec(m.globals, lambda g: bytes((int(g.type.type), int(g.type.mutable))) + _expr(g.init))
+    parts += _vec(m.globals, lambda g: bytes((int(g.type.type), int(g.type.mutable))) + span(g.init_span))
     parts += _vec(m.exports, lambda e: _str(e.name) + bytes((int(e.kind),)) + _uleb(e.index))
     parts.append(_uleb(0 if m.start is None else m.start + 1))
 
@@ -140,15 +104,16 @@ def encode_image(m: Module, grants: WasiGrants = WasiGrants()) -> bytes:
     for seg in m.elems:
         parts.append(bytes((MODE[seg.mode], int(seg.elem_type))) + _uleb(seg.table_idx))
         if seg.mode == "active":
-            parts.append(_expr(seg.offset))
-        parts += _vec(seg.items, _expr)
+            parts.append(span(seg.offset_span))
+        parts.append(bytes((ITEMS_FUNCIDX if seg.items_are_funcidx else ITEMS_EXPRS,)))
+        parts.append(span(seg.items_span))
 
     # Data dominates (a Go hello world: 27,000 segments, 700 KB): two appends per segment, no copies.
     parts.append(_uleb(len(m.datas)))
     for seg in m.datas:
         head = bytes((MODE[seg.mode],)) + _uleb(seg.mem_idx)
         if seg.mode == "active":
-            head += _expr(seg.offset)
+            head += span(seg.offset_span)
         parts.append(head + _uleb(len(seg.data)))
         parts.append(seg.data)
     return b"".join(parts)
@@ -175,16 +140,6 @@ def names_ir(m: Module) -> str:
     text = blob.decode("latin-1").translate(_ESCAPE)
     return (f'@wasmc_func_names = constant [{len(blob)} x i8] c"{text}"\n'
             f"@wasmc_func_count = constant i64 {len(m.code)}\n")
-
-
-SIG_LETTER = {ValType.I32: "i", ValType.I64: "l", ValType.F32: "f", ValType.F64: "d",
-              ValType.FUNCREF: "r", ValType.EXTERNREF: "r"}
-
-
-def import_signature(m: Module, type_idx: int) -> str:
-    """A function type in the letters of runtime_c's WASI table: params, '_', results ("iiii_i")."""
-    ft = m.types[type_idx]
-    return "".join(SIG_LETTER[t] for t in ft.params) + "_" + "".join(SIG_LETTER[t] for t in ft.results)
 
 
 # --- host functions for non-WASI imports -------------------------------------------------------------------

@@ -1,31 +1,37 @@
-"""Module (compiled code) and Instance (vmctx, memories, tables, globals, segments, exports).
-
-Instantiation follows the spec's order: link imports, evaluate globals, apply active element then data
-segments in order (a segment out of bounds stops instantiation; earlier writes stay visible through
-shared tables and memories), then run the start function.
-"""
+"""Module (compiled code, loaded in-process) and Instance. runtime_c/instance.c instantiates from the
+module's instance image, as executables do; Python only links the imports (each to a function record,
+host function, memory, table or global cell, or leaves it to WASI) and wraps the exports."""
 from __future__ import annotations
 
 import bisect
 from pathlib import Path
 
-from .api import (Extern, Func, FuncRef, Global, Memory, Table, _rt, to_bits,
-                  type_id)
-from .errors import InstantiationError, LinkError, Trap
-from .wasm.module import ConstExpr
+from .abi import WASI_MODULE
+from .errors import InstantiationError, LinkError
+from .externs import Extern, Func, Global, Memory, Table
+from .runtime import runtime
+from .traps import raise_trap, segment_error
 from .wasm.module import Module as WasmModule
-from .wasm.types import (I32, ExternKind, FuncType, Limits)
+from .wasm.types import ExternKind, Limits
 
 _KIND_CLASS = {ExternKind.FUNC: Func, ExternKind.TABLE: Table, ExternKind.MEMORY: Memory,
                ExternKind.GLOBAL: Global}
+_ERROR_SIZE = 512
 
 
 class Module:
-    """A decoded, validated and compiled module, loaded in-process and ready to instantiate."""
+    """A decoded, validated and compiled module, loaded in this process and ready to instantiate any
+    number of times. Compiled code is cached on disk (wasmc.cache), so making the same Module again
+    needs no LLVM.
+
+        module = wasmc.Module.from_file("app.wasm")       # or wasmc.Module(wasm_bytes, opt_level=0)
+        instance = wasmc.Instance(module, {})
+    """
 
     def __init__(self, data: bytes, opt_level: int = 2, cache: bool = True, progress=None):
         """Decode, validate and compile `data` (or take its code from the cache), and load it.
-        `progress(done, total)` reports a long compile."""
+        Raises DecodeError, ValidationError or UnsupportedError; `progress(done, total)` reports a long
+        compile."""
         from .compile import shared_object
         from .jit import LoadedCode
         from .wasm.decode import decode_module
@@ -39,159 +45,79 @@ class Module:
         return cls(Path(path).read_bytes(), opt_level)
 
 
-def _wasi_functions(wasi) -> dict[str, _CallerFunc]:
-    from .wasi import functype_of
-    return {name: _CallerFunc(functype_of(sig), addr) for name, (addr, sig) in wasi.functions().items()}
-
-
-def _limits_match(actual: Limits, expected: Limits) -> bool:
-    if actual.min < expected.min:
-        return False
-    if expected.max is None:
-        return True
-    return actual.max is not None and actual.max <= expected.max
-
-
-WASI_MODULE = "wasi_snapshot_preview1"
-
-
-class _CallerFunc:
-    """An import implemented in C that takes the *calling* instance as its context (WASI)."""
-
-    def __init__(self, ft: FuncType, address: int):
-        self.type = ft
-        self.address = address
-
-
 class Instance:
-    def __init__(self, module: Module, imports: dict[str, dict[str, Extern]] | None = None,
-                 wasi=None):
-        """Instantiate `module`. Imports come from `imports`, and WASI functions from `wasi` (a
-        wasmc.wasi.Wasi) when it is given."""
-        ffi, lib = _rt()
+    """An instance of a Module: its memories, tables, globals and function records, and `exports`, a dict
+    from export name to Func, Global, Memory or Table.
+
+        instance = wasmc.Instance(module, {"env": {"log": wasmc.Func.host(FuncType((I32,), ()), log)}})
+        instance.exports["run"](42)
+
+    `imports` maps module name -> import name -> extern: a host Func, Global, Memory or Table, or another
+    instance's export. WASI is linked only when `wasi` is given: a WASI program (Go's GOOS=wasip1, C's
+    wasm32-wasi) needs `Instance(module, {}, wasi=Wasi(WasiConfig(argv=[...])))` (wasmc.wasi), and without
+    it fails with "unknown import: wasi_snapshot_preview1::... has not been defined". Entries of
+    `imports["wasi_snapshot_preview1"]` take precedence over the WASI host's functions.
+
+    Raises LinkError for an import that is missing or of the wrong type, InstantiationError (carrying a
+    Trap) for a segment out of bounds, and Trap or ProcExit when the start function traps or exits.
+    """
+
+    def __init__(self, module: Module, imports: dict[str, dict[str, Extern]] | None = None, wasi=None):
+        ffi, lib = runtime()
         self.module = module
         self.wasi = wasi
         self._code_starts: list[tuple[int, int]] | None = None
         m = module.wasm
-        code = module.code
-        imports = dict(imports or {})
-        if wasi is not None:
-            imports[WASI_MODULE] = {**_wasi_functions(wasi), **imports.get(WASI_MODULE, {})}
-        resolved = self._link(m, imports)
+        self._imports = _link(m, imports or {}, wasi)     # keeps imported externs and their owners alive
 
-        self.memories: list[Memory] = []
-        self.tables: list[Table] = []
-        self.globals: list[Global] = []
-        imported_funcs: list[Func] = []
-        for imp, ext in zip(m.imports, resolved):
-            {ExternKind.FUNC: imported_funcs, ExternKind.TABLE: self.tables,
-             ExternKind.MEMORY: self.memories, ExternKind.GLOBAL: self.globals}[imp.kind].append(ext)
-        for mt in m.memories:
-            self.memories.append(Memory(mt))
-        for tt in m.tables:
-            self.tables.append(Table(tt))
-        # Tables and reference globals may come to hold pointers into this instance's funcref records
-        # (segments, table.set, global.set), even if instantiation fails later: they keep it alive.
-        for holder in self.tables + [g for g in self.globals if g.type.type.is_ref]:
-            holder._users.append(self)
+        c_imports = ffi.new("wasmc_import[]", max(len(m.imports), 1))
+        for slot, imp, ext in zip(c_imports, m.imports, self._imports):
+            if isinstance(ext, Func):
+                if ext.record is not None:
+                    slot.func = ext.record
+                else:
+                    slot.host_func = ext.host_func()
+            elif isinstance(ext, Memory):
+                slot.memory = ext.struct
+            elif isinstance(ext, Table):
+                slot.table = ext.struct
+            elif isinstance(ext, Global):
+                slot.global_cell = ext.cell
+        out = ffi.new("wasmc_instance**")
+        err = ffi.new("char[]", _ERROR_SIZE)
+        result = lib.wasmc_instantiate(module.code.compiled, c_imports, wasi.state if wasi else ffi.NULL,
+                                       out, err, _ERROR_SIZE)
+        if result == lib.WASMC_LINK_ERROR:
+            raise LinkError(ffi.string(err).decode(errors="replace"))
+        if result == lib.WASMC_SETUP_ERROR:
+            raise InstantiationError(ffi.string(err).decode(errors="replace"))
+        self._c = ffi.gc(out[0], lib.wasmc_instance_free)
+        # Segments (and later table.set / global.set) may have put this instance's function records in
+        # imported tables and globals, even if instantiation fails below: they keep it alive.
+        for ext in self._imports:
+            if isinstance(ext, Table) or (isinstance(ext, Global) and ext.type.type.is_ref):
+                ext.keep_alive(self)
+        self._wrap_index_spaces(lib.wasmc_instance_vmctx(self._c))
+        self.exports: dict[str, Extern] = {e.name: self._export(e.kind, e.index) for e in m.exports}
+        if result != 0:
+            raise segment_error(result)
+        trap = lib.wasmc_instance_start(self._c, 0)
+        if trap:
+            raise_trap(trap, self)
 
-        vm = self.vmctx = ffi.new("wasmc_vmctx*")
-        self._keep: list = []
-
-        # Functions: imported records are copies; host functions get this module's adapter.
-        n_funcs = len(m.func_type_idx)
-        self._funcrefs = ffi.new("wasmc_funcref[]", max(n_funcs, 1))
-        for func_idx, f in enumerate(imported_funcs):
-            rec = self._funcrefs[func_idx]
-            type_idx = m.func_type_idx[func_idx]
-            if isinstance(f, _CallerFunc):
-                rec.fn = ffi.cast("void*", f.address)
-                rec.type_id = type_id(f.type)
-                rec.vmctx = vm
-            elif f._record is None:
-                rec.fn = ffi.cast("void*", code.host_adapters[type_idx])
-                rec.type_id = type_id(f.type)
-                rec.vmctx = f.host_struct()
-            else:
-                rec.fn, rec.type_id, rec.vmctx = f._record.fn, f._record.type_id, f._record.vmctx
-        for defined_idx, addr in enumerate(code.funcs):
-            func_idx = m.num_imported_funcs + defined_idx
-            rec = self._funcrefs[func_idx]
-            rec.fn = ffi.cast("void*", addr)
-            rec.type_id = type_id(m.func_type(func_idx))
-            rec.vmctx = vm
-        self._keep.append(imported_funcs)
-
-        self._type_ids = ffi.new("uint64_t[]", [type_id(ft) for ft in m.types] or [0])
-
-        # Globals: imported cells are shared; defined ones are evaluated in order.
-        for g in m.globals:
-            self.globals.append(Global(g.type, self._eval(g.init, g.type.type)))
-        self._global_ptrs = ffi.new("void*[]", [gl._cell for gl in self.globals] or [ffi.NULL])
-
-        self._memory_ptrs = ffi.new("wasmc_memory*[]", [mm._ptr for mm in self.memories] or [ffi.NULL])
-        self._table_ptrs = ffi.new("wasmc_table*[]", [t._ptr for t in self.tables] or [ffi.NULL])
-
-        # Segments: data bytes and evaluated element items, passive ones kept for memory/table.init.
-        self._datas = ffi.new("wasmc_segment[]", max(len(m.datas), 1))
-        for i, seg in enumerate(m.datas):
-            buf = ffi.new("uint8_t[]", seg.data) if seg.data else ffi.NULL
-            self._keep.append(buf)
-            self._datas[i].ptr = buf
-            self._datas[i].len = len(seg.data)
-        self._elems = ffi.new("wasmc_segment[]", max(len(m.elems), 1))
-        for i, seg in enumerate(m.elems):
-            items = [self._eval(e, seg.elem_type) for e in seg.items]
-            arr = ffi.new("void*[]", [ffi.cast("void*", to_bits(seg.elem_type, v)) for v in items] or [ffi.NULL])
-            self._keep.append(arr)
-            self._elems[i].ptr = arr
-            self._elems[i].len = len(items)
-
-        vm.mem0_base = self.memories[0]._ptr.base if self.memories else ffi.NULL
-        vm.memories = self._memory_ptrs
-        vm.globals = self._global_ptrs
-        vm.tables = self._table_ptrs
-        vm.funcrefs = self._funcrefs
-        vm.type_ids = self._type_ids
-        vm.datas = self._datas
-        vm.elems = self._elems
-        vm.stack_limit = ffi.addressof(lib, "wasmc_stack_limit")
-        vm.host = wasi.state if wasi is not None else ffi.NULL
-
-        self.exports: dict[str, Extern] = {}
-        for e in m.exports:
-            self.exports[e.name] = self._export(e.kind, e.index)
-
-        self._initialize_segments()
-        if m.start is not None:
-            self._func(m.start).call_raw([])
-
-    # --- linking ---------------------------------------------------------------------------------------
-    @staticmethod
-    def _link(m: WasmModule, imports) -> list[Extern]:
-        resolved = []
-        for imp in m.imports:
-            ext = imports.get(imp.module, {}).get(imp.name)
-            where = f"{imp.module}::{imp.name}"
-            if ext is None:
-                raise LinkError(f"unknown import: {where} has not been defined")
-            expected_class = (Func, _CallerFunc) if imp.kind == ExternKind.FUNC else _KIND_CLASS[imp.kind]
-            if not isinstance(ext, expected_class):
-                raise LinkError(f"incompatible import type for {where}: expected {imp.kind.name.lower()}")
-            ok = True
-            if imp.kind == ExternKind.FUNC:
-                ok = ext.type == m.types[imp.desc]
-            elif imp.kind == ExternKind.GLOBAL:
-                ok = ext.type == imp.desc
-            elif imp.kind == ExternKind.MEMORY:
-                ok = _limits_match(Limits(ext.size_pages(), ext.type.limits.max), imp.desc.limits)
-            elif imp.kind == ExternKind.TABLE:
-                ok = (ext.type.elem == imp.desc.elem
-                      and _limits_match(Limits(ext.size(), ext.type.limits.max), imp.desc.limits))
-            if not ok:
-                raise LinkError(f"incompatible import type for {where}")
-            resolved.append(ext)
-        return resolved
+    def _wrap_index_spaces(self, vm) -> None:
+        """memories, tables and globals by index: the imported externs, then wrappers of the defined ones."""
+        m = self.module.wasm
+        imported = {kind: [ext for imp, ext in zip(m.imports, self._imports) if imp.kind == kind]
+                    for kind in (ExternKind.MEMORY, ExternKind.TABLE, ExternKind.GLOBAL)}
+        self.vmctx = vm
+        self.memories: list[Memory] = imported[ExternKind.MEMORY] + [
+            Memory(mt, struct=vm.memories[i], owner=self)
+            for i, mt in enumerate(m.memories, m.num_imported_memories)]
+        self.tables: list[Table] = imported[ExternKind.TABLE] + [
+            Table(tt, struct=vm.tables[i], owner=self) for i, tt in enumerate(m.tables, m.num_imported_tables)]
+        self.globals: list[Global] = imported[ExternKind.GLOBAL] + [
+            Global(g.type, cell=vm.globals[i], owner=self) for i, g in enumerate(m.globals, m.num_imported_globals)]
 
     def function_at(self, pc: int) -> str | None:
         """The name of this module's defined function holding code address `pc`, if any."""
@@ -204,66 +130,56 @@ class Instance:
             return None
         return self.module.wasm.func_name(self.module.wasm.num_imported_funcs + self._code_starts[k][1])
 
-    # --- exports ---------------------------------------------------------------------------------------
-    def _func(self, func_idx: int) -> Func:
-        ft = self.module.wasm.func_type(func_idx)
-        entry = self.module.code.entries[self.module.wasm.func_type_idx[func_idx]]
-        return Func(ft, self._funcrefs + func_idx, entry, owner=self)
-
     def _export(self, kind: ExternKind, index: int) -> Extern:
         if kind == ExternKind.FUNC:
-            return self._func(index)
+            m = self.module.wasm
+            entry = self.module.code.entries[m.func_type_idx[index]]
+            return Func(m.func_type(index), self.vmctx.funcrefs + index, entry, owner=self)
         if kind == ExternKind.GLOBAL:
             return self.globals[index]
         if kind == ExternKind.MEMORY:
             return self.memories[index]
         return self.tables[index]
 
-    # --- constant expressions and segments ----------------------------------------------------------
-    def _eval(self, expr: ConstExpr, result_type):
-        """Evaluate a constant expression to a raw value (references as raw API values)."""
-        ffi, _ = _rt()
-        stack: list = []
-        for name, imm in expr:
-            if name.endswith(".const"):
-                stack.append(imm & (0xFFFFFFFF if name[1:3] == "32" else (1 << 64) - 1))
-            elif name == "ref.null":
-                stack.append(None)
-            elif name == "ref.func":
-                stack.append(FuncRef(int(ffi.cast("uintptr_t", self._funcrefs + imm))))
-            elif name == "global.get":
-                stack.append(self.globals[imm].get_raw())
-            elif name in ("i32.add", "i32.sub", "i32.mul", "i64.add", "i64.sub", "i64.mul"):
-                b, a = stack.pop(), stack.pop()
-                r = {"add": a + b, "sub": a - b, "mul": a * b}[name[4:]]
-                stack.append(r & (0xFFFFFFFF if name[1:3] == "32" else (1 << 64) - 1))
-            else:
-                raise InstantiationError(f"unsupported constant expression operator {name}")
-        return stack[-1]
 
-    def _initialize_segments(self) -> None:
-        ffi, _ = _rt()
-        m = self.module.wasm
-        for i, seg in enumerate(m.elems):
-            if seg.mode == "active":
-                offset = self._eval(seg.offset, I32)
-                table = self.tables[seg.table_idx]._ptr
-                n = self._elems[i].len
-                if offset + n > table.size:
-                    raise InstantiationError("out of bounds table access",
-                                             Trap("table_oob", "out of bounds table access"))
-                src = ffi.cast("void**", self._elems[i].ptr)
-                for j in range(n):
-                    table.elems[offset + j] = src[j]
-            if seg.mode in ("active", "declarative"):
-                self._elems[i].len = 0
-        for i, seg in enumerate(m.datas):
-            if seg.mode == "active":
-                offset = self._eval(seg.offset, I32)
-                mem = self.memories[seg.mem_idx]._ptr
-                if offset + len(seg.data) > mem.size:
-                    raise InstantiationError("out of bounds memory access",
-                                             Trap("memory_oob", "out of bounds memory access"))
-                if seg.data:
-                    ffi.memmove(mem.base + offset, seg.data, len(seg.data))
-                self._datas[i].len = 0
+# --- linking -------------------------------------------------------------------------------------------
+def _link(m: WasmModule, imports: dict[str, dict[str, Extern]], wasi) -> list[Extern | None]:
+    """The extern for each import, checked against its type; None for a WASI function runtime_c binds
+    (it checks that one's type)."""
+    resolved: list[Extern | None] = []
+    for imp in m.imports:
+        ext = imports.get(imp.module, {}).get(imp.name)
+        where = f"{imp.module}::{imp.name}"
+        if ext is None:
+            if imp.module == WASI_MODULE and imp.kind == ExternKind.FUNC:
+                if wasi is not None:
+                    resolved.append(None)
+                    continue
+                raise LinkError(f"unknown import: {where} has not been defined (WASI is linked only when the "
+                                f"Instance is given wasi=Wasi(WasiConfig(...)), see wasmc.wasi)")
+            raise LinkError(f"unknown import: {where} has not been defined")
+        if not isinstance(ext, _KIND_CLASS[imp.kind]):
+            raise LinkError(f"incompatible import type for {where}: expected {imp.kind.name.lower()}")
+        if not _matches(imp, ext, m):
+            raise LinkError(f"incompatible import type for {where}")
+        resolved.append(ext)
+    return resolved
+
+
+def _matches(imp, ext: Extern, m: WasmModule) -> bool:
+    if imp.kind == ExternKind.FUNC:
+        return ext.type == m.types[imp.desc]
+    if imp.kind == ExternKind.GLOBAL:
+        return ext.type == imp.desc
+    if imp.kind == ExternKind.MEMORY:
+        return _limits_match(Limits(ext.size_pages(), ext.type.limits.max), imp.desc.limits)
+    return (ext.type.elem == imp.desc.elem
+            and _limits_match(Limits(ext.size(), ext.type.limits.max), imp.desc.limits))
+
+
+def _limits_match(actual: Limits, expected: Limits) -> bool:
+    if actual.min < expected.min:
+        return False
+    if expected.max is None:
+        return True
+    return actual.max is not None and actual.max <= expected.max

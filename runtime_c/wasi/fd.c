@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -148,7 +149,12 @@ static int32_t do_io(wasmc_vmctx *vm, enum io_op op, int32_t fd, int32_t iovs, i
     do {
         switch (op) {
         case IO_READ: n = read(slot->host, buf, len); break;
-        case IO_WRITE: n = write(slot->host, buf, len); break;   /* unbuffered, also for stdio */
+        case IO_WRITE:
+            if (slot->filetype == WASI_FILETYPE_SOCKET_STREAM || slot->filetype == WASI_FILETYPE_SOCKET_DGRAM)
+                n = send(slot->host, buf, len, MSG_NOSIGNAL);   /* a closed peer is EPIPE, not a SIGPIPE */
+            else
+                n = write(slot->host, buf, len);   /* unbuffered, also for stdio */
+            break;
         case IO_PREAD: n = pread(slot->host, buf, len, offset); break;
         default: n = pwrite(slot->host, buf, len, offset); break;
         }
@@ -269,8 +275,9 @@ int32_t wasmc_wasi_fd_allocate(wasmc_vmctx *vm, int32_t fd, int64_t offset, int6
     return wasi_file_get(vm, fd) == NULL ? WASI_EBADF : WASI_ENOTSUP;
 }
 
-/* The rights wasmtime reports: fixed sets for stdio and preopens; for anything path_open made, every right
- * (as both base and inheriting) less those its open mode or type rules out. */
+/* The rights wasmtime reports: fixed sets for stdio and preopens (and sockets, which it does not have); for
+ * anything path_open made, every right (as both base and inheriting) less those its open mode or type
+ * rules out. */
 static void fdstat_rights(const wasi_fd *slot, int access_mode, uint64_t *base, uint64_t *inheriting)
 {
     if (slot->stdio) {
@@ -280,6 +287,10 @@ static void fdstat_rights(const wasi_fd *slot, int access_mode, uint64_t *base, 
     if (slot->preopen != NULL) {
         *base = WASI_PREOPEN_RIGHTS_BASE;
         *inheriting = WASI_PREOPEN_RIGHTS_INHERITING;
+        return;
+    }
+    if (slot->filetype == WASI_FILETYPE_SOCKET_STREAM || slot->filetype == WASI_FILETYPE_SOCKET_DGRAM) {
+        *base = *inheriting = WASI_SOCKET_RIGHTS;
         return;
     }
     uint64_t r = WASI_RIGHTS_ALL;
@@ -373,6 +384,8 @@ int32_t wasmc_wasi_fd_filestat_get(wasmc_vmctx *vm, int32_t fd, int32_t stat_out
     if (fstat(slot->host, &st) != 0)
         return wasi_errno(errno);
     wasi_put_filestat(out, &st);
+    if (slot->filetype == WASI_FILETYPE_SOCKET_DGRAM)
+        wasi_put_u8(out + 16, slot->filetype);   /* the type fd_fdstat_get reports (st_mode has no DGRAM) */
     return 0;
 }
 

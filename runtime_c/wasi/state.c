@@ -4,6 +4,7 @@
 #define WASMC_WASI_INTERNAL
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,14 @@ static _Thread_local char last_error[512];
 const char *wasmc_wasi_error(void)
 {
     return last_error;
+}
+
+void wasi_set_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(last_error, sizeof last_error, fmt, ap);
+    va_end(ap);
 }
 
 static char **copy_strings(int n, const char *const *src)
@@ -128,6 +137,7 @@ void wasmc_wasi_free(wasmc_wasi *wasi)
     for (uint32_t i = 0; i < wasi->nfds; i++)
         wasi_fd_release(&wasi->fds[i]);
     free(wasi->fds);
+    wasi_net_free(wasi->net);
     free_strings(wasi->argv);
     free_strings(wasi->environ);
     free(wasi);
@@ -182,6 +192,7 @@ void wasi_fd_release(wasi_fd *slot)
 /* ---- The import table ---- */
 
 #define ROW(name, sig) {#name, (void *)wasmc_wasi_##name, sig}
+#define VARIANT(name, fn, sig) {#name, (void *)wasmc_wasi_##fn, sig}
 const wasmc_wasi_import wasmc_wasi_imports[] = {
     ROW(args_get, "ii_i"),
     ROW(args_sizes_get, "ii_i"),
@@ -229,9 +240,26 @@ const wasmc_wasi_import wasmc_wasi_imports[] = {
     ROW(sock_recv, "iiiiii_i"),
     ROW(sock_send, "iiiii_i"),
     ROW(sock_shutdown, "ii_i"),
+    /* The WasmEdge socket extension (sock.c, sockopt.c, addrinfo.c); a VARIANT is a later row of a name. */
+    VARIANT(sock_accept, sock_accept_v1, "ii_i"),
+    ROW(sock_open, "iii_i"),
+    ROW(sock_bind, "iii_i"),
+    ROW(sock_listen, "ii_i"),
+    ROW(sock_connect, "iii_i"),
+    ROW(sock_recv_from, "iiiiiiii_i"),
+    VARIANT(sock_recv_from, sock_recv_from_v1, "iiiiiii_i"),
+    ROW(sock_send_to, "iiiiiii_i"),
+    ROW(sock_getsockopt, "iiiii_i"),
+    ROW(sock_setsockopt, "iiiii_i"),
+    ROW(sock_getlocaladdr, "iii_i"),
+    VARIANT(sock_getlocaladdr, sock_getlocaladdr_v1, "iiii_i"),
+    ROW(sock_getpeeraddr, "iii_i"),
+    VARIANT(sock_getpeeraddr, sock_getpeeraddr_v1, "iiii_i"),
+    ROW(sock_getaddrinfo, "iiiiiiii_i"),
     {NULL, NULL, NULL},
 };
 #undef ROW
+#undef VARIANT
 
 const wasmc_wasi_import *wasmc_wasi_lookup(const char *name)
 {
@@ -239,4 +267,13 @@ const wasmc_wasi_import *wasmc_wasi_lookup(const char *name)
         if (strcmp(row->name, name) == 0)
             return row;
     return NULL;
+}
+
+const wasmc_wasi_import *wasmc_wasi_lookup_sig(const char *name, const char *sig)
+{
+    const wasmc_wasi_import *first = wasmc_wasi_lookup(name);
+    for (const wasmc_wasi_import *row = first; row != NULL && row->name != NULL; row++)
+        if (strcmp(row->name, name) == 0 && strcmp(row->sig, sig) == 0)
+            return row;
+    return first;
 }

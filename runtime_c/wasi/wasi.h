@@ -26,10 +26,17 @@ typedef struct {
     const char *sig;
 } wasmc_wasi_import;
 
-/* Every preview1 function, in the spec's order; the last row is {NULL}. */
+/* Every preview1 function in the spec's order, then the WasmEdge socket extension; the last row is {NULL}.
+ * A name may have several rows (variants), bound by the import's type as WasmEdge does: sock_accept
+ * "iii_i" (preview1) and "ii_i" (WasmEdge V1), sock_recv_from with or without the port pointer,
+ * sock_getlocaladdr/getpeeraddr with or without the address-type pointer. The first row is the one
+ * Go programs use. */
 extern const wasmc_wasi_import wasmc_wasi_imports[];
-/* The row named `name`, or NULL. */
+/* The first row named `name`, or NULL. */
 const wasmc_wasi_import *wasmc_wasi_lookup(const char *name);
+/* The row named `name` whose signature is `sig`; else the first row named `name` (so the caller can report
+ * the type it expected), or NULL for an unknown name. */
+const wasmc_wasi_import *wasmc_wasi_lookup_sig(const char *name, const char *sig);
 
 /* Create a WASI state; every string is copied. fds 0-2 are the host's stdio (shared, never closed by the
  * host side), preopens get fds 3, 4, ... Returns NULL, with a message in wasmc_wasi_error(), when a
@@ -46,6 +53,38 @@ const char *wasmc_wasi_error(void);
 /* Path resolution: openat2(RESOLVE_BENEATH) when the kernel has it (1), or the portable
  * component-by-component walk (0). Returns the previous setting; for tests of both resolvers. */
 int wasmc_wasi_use_openat2(int enable);
+
+/* ---- Network access (wasi/net.c). A new state has none: the guest cannot open a socket. ----
+ * Grants say which addresses the guest may connect to (TCP connect, UDP connect and send_to) and bind
+ * (bind, and listen on an unbound socket); anything else fails with EACCES before any socket call is
+ * made. EACCES rather than ENOTCAPABLE because it is what a sandboxed socket host (wasmtime's
+ * wasi-sockets: access-denied) reports and what Go maps to fs.ErrPermission (ENOTCAPABLE maps to
+ * nothing). A pattern list is separated by commas; each pattern is one of
+ *     *                     every IP address and port (and, for connect, every host name)
+ *     ADDR | ADDR:PORTS     ADDR: IPv4, [IPv6], a CIDR range (10.0.0.0/8, [fd00::]/8), * (any IP
+ *                           address) or a host name, resolved now to the addresses it grants and
+ *                           remembered as a name the guest may resolve; PORTS: N, N-M or * (the
+ *                           default); port 0 (an ephemeral port) is only granted by a range holding 0
+ *     unix:PATH             a Unix socket at host PATH, or any socket beneath PATH if it ends in '/'
+ * IPv4-mapped IPv6 addresses are checked as the IPv4 address. sock_getaddrinfo resolves numeric
+ * addresses and an empty node freely (no lookup leaves the host), and a name only when a grant names it
+ * or a connect grant is `*`. Unix sockets need a unix: grant; `*` does not include them (they are files,
+ * which --dir governs). Preopened listeners are capabilities in themselves and need no grant. */
+enum { WASMC_NET_CONNECT = 1, WASMC_NET_BIND = 2 };
+/* Grant `kinds` (WASMC_NET_CONNECT | WASMC_NET_BIND) for every pattern in the list. Returns 0, or -1 with
+ * the reason in wasmc_wasi_error(); patterns before the bad one stay granted. Example:
+ *     wasmc_wasi_grant_net(w, WASMC_NET_CONNECT, "127.0.0.1:8000-8080,[::1]:*");  */
+int wasmc_wasi_grant_net(wasmc_wasi *wasi, int kinds, const char *patterns);
+/* Preopen a listening TCP socket for each HOST:PORT in the list (HOST: IPv4, [IPv6] or a name), as
+ * wasmtime's `-S tcplisten`: each becomes the next free fd, so call it right after wasmc_wasi_new for the
+ * listeners to follow the preopened directories. The listener is non-blocking, as wasmtime makes them, so
+ * Go's net.FileListener parks its Accept in poll_oneoff. Returns the guest fd of the last listener, or
+ * -1 with the reason in wasmc_wasi_error(). */
+int32_t wasmc_wasi_tcplisten(wasmc_wasi *wasi, const char *host_ports);
+/* Preopen a listening stream socket the host already holds: the state takes a duplicate of `host_fd`
+ * (the caller keeps and closes its own) and makes it non-blocking (a flag the duplicate shares).
+ * Returns the guest fd, or -1 with the reason in wasmc_wasi_error(). */
+int32_t wasmc_wasi_add_listener(wasmc_wasi *wasi, int host_fd);
 
 /* The imports, in the order of the preview1 witx. */
 int32_t wasmc_wasi_args_get(wasmc_vmctx *vm, int32_t argv, int32_t argv_buf);
@@ -112,6 +151,47 @@ int32_t wasmc_wasi_sock_send(wasmc_vmctx *vm, int32_t fd, int32_t si_data, int32
                              int32_t si_flags, int32_t so_datalen_out);
 int32_t wasmc_wasi_sock_shutdown(wasmc_vmctx *vm, int32_t fd, int32_t how);
 
+/* The WasmEdge socket extension (SOCKETS.md §2), same module name. `address` points at {u32 buf;
+ * u32 buf_len}: buf holds 4 (IPv4) or 16 (IPv6) raw bytes with the port passed apart, or the 128-byte
+ * {u16 family; u8 addr[126]} form (the only one for AF_UNIX: a NUL-terminated path). Ports are host-order
+ * numbers. Sockets are ordinary fds: fd_read/fd_write/fd_close/fd_fdstat_* and poll_oneoff work on them. */
+int32_t wasmc_wasi_sock_open(wasmc_vmctx *vm, int32_t af, int32_t socktype, int32_t fd_out);
+int32_t wasmc_wasi_sock_bind(wasmc_vmctx *vm, int32_t fd, int32_t address, int32_t port);
+int32_t wasmc_wasi_sock_listen(wasmc_vmctx *vm, int32_t fd, int32_t backlog);
+int32_t wasmc_wasi_sock_connect(wasmc_vmctx *vm, int32_t fd, int32_t address, int32_t port);
+/* WasmEdge V1's sock_accept: no fdflags. */
+int32_t wasmc_wasi_sock_accept_v1(wasmc_vmctx *vm, int32_t fd, int32_t fd_out);
+int32_t wasmc_wasi_sock_recv_from(wasmc_vmctx *vm, int32_t fd, int32_t iovs, int32_t iovs_len,
+                                  int32_t address, int32_t ri_flags, int32_t port_out, int32_t nread_out,
+                                  int32_t ro_flags_out);
+/* V1: no port pointer. */
+int32_t wasmc_wasi_sock_recv_from_v1(wasmc_vmctx *vm, int32_t fd, int32_t iovs, int32_t iovs_len,
+                                     int32_t address, int32_t ri_flags, int32_t nread_out,
+                                     int32_t ro_flags_out);
+int32_t wasmc_wasi_sock_send_to(wasmc_vmctx *vm, int32_t fd, int32_t iovs, int32_t iovs_len,
+                                int32_t address, int32_t port, int32_t si_flags, int32_t nwritten_out);
+/* `value_len` is the option's size, as Go programs pass it (dispatchrun/net passes 4); a value above 256
+ * is taken as WasmEdge's pointer to an in/out u32 size instead (no program's memory holds an option
+ * size below address 256). */
+int32_t wasmc_wasi_sock_getsockopt(wasmc_vmctx *vm, int32_t fd, int32_t level, int32_t name, int32_t value,
+                                   int32_t value_len);
+int32_t wasmc_wasi_sock_setsockopt(wasmc_vmctx *vm, int32_t fd, int32_t level, int32_t name, int32_t value,
+                                   int32_t value_len);
+/* The address in the 128-byte form, the port through a u32 pointer. */
+int32_t wasmc_wasi_sock_getlocaladdr(wasmc_vmctx *vm, int32_t fd, int32_t address, int32_t port_out);
+int32_t wasmc_wasi_sock_getpeeraddr(wasmc_vmctx *vm, int32_t fd, int32_t address, int32_t port_out);
+/* V1: a 16-byte raw address, the type (4 or 6) and the port through u32 pointers. */
+int32_t wasmc_wasi_sock_getlocaladdr_v1(wasmc_vmctx *vm, int32_t fd, int32_t address, int32_t type_out,
+                                        int32_t port_out);
+int32_t wasmc_wasi_sock_getpeeraddr_v1(wasmc_vmctx *vm, int32_t fd, int32_t address, int32_t type_out,
+                                       int32_t port_out);
+/* Fills the guest's pre-linked addrinfo nodes (28 bytes each, *res the first, ai_next the others, at most
+ * max_res_len) and stores how many it filled. Errors from the host's resolver use WasmEdge's numbers
+ * 77-87 (EAI_*). */
+int32_t wasmc_wasi_sock_getaddrinfo(wasmc_vmctx *vm, int32_t node, int32_t node_len, int32_t service,
+                                    int32_t service_len, int32_t hints, int32_t res, int32_t max_res_len,
+                                    int32_t res_len_out);
+
 /* ---- Internal: shared by the files of runtime_c/wasi, hidden from the linker. ---- */
 #ifdef WASMC_WASI_INTERNAL
 
@@ -149,6 +229,10 @@ enum {
     WASI_FILETYPE_SOCKET_STREAM = 6, WASI_FILETYPE_SYMBOLIC_LINK = 7,
 };
 
+/* The socket extension's address families and socket types. */
+enum { WASI_AF_UNSPEC = 0, WASI_AF_INET = 1, WASI_AF_INET6 = 2, WASI_AF_UNIX = 3 };
+enum { WASI_SOCK_ANY = 0, WASI_SOCK_DGRAM = 1, WASI_SOCK_STREAM = 2 };
+
 /* fdflags, oflags, lookupflags, fstflags */
 #define WASI_FDFLAG_APPEND 1
 #define WASI_FDFLAG_DSYNC 2
@@ -178,6 +262,11 @@ enum {
 #define WASI_PREOPEN_RIGHTS_BASE 0x7b7fe00ull
 #define WASI_PREOPEN_RIGHTS_INHERITING 0xff7ffffull
 
+/* A socket's (base and inheriting; wasmtime's preview1 has no sockets): fd_read, fd_fdstat_set_flags,
+ * fd_write, fd_filestat_get, poll_fd_readwrite, sock_shutdown, sock_accept. */
+#define WASI_SOCKET_RIGHTS ((1ull << 1) | (1ull << 3) | (1ull << 6) | (1ull << 21) | (1ull << 27) | \
+                            (1ull << 28) | (1ull << 29))
+
 /* The role of a stdio slot; it moves with the slot on fd_renumber, as in wasmtime. */
 enum { WASI_STDIO_NONE = 0, WASI_STDIO_IN = 1, WASI_STDIO_OUT = 2 };
 
@@ -199,6 +288,7 @@ struct wasmc_wasi {
     wasi_fd *fds;                /* the fd table, indexed by guest fd */
     uint32_t nfds;
     uint32_t used;               /* slots [0, used) have been handed out at least once */
+    struct wasi_net *net;        /* network grants (net.c); NULL: none */
 };
 
 /* Guest memory: a host pointer to [ptr, ptr + len) of the caller's memory 0, or NULL if any byte of it is
@@ -258,6 +348,29 @@ WASI_HIDDEN int wasi_open_beneath(int dirfd, const char *path, int flags, unsign
 
 /* clock.c: the current time of a WASI clock in ns; returns 0 or a WASI errno. */
 WASI_HIDDEN int32_t wasi_clock_now(uint32_t clock_id, uint64_t *ns);
+
+/* net.c: the grants. wasi_net_check answers 0 if a grant of `kind` (WASMC_NET_CONNECT or _BIND) covers
+ * the host address, else WASI_EACCES; wasi_net_may_open whether any grant could ever cover a socket of
+ * host family `family`; wasi_net_may_resolve whether the guest may look up host name `name`. */
+struct sockaddr;
+WASI_HIDDEN int32_t wasi_net_check(const wasmc_wasi *wasi, int kind, const struct sockaddr *sa,
+                                   unsigned len);
+WASI_HIDDEN int wasi_net_may_open(const wasmc_wasi *wasi, int family);
+WASI_HIDDEN int wasi_net_may_resolve(const wasmc_wasi *wasi, const char *name);
+WASI_HIDDEN void wasi_net_free(struct wasi_net *net);
+/* sock.c: guest socket addresses (the {buf, buf_len} record of wasi.h's extension comment) to and from host
+ * ones. wasi_get_address reads the record at `address` with the separate `port`; wasi_put_address writes
+ * `sa` into the record's buffer by its length (128: the {family, addr} form; 4 or 16: raw bytes, when the
+ * address fits) and its port to *port. Both return 0 or a WASI errno. */
+struct sockaddr_storage;
+WASI_HIDDEN int32_t wasi_get_address(wasmc_vmctx *vm, int32_t address, uint32_t port, struct sockaddr_storage *ss,
+                                     unsigned *len);
+WASI_HIDDEN int32_t wasi_put_address(wasmc_vmctx *vm, int32_t address, const struct sockaddr_storage *ss,
+                                     uint32_t *port);
+/* The WASI family (1 IPv4, 2 IPv6, 3 Unix) of a host one, or 0. */
+WASI_HIDDEN int wasi_family_of(int host_family);
+/* state.c: the message wasmc_wasi_error() returns, printf-style. */
+WASI_HIDDEN void wasi_set_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif /* WASMC_WASI_INTERNAL */
 #endif

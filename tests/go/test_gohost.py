@@ -3,7 +3,7 @@
 venv's bin directory first on PATH, on tests/go/hostcheck.
 
 Go builds are cached under $WASMC_TEST_CACHE/gocache (default ~/.cache/wasmc-tests) and compiled modules
-in wasmc's own cache, so a warm run compiles nothing. The modules are compiled at -O0 (WASMC_OPT_LEVEL=0):
+in the session's wasmc cache (tests/conftest.py; kept between runs when WASMC_TEST_CACHE is set). The modules are compiled at -O0 (WASMC_OPT_LEVEL=0):
 the contract does not depend on the level, and a cold run then costs seconds, not minutes."""
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from wasmc import gohost
+from wasmc import gohost, launch
 
 HERE = Path(__file__).resolve().parent
 PROGRAM = HERE / "hostcheck"
@@ -119,9 +119,20 @@ def test_runtime_args_stack_size_and_trap():
 
 
 def test_unknown_runtime_arg_fails_clearly():
-    result = go_run("args", GOWASIRUNTIMEARGS="-W max-wasm-stack=8388608")
-    assert "go_wasip1_wasm_exec: GOWASIRUNTIMEARGS: unknown option '-W'" in result.stderr
+    result = go_run("args", GOWASIRUNTIMEARGS="-C cache=n")
+    assert "go_wasip1_wasm_exec: GOWASIRUNTIMEARGS: unknown option '-C'" in result.stderr
     assert "exit status 1" in result.stderr
+
+
+def test_runtime_args_wasmtime_options(tmp_path):
+    # wasmtime's spellings work in GOWASIRUNTIMEARGS as on the `wasmc run` command line.
+    assert lines(go_run("deep", "100000", GOWASIRUNTIMEARGS="-W max-wasm-stack=67108864")) == ["100000"]
+    result = go_run("deep", "1000000", GOWASIRUNTIMEARGS="-W max-wasm-stack=1048576")
+    assert "wasm trap: call stack exhausted" in result.stderr
+    env = lines(go_run("env", HOSTCHECK_SECRET="inherited", GOWASIRUNTIMEARGS="-S inherit-env"))
+    assert "HOSTCHECK_SECRET=inherited" in env
+    env = lines(go_run("env", HOSTCHECK_ONE="one", GOWASIRUNTIMEARGS="--env HOSTCHECK_ONE --env HOSTCHECK_UNSET"))
+    assert [e for e in env if e.startswith("HOSTCHECK_")] == ["HOSTCHECK_ONE=one"]
 
 
 def test_go_test_passes():
@@ -164,9 +175,18 @@ def test_missing_module_and_usage():
     ("--opt-level", "--opt-level needs a value"),
     ("-O 7", "-O expects an integer from 0 to 3, got '7'"),
     ("--stack-size=big", "--stack-size expects an integer"),
-    ("--env NOVALUE", "--env 'NOVALUE': expected NAME=VALUE"),
-    ("--dir a:b", "--dir 'a:b': expected HOST[::GUEST]"),
+    ("--env =x", "--env '=x': expected NAME=VALUE or NAME"),
+    ("--dir a:b", "--dir a:b: a path with ':' cannot be passed"),
+    ("--dir ::b", "--dir '::b': expected HOST or HOST::GUEST"),
     ("-C cache=n", "unknown option '-C'"),
+    ("-W fuel=10", "-W fuel: not supported yet"),
+    ("-W timeout=1s", "-W timeout: not supported yet"),
+    ("-S tcplisten=127.0.0.1:8080", "-S tcplisten: not supported yet"),
+    ("-W max-memory-size=lots", "-W max-memory-size: expected max-memory-size=N"),
+    ("-W frob", "-W frob: not an option wasmc supports"),
+    ("-S inherit-env=maybe", "-S inherit-env=maybe: expected y or n"),
+    ("--stack-size 8 -W max-wasm-stack=1000000", "--stack-size and -W max-wasm-stack both set the stack"),
+    ("-W", "-W needs a value"),
 ])
 def test_bad_runtime_args(args, error):
     with pytest.raises(gohost.UsageError, match=error.replace("[", r"\[").replace("]", r"\]")):
@@ -174,8 +194,14 @@ def test_bad_runtime_args(args, error):
 
 
 def test_runtime_args_and_opt_level_precedence():
-    opts = gohost.parse_runtime_args("-O2 --stack-size=64 --dir /a --dir=/b::/c --env A=1 --env=B=x=y")
-    assert (opts.opt_level, opts.stack_mib, opts.dirs, opts.env) == (2, 64, ["/a", "/b::/c"], {"A": "1", "B": "x=y"})
+    opts = gohost.parse_runtime_args("-O2 --stack-size=64 --dir /a --dir=/b::/c --env A=1 --env=B=x=y --env C")
+    assert (opts.opt_level, opts.stack_mib, opts.dirs, opts.env) == \
+        (2, 64, [("/a", "/a"), ("/b", "/c")], ["A=1", "B=x=y", "C"])
+    wasmtime = gohost.parse_runtime_args("-O opt-level=1 -W max-memory-size=0x10_0000,unknown-imports-trap "
+                                         "-Wmax-wasm-stack=65536 --wasi=inherit-env --argv0 prog --inherit-env")
+    assert (wasmtime.opt_level, wasmtime.flags.max_memory_size, wasmtime.flags.unknown_imports_trap,
+            wasmtime.flags.max_wasm_stack, wasmtime.flags.inherit_env, wasmtime.argv0, wasmtime.inherit_env) == \
+        (1, 1 << 20, True, 65536, True, "prog", True)
     assert gohost.opt_level(opts, {"WASMC_OPT_LEVEL": "0"}) == 2
     assert gohost.opt_level(gohost.parse_runtime_args("--opt-level 3"), {}) == 3
     assert gohost.opt_level(gohost.Options(), {"WASMC_OPT_LEVEL": "0"}) == 0
@@ -200,28 +226,31 @@ def test_unknown_import_fails_fast(tmp_path):
     result = run_entry(str(module))
     assert result.returncode == 1
     assert result.stderr.startswith(f"go_wasip1_wasm_exec: {module}: ")
-    assert "import env::f" in result.stderr and result.stderr.count("\n") == 1
+    # The first unknown import, in wasmtime's words (issue 12), on one line.
+    assert result.stderr.endswith(": unknown import: env::f has not been defined\n")
+    assert result.stderr.count("\n") == 1
 
 
 def test_fast_path_finds_what_aot_stored(tmp_path, monkeypatch):
     """A cached start takes the executable from gohost's index, without aot; it must be aot's file, and a
     stale index entry (evicted executable) must fall back to aot."""
-    from wasmc import aot, cache
-    first = gohost.executable(EMPTY_COMMAND, 0)
+    from wasmc import aot, cache, launch
+    first = launch.executable(EMPTY_COMMAND, 0)
     assert first == str(aot.cached_executable(EMPTY_COMMAND, 0))
-    assert gohost.executable(EMPTY_COMMAND, 0) == first
-    key = cache.module_key(EMPTY_COMMAND, 0, "gohost\0" + gohost._runtime_stamp(), host_cpu=True)
-    index = cache.cache_root() / "gohost-index" / key
+    assert launch.executable(EMPTY_COMMAND, 0) == first
+    index = cache.cache_root() / "launch-index" / launch.index_key(EMPTY_COMMAND, 0)
     assert (cache.modules_dir() / index.read_text()) == Path(first)
     index.write_text("evicted.exe")
-    assert gohost.executable(EMPTY_COMMAND, 0) == first
+    assert launch.executable(EMPTY_COMMAND, 0) == first
     assert index.read_text() == Path(first).name
+    # -W unknown-imports-trap links other code: a different executable, under its own index entry.
+    assert launch.executable(EMPTY_COMMAND, 0, unknown_imports_trap=True) != first
 
 
 def test_cached_start_imports_no_llvm(tmp_path):
     module = tmp_path / "empty"             # no .wasm suffix, as cmd/go names test binaries
     module.write_bytes(EMPTY_COMMAND)
-    gohost.executable(EMPTY_COMMAND, gohost.DEFAULT_OPT_LEVEL)
+    launch.executable(EMPTY_COMMAND, gohost.DEFAULT_OPT_LEVEL)
     probe = ("import sys, os\n"
              "os.execve = lambda *a: (print(sorted(m for m in sys.modules if m.split('.')[0] in "
              "('llvmlite', 'wasmc') and m.startswith(('llvmlite', 'wasmc.aot', 'wasmc.compile')))), sys.exit(0))\n"

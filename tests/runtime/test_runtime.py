@@ -119,7 +119,6 @@ def test_trap_message_of_unknown_kind():
 def test_header_constants():
     assert lib.WASMC_PAGE_SIZE == PAGE
     assert lib.WASMC_MEMORY_RESERVATION == 8 << 30
-    assert lib.WASMC_DEFAULT_STACK == 64 << 20
     assert lib.WASMC_TRAP_EXIT == 12 and lib.WASMC_TRAP_COUNT == 13
 
 
@@ -542,6 +541,69 @@ def test_extern_python_host_call():
     assert result.stdout.split("\n")[:2] == ["43 0", f"0 {lib.WASMC_TRAP_HOST}"]
 
 
+# ---- Instantiation from an image (instance.c) ----
+
+def image_of(wat: str) -> bytes:
+    wasmtime = pytest.importorskip("wasmtime")
+    from wasmc.image import encode_image
+    from wasmc.wasm.decode import decode_module
+    return encode_image(decode_module(wasmtime.wat2wasm(wat)))
+
+
+# No functions: an image alone is enough to instantiate, without compiled code.
+DATA_MODULE = """(module (memory (export "mem") 1) (global (export "g") i64 (i64.const -5))
+                  (data (i32.const 3) "abc") (data "passive"))"""
+
+
+def instantiate(image: bytes, imports=ffi.NULL):
+    keep = ffi.new("uint8_t[]", image)
+    code = ffi.new("wasmc_compiled *", {"image": keep, "image_size": len(image)})
+    out = ffi.new("wasmc_instance **")
+    err = ffi.new("char[200]")
+    result = lib.wasmc_instantiate(code, imports, ffi.NULL, out, err, 200)
+    return result, out[0], ffi.string(err).decode(), (keep, code)
+
+
+def test_instantiate_from_an_image():
+    result, inst, _, keep = instantiate(image_of(DATA_MODULE))
+    assert result == 0
+    vm = lib.wasmc_instance_vmctx(inst)
+    assert bytes(ffi.buffer(vm.mem0_base, 6)) == b"\0\0\0abc"
+    assert vm.globals[0].bits[0] == (1 << 64) - 5
+    assert vm.datas[0].len == 0 and vm.datas[1].len == len("passive")      # active ones are dropped
+    export = lib.wasmc_instance_export(inst, b"g")
+    assert export.kind == 3 and export.index == 0 and lib.wasmc_instance_export(inst, b"nope") == ffi.NULL
+    assert lib.wasmc_instance_start(inst, 0) == lib.WASMC_TRAP_NONE
+    lib.wasmc_instance_free(inst)
+
+
+def test_every_truncated_image_is_refused():
+    image = image_of(DATA_MODULE)
+    for size in range(len(image)):
+        result, inst, message, _ = instantiate(image[:size])
+        assert (result, inst, message) == (lib.WASMC_SETUP_ERROR, ffi.NULL,
+                                           "the instance image is corrupt or of another wasmc version")
+
+
+def test_missing_imports_are_link_errors():
+    image = image_of('(module (import "m" "mem" (memory 1)))')
+    result, inst, message, _ = instantiate(image)
+    assert (result, inst, message) == (lib.WASMC_LINK_ERROR, ffi.NULL, "unknown import: m::mem has not been defined")
+    memory = lib.wasmc_memory_new(1, 1)
+    imports = ffi.new("wasmc_import[1]", [{"memory": memory}])
+    result, inst, _, _ = instantiate(image, imports)
+    assert result == 0 and lib.wasmc_instance_vmctx(inst).memories[0] == memory
+    lib.wasmc_instance_free(inst)         # never frees an import
+    assert memory.size == PAGE
+    lib.wasmc_memory_free(memory)
+
+
+def test_segment_out_of_bounds_is_the_trap_kind():
+    result, inst, _, _ = instantiate(image_of('(module (memory 1) (data (i32.const 65535) "ab"))'))
+    assert result == lib.WASMC_TRAP_MEMORY_OOB and inst != ffi.NULL
+    lib.wasmc_instance_free(inst)
+
+
 # ---- The static library for AOT ----
 
 def load_build_module():
@@ -557,7 +619,7 @@ def test_static_library_builds_and_links(tmp_path):
     assert Path(library).name == "libwasmc_rt.a"
     members = subprocess.run(["ar", "t", library], capture_output=True, text=True, check=True).stdout.split()
     assert {"host.o", "memory.o", "table.o", "trap.o"} <= set(members)
-    assert len(members) == len(build.RUNTIME_SOURCES) + len(getattr(build, "STATIC_SOURCES", ()))
+    assert {"image.o", "instance.o"} <= set(members) and len(members) == len(build.RUNTIME_SOURCES)
     main = tmp_path / "main.c"
     main.write_text(textwrap.dedent("""
         #include <stdio.h>

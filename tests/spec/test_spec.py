@@ -1,8 +1,9 @@
-"""The official Wasm 2.0 spec tests: one case per script of ../shared/spec-testsuite/wasm2, at -O2 unless
-WASMC_SPEC_OPT says otherwise, each in a child process with WASMC_SPEC_TIMEOUT seconds (120) per command.
-Known failures are listed in expected_failures.toml."""
+"""The official Wasm 2.0 spec tests: one case per script of the suite (suite.py says where it is looked
+for), at -O2 unless WASMC_SPEC_OPT says otherwise, each in a child process with WASMC_SPEC_TIMEOUT seconds
+(120) per command. Known failures are listed in expected_failures.toml."""
 from __future__ import annotations
 
+import importlib.util
 import os
 import tomllib
 from pathlib import Path
@@ -11,12 +12,14 @@ import pytest
 
 from wasmc import wast
 
-REPO = Path(__file__).resolve().parents[2]
-SUITE = REPO.parent / "shared" / "spec-testsuite" / "wasm2"
+_spec = importlib.util.spec_from_file_location("wasmc_spec_suite", Path(__file__).with_name("suite.py"))
+suite = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(suite)
+REPO, SUITE = suite.REPO, suite.SUITE
 EXPECTED_FAILURES = Path(__file__).with_name("expected_failures.toml")
 
-if not SUITE.is_dir():
-    pytest.skip(f"spec test suite not found at {SUITE}", allow_module_level=True)
+if suite.missing_reason() is not None:
+    pytest.skip(suite.missing_reason(), allow_module_level=True)
 try:
     wast.find_wasm_tools()
 except wast.WastError as e:

@@ -16,9 +16,9 @@ def cache_dir(tmp_path, monkeypatch):
     modules = tmp_path / "modules"
     modules.mkdir()
     now = time.time()
-    for age, name in enumerate(("new", "mid", "old")):     # 1 MB each, "old" least recently used
+    for age, name in enumerate(("new", "mid", "old")):     # 1 MiB each, "old" least recently used
         path = modules / f"{name}.exe"
-        path.write_bytes(b"\0" * 1_000_000)
+        path.write_bytes(b"\0" * (1 << 20))
         os.utime(path, (now - 3600 * age, now - 3600 * age))
     return modules
 
@@ -28,21 +28,23 @@ def run(*args: str):
     return result.exit_code, result.output
 
 
-def test_info(cache_dir):
+def test_info_in_binary_units(cache_dir, monkeypatch):
+    # MiB, as WASMC_CACHE_SIZE, README and `prune --max-size` count (decimal MB before: issue 12).
+    monkeypatch.setenv("WASMC_CACHE_SIZE", str(512 << 20))
     code, out = run("info")
     assert code == 0
-    assert f"cache: {cache_dir}\nentries: 3\nsize: 3.0 MB" in out
+    assert f"cache: {cache_dir}\nentries: 3\nsize: 3.0 MiB (cap 512 MiB)\nlast used: " in out
 
 
 def test_prune_evicts_least_recently_used(cache_dir):
-    assert run("prune", "--max-size", "2000000") == (0, "removed 1 entries, 1.0 MB; 2 entries, 2.0 MB remain\n")
+    assert run("prune", "--max-size", str(2 << 20)) == (0, "removed 1 entries, 1.0 MiB; 2 entries, 2.0 MiB remain\n")
     assert sorted(p.name for p in cache_dir.iterdir()) == ["mid.exe", "new.exe"]
-    assert run("prune", "--max-size", "1m")[1] == "removed 1 entries, 1.0 MB; 1 entries, 1.0 MB remain\n"
+    assert run("prune", "--max-size", "1m")[1] == "removed 1 entries, 1.0 MiB; 1 entries, 1.0 MiB remain\n"
     assert [p.name for p in cache_dir.iterdir()] == ["new.exe"]
 
 
 def test_clear(cache_dir):
-    assert run("clear") == (0, "removed 3 entries, 3.0 MB\n")
+    assert run("clear") == (0, "removed 3 entries, 3.0 MiB\n")
     assert list(cache_dir.iterdir()) == []
 
 
@@ -50,4 +52,4 @@ def test_sizes():
     assert [_parse_size(s) for s in ("1000", "500m", "2G", "1.5g", "64KiB", "3mb")] == \
         [1000, 500 << 20, 2 << 30, 3 << 29, 64 << 10, 3 << 20]
     code, out = run("prune", "--max-size", "lots")
-    assert code == 2 and "'lots' is not a size" in out
+    assert code == 2 and "'lots' is not a size" in out and out.count("\n") == 1

@@ -1,24 +1,29 @@
 """Structured control flow: block, loop, if/else, end, branches, return, unreachable, select, drop.
 
 Block results and loop parameters are phis filled in once every edge is known; an `end` reached only by
-fall-through reuses the current block instead of opening a new one.
+fall-through reuses the current block instead of opening a new one. Branches to a Go function's resume
+switch are threaded by resumable.py.
 """
 from __future__ import annotations
 
 from ..abi import TrapKind
-from ..errors import DecodeError
+from ..errors import DecodeError, UnsupportedError
 from ..wasm.types import ValType
-from .builder import LLVM_TYPE, Value, results_type
-from .function import UNLIKELY, Dispatch, Frame, FunctionTranslator
+from . import resumable
+from .builder import LLVM_TYPE, Value
+from .function import Frame, FunctionTranslator
 
 
-def block_signature(t: FunctionTranslator, imm):
+def block_signature(t: FunctionTranslator, imm) -> tuple[list[str], list[str]]:
+    """The LLVM types of a blocktype's parameters and results."""
     if imm is None:
-        return (), ()
+        return [], []
+    if imm is ValType.V128:
+        raise UnsupportedError("simd")
     if isinstance(imm, ValType):
-        return (), (imm,)
+        return [], [LLVM_TYPE[imm]]
     ft = t.module.types[imm]
-    return ft.params, ft.results
+    return [LLVM_TYPE[p] for p in ft.params], [LLVM_TYPE[r] for r in ft.results]
 
 
 def lower_block(t: FunctionTranslator, op, imm) -> None:
@@ -34,11 +39,10 @@ def lower_loop(t: FunctionTranslator, op, imm) -> None:
     t.b.br(frame.header)
     t.b.start(frame.header)
     # The parameter phis are named now and written at the loop's `end`, when all back edges are known.
-    args = t.popn(len(params))
-    for v in args:
-        name = t.b.tmp()
-        frame.header_phis.append(name)
-        t.push(Value(v.type, name))
+    for v in t.popn(len(params)):
+        phi = t.b.tmp(v.type)
+        frame.header_phis.append(phi)
+        t.push(phi)
     t.frames.append(frame)
 
 
@@ -49,8 +53,7 @@ def lower_if(t: FunctionTranslator, op, imm) -> None:
     then = t.b.new_block("then")
     frame.else_block = t.b.new_block("else")
     frame.param_values = t.stack[len(t.stack) - len(params):] if params else []
-    c = t.b.op(f"icmp ne i32 {cond.ref}, 0")
-    t.b.cond_br(c, then, frame.else_block)
+    t.b.cond_br(t.b.is_true(cond), then, frame.else_block)
     t.b.start(then)
     t.frames.append(frame)
 
@@ -76,12 +79,9 @@ def lower_end(t: FunctionTranslator, op, imm) -> None:
         t.b.start(frame.else_block)
         t.stack[frame.height:] = frame.param_values
         fallthrough = True
-    if frame.kind == "loop" and frame.header_phis:
-        for i, name in enumerate(frame.header_phis):
-            ty = LLVM_TYPE[frame.params[i]]
-            pairs = ", ".join(f"[ {refs[i]}, %{label} ]" for label, refs in frame.header_incoming)
-            frame.header.phis.append(f"{name} = phi {ty} {pairs}")
     if frame.kind == "loop":
+        for i, phi in enumerate(frame.header_phis):
+            t.b.phi(frame.header, phi, [(label, values[i]) for label, values in frame.header_incoming])
         t.reachable = fallthrough     # only fall-through reaches the end of a loop
     elif fallthrough and not frame.incoming:
         t.reachable = True            # only fall-through: keep going in the current block
@@ -92,11 +92,12 @@ def lower_end(t: FunctionTranslator, op, imm) -> None:
         if frame.incoming:
             t.b.start(frame.end)
             if len(frame.incoming) == 1:
-                t.stack.extend(Value(ty, ref) for ty, ref in zip(frame.results, frame.incoming[0][1]))
+                t.stack.extend(frame.incoming[0][1])
             else:
-                for (name, line), ty in zip(t.phis(frame.results, frame.incoming), frame.results):
-                    frame.end.phis.append(line)
-                    t.push(Value(ty, name))
+                for i, ty in enumerate(frame.results):
+                    phi = t.b.tmp(ty)
+                    t.b.phi(frame.end, phi, [(label, values[i]) for label, values in frame.incoming])
+                    t.push(phi)
             t.reachable = True
         else:
             t.reachable = False
@@ -109,18 +110,7 @@ def lower_end(t: FunctionTranslator, op, imm) -> None:
 
 
 def emit_return(t: FunctionTranslator) -> None:
-    results = t.type.results
-    vals = t.popn(len(results))
-    if not results:
-        t.b.terminate("ret void")
-    elif len(results) == 1:
-        t.b.terminate(f"ret {LLVM_TYPE[results[0]]} {vals[0].ref}")
-    else:
-        rty = results_type(results)
-        agg = "undef"
-        for i, v in enumerate(vals):
-            agg = t.b.op(f"insertvalue {rty} {agg}, {LLVM_TYPE[v.type]} {v.ref}, {i}")
-        t.b.terminate(f"ret {rty} {agg}")
+    t.b.ret(t.popn(len(t.result_types)))
     t.reachable = False
 
 
@@ -133,59 +123,26 @@ def lower_br(t: FunctionTranslator, op, depth: int) -> None:
     if frame.kind == "func":
         emit_return(t)
         return
-    target = threaded_target(t, frame)
+    target = resumable.threaded_target(t, frame)
     t.b.br(target or t.branch_target(frame, t.b.cur.label))
     t.reachable = False
 
 
-def threaded_target(t: FunctionTranslator, frame: Frame):
-    """Where a branch to a dispatch loop lands when the dispatch local was just set to a constant.
-
-    Go compiles every jump as `i32.const K; local.set 0; br $loop` back to a `br_table` on local 0;
-    going straight to case K saves the switch, and lets LLVM see Go's loops as loops."""
-    d = frame.dispatch
-    cs = t.const_set
-    if d is None or cs is None or cs[0] != d.local or cs[2] is not t.b.cur or cs[3] != len(t.b.cur.lines):
-        return None
-    k = cs[1]
-    return d.targets[k] if 0 <= k < len(d.targets) else d.default
-
-
-def _record_dispatch(t: FunctionTranslator, index, targets, default) -> None:
-    """Note on the enclosing loop that its header is just `local.get X; br_table` (Frame.dispatch)."""
-    get = t.last_local_get
-    if get is None or get[0] != index.ref:
-        return
-    loop = next((f for f in reversed(t.frames) if f.kind != "block"), None)
-    if loop is None or loop.kind != "loop" or loop.params or loop.header is not t.b.cur \
-            or len(loop.header.lines) != 1:
-        return
-
-    def landing(depth: int):
-        f = t.frame_at(depth)
-        return f.end if f.kind == "block" and not f.results else None
-
-    loop.dispatch = Dispatch(get[1], [landing(d) for d in targets], landing(default))
-    t.go_shaped = True
-
-
 def lower_br_if(t: FunctionTranslator, op, depth: int) -> None:
     cond = t.pop()
-    c = t.b.op(f"icmp ne i32 {cond.ref}, 0")
+    c = t.b.is_true(cond)
     frame = t.frame_at(depth)
     cont = t.b.new_block("cont")
-    # In Go's code `call; br_if` leaves the function when the callee unwinds for a goroutine switch:
-    # rare, so keep the fall-through path straight.
-    weights = ", " + UNLIKELY if t.go_shaped and cond.ref == t.last_call_result else ""
+    unlikely = resumable.unwind_is_unlikely(t, cond)
     if frame.kind == "func":
         ret = t.b.new_block("ret")
-        t.b.cond_br(c, ret, cont, weights)
+        t.b.cond_br(c, ret, cont, unlikely)
         t.b.start(ret)
         saved = list(t.stack)
         emit_return(t)
         t.stack = saved
     else:
-        t.b.cond_br(c, t.branch_target(frame, t.b.cur.label), cont, weights)
+        t.b.cond_br(c, t.branch_target(frame, t.b.cur.label), cont, unlikely)
     t.b.start(cont)
     t.reachable = True
 
@@ -205,9 +162,10 @@ def lower_br_table(t: FunctionTranslator, op, imm) -> None:
             return ret_block
         return t.branch_target(frame, label)   # one phi entry per switch edge, as LLVM requires
 
-    _record_dispatch(t, index, targets, default)
-    cases = " ".join(f"i32 {i}, label %{dest(d).label}" for i, d in enumerate(targets))
-    t.b.terminate(f"switch i32 {index.ref}, label %{dest(default).label} [ {cases} ]")
+    # Go's resume switch is a br_table too: remember its cases for jump threading.
+    resumable.note_switch(t, index, targets, default)
+    cases = [dest(d) for d in targets]
+    t.b.switch(index, dest(default), cases)
     if ret_block is not None:
         t.b.start(ret_block)
         emit_return(t)
@@ -226,18 +184,33 @@ def lower_drop(t: FunctionTranslator, op, imm) -> None:
     v = t.pop()
     # A dropped load must still trap when out of bounds, but LLVM deletes unused loads: make it
     # volatile. (A load feeding only dead arithmetic can still be deleted; see DESIGN notes.)
-    if t.last_load is not None and t.last_load[0] == v.ref:
-        _, lines, index = t.last_load
-        lines[index] = lines[index].replace(" = load ", " = load volatile ", 1)
+    if t.recent.load is not None and t.recent.load[0] is v:
+        t.b.make_volatile(t.recent.load[1])
 
 
 def lower_select(t: FunctionTranslator, op, imm) -> None:
     # Plain select on the values' bits: no float semantics, so NaN payloads survive.
     cond, b = t.pop(), t.pop()
     a = t.pop()
-    c = t.b.op(f"icmp ne i32 {cond.ref}, 0")
-    ty = LLVM_TYPE[a.type]
-    t.push(Value(a.type, t.b.op(f"select i1 {c}, {ty} {a.ref}, {ty} {b.ref}")))
+    t.push(t.b.select(t.b.is_true(cond), a, b))
+
+
+# In unreachable code the validator keeps stepping (the spec validates dead code) while lowering waits
+# for the `else` or `end` that makes code reachable again.
+def enter_dead(t: FunctionTranslator, op, imm) -> None:
+    t.dead_depth += 1
+
+
+def else_dead(t: FunctionTranslator, op, imm) -> None:
+    if not t.dead_depth:
+        lower_else(t, op, imm)
+
+
+def end_dead(t: FunctionTranslator, op, imm) -> None:
+    if t.dead_depth:
+        t.dead_depth -= 1
+    else:
+        lower_end(t, op, imm)
 
 
 HANDLERS = {
@@ -246,3 +219,5 @@ HANDLERS = {
     "unreachable": lower_unreachable, "nop": lower_nop, "drop": lower_drop,
     "select": lower_select, "select_t": lower_select,
 }
+UNREACHABLE_HANDLERS = {"block": enter_dead, "loop": enter_dead, "if": enter_dead,
+                        "else": else_dead, "end": end_dead}

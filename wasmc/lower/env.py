@@ -1,187 +1,143 @@
 """ModuleEnv: everything instance-specific the lowering needs, so no handler knows the vmctx layout.
 
 Pointers that never change for the life of an instance (memory base, the cell of a global, a table's
-descriptor, the funcref array) are loaded once in the function's entry block and reused.
+descriptor, the funcref array) are loaded once in the function's entry block and reused. Every
+module-specific number a function's code depends on (callee, type, global and table indices) reaches the
+IR through here.
 """
 from __future__ import annotations
 
-from ..abi import (FUNCREF_SIZE, GLOBAL_CELL_SIZE, MEMORY_SIZE, RUNTIME_CALLS, TABLE_ELEMS, TABLE_SIZE,
-                   VmctxOffset)
-from ..errors import DecodeError, UnsupportedError
-from ..wasm.instr import read_op
+from ..abi import FUNCREF_SIZE, GLOBAL_CELL_SIZE, MEMORY_SIZE, TABLE_ELEMS, TABLE_SIZE, VmctxOffset
 from ..wasm.module import Module
-from ..wasm.reader import Reader
-from ..wasm.types import ValType
-from .builder import LLVM_TYPE, TBAA_RUNTIME, results_type
-
-
-# Operators that may precede a resumable function's dispatch: Go saves the stack pointer global in a
-# local and opens its blocks before `local.get 0; br_table`.
-_DISPATCH_PREFIX = frozenset(("global.get", "local.set", "block", "loop"))
+from .builder import I32, I64, LLVM_TYPE, PTR, VMCTX, Alias, Value, const_int, declare, results_type
+from .resumable import Resumable
 
 
 class ModuleEnv:
-    def __init__(self, module: Module, linkage: str = "internal", entry_variants: bool = False):
+    def __init__(self, module: Module, linkage: str = "internal", direct_copies: bool = False):
         self.module = module
         self.linkage = linkage                     # of wasm_func_*: "hidden" when split across objects
-        self.entry_variants = entry_variants       # emit wasm_func_N.entry for resumable functions
-        self._resumable: dict[int, bool] = {}
-        self.called_entries: set[int] = set()      # func_idx of .entry variants referenced
-        self.used_runtime: set[str] = set()
-        self.used_intrinsics: dict[str, str] = {}   # name -> declaration line
+        self.direct_copies = direct_copies         # emit wasm_func_N.entry for resumable functions
+        self.resumable = Resumable(module)
+        self.called_direct_copies: set[int] = set()    # func_idx of .entry copies referenced
         self.called: set[int] = set()               # func_idx of defined functions referenced
         self.defined: set[int] = set()              # func_idx of functions defined in this IR module
 
-    # --- declarations -------------------------------------------------------------------------
-    def runtime(self, name: str) -> str:
-        self.used_runtime.add(name)
-        return "@" + name
-
-    def intrinsic(self, name: str, decl: str) -> str:
-        self.used_intrinsics[name] = decl
-        return "@" + name
-
+    # --- wasm functions ----------------------------------------------------------------------------
     def declarations(self, defined_general: set[int] | None = None,
-                     defined_entries: set[int] | None = None) -> list[str]:
-        """Declarations of everything referenced but not defined in this IR module: runtime calls,
-        intrinsics, and wasm functions (`defined_general`, default self.defined) and their `.entry`
-        copies (`defined_entries`, default self.defined)."""
+                     defined_copies: set[int] | None = None) -> list[str]:
+        """Declarations of the wasm functions referenced but not defined in this IR module: general
+        functions (`defined_general`, default self.defined) and `.entry` copies (`defined_copies`,
+        default self.defined)."""
         general = self.defined if defined_general is None else defined_general
-        entries = self.defined if defined_entries is None else defined_entries
+        copies = self.defined if defined_copies is None else defined_copies
         out = []
-        for name in sorted(self.used_runtime):
-            ret, params, attrs = RUNTIME_CALLS[name]
-            out.append(f"declare {ret} @{name}({', '.join(params)}) {attrs}".rstrip())
-        out.extend(self.used_intrinsics[n] for n in sorted(self.used_intrinsics))
-        m = self.module
         for func_idx in sorted(self.called - general):
-            ft = m.func_type(func_idx)
-            params = ", ".join(["ptr"] + [LLVM_TYPE[p] for p in ft.params])
-            out.append(f"declare hidden {results_type(ft.results)} @wasm_func_{func_idx}({params})")
-        for func_idx in sorted(self.called_entries - entries):
-            ft = m.func_type(func_idx)
-            params = ", ".join(["ptr"] + [LLVM_TYPE[p] for p in ft.params])
-            out.append(f"declare hidden {results_type(ft.results)} @wasm_func_{func_idx}.entry({params})")
+            out.append(self._declare(func_idx, f"wasm_func_{func_idx}"))
+        for func_idx in sorted(self.called_direct_copies - copies):
+            out.append(self._declare(func_idx, f"wasm_func_{func_idx}.entry"))
         return out
+
+    def _declare(self, func_idx: int, symbol: str) -> str:
+        ft = self.module.func_type(func_idx)
+        return declare(results_type([LLVM_TYPE[r] for r in ft.results]), symbol,
+                       [PTR] + [LLVM_TYPE[p] for p in ft.params])
 
     def direct_callee(self, func_idx: int) -> str:
         """The symbol of a defined function, for a direct call."""
         self.called.add(func_idx)
         return f"@wasm_func_{func_idx}"
 
-    def entry_callee(self, func_idx: int) -> str:
-        """The symbol of a resumable function's copy specialised to first argument 0 (same signature;
-        it ignores that argument)."""
-        self.called_entries.add(func_idx)
+    def direct_copy(self, func_idx: int) -> str:
+        """The symbol of a resumable function's copy for calls passing 0 as the first argument
+        (same signature; it ignores that argument: resumable.py)."""
+        self.called_direct_copies.add(func_idx)
         return f"@wasm_func_{func_idx}.entry"
 
-    def has_entry_variant(self, func_idx: int) -> bool:
-        return self.entry_variants and self.resumable(func_idx)
+    def has_direct_copy(self, func_idx: int) -> bool:
+        return self.direct_copies and func_idx in self.resumable
 
-    def resumable(self, func_idx: int) -> bool:
-        """Whether a defined function opens with a loop whose header is `local.get 0; br_table`.
+    def definition(self, func_idx: int) -> str:
+        """The name this IR module defines a function under (no `@`)."""
+        return f"wasm_func_{func_idx}"
 
-        That is the shape of every Go function: parameter 0 picks where to resume after a goroutine
-        switch, and direct calls pass 0. Its br_table can enter any block, loop bodies included, which
-        leaves LLVM with irreducible loops; a copy specialised to 0 (`.entry`) keeps the loops natural.
-        Decided from the first operators alone, so every slice of a parallel compile agrees."""
-        known = self._resumable.get(func_idx)
-        if known is None:
-            known = self._resumable[func_idx] = self._scan_resumable(func_idx)
-        return known
+    def copy_definition(self, func_idx: int) -> str:
+        """The name this IR module defines a resumable function's direct-call copy under."""
+        self.called_direct_copies.add(func_idx)
+        return f"wasm_func_{func_idx}.entry"
 
-    def _scan_resumable(self, func_idx: int) -> bool:
-        m = self.module
-        ft = m.func_type(func_idx)
-        if not ft.params or ft.params[0] is not ValType.I32:
-            return False
-        body = m.code[func_idx - m.num_imported_funcs]
-        r = Reader(m.data, body.start, body.end)
-        loops = 0
-        try:
-            while r.pos < r.end:
-                op, imm = read_op(r)
-                if op.name in _DISPATCH_PREFIX:
-                    loops += op.name == "loop"
-                elif op.name == "local.get" and imm == 0 and loops:
-                    return read_op(r)[0].name == "br_table"
-                else:
-                    return False
-        except (DecodeError, UnsupportedError):
-            return False            # the validator reports it when the body is lowered
-        return False
+    def constant(self, t, ty: str, value: int) -> Value:
+        """An i32/i64.const operand (the function cache makes some of them placeholders)."""
+        return const_int(ty, value)
 
     # --- instance fields, loaded once per function -------------------------------------------
-    def _field(self, t, offset: int) -> str:
-        return t.entry_load(f"vmctx+{offset}", f"getelementptr inbounds i8, ptr %vmctx, i64 {offset}")
+    def _field(self, t, offset: int) -> Value:
+        return t.once(f"vmctx+{offset}", lambda: t.b.field(VMCTX, offset, t.b.entry))
 
-    def _array_item(self, t, offset: int, index: int, stride: int = 8) -> str:
-        """Load the pointer at vmctx->field[index], once per function."""
-        key = f"vmctx+{offset}[{index}]"
-        cached = t.entry_cache.get(key)
-        if cached is None:
-            arr = t.entry_value(f"load ptr, ptr {self._field(t, offset)}, !invariant.load !{{}}")
-            slot = t.entry_value(f"getelementptr inbounds i8, ptr {arr}, i64 {index * stride}")
-            cached = t.entry_value(f"load ptr, ptr {slot}, !invariant.load !{{}}")
-            t.entry_cache[key] = cached
-        return cached
+    def _array_item(self, t, offset: int, index: int, stride: int = 8) -> Value:
+        """The pointer at vmctx->field[index], loaded once per function."""
+        def load() -> Value:
+            b = t.b
+            arr = b.load_invariant(PTR, self._field(t, offset), b.entry)
+            return b.load_invariant(PTR, b.field(arr, index * stride, b.entry), b.entry)
+        return t.once(f"vmctx+{offset}[{index}]", load)
 
-    def memory_base(self, t) -> str:
-        key = "membase"
-        cached = t.entry_cache.get(key)
-        if cached is None:
-            cached = t.entry_value("load ptr, ptr %vmctx, !invariant.load !{}")
-            t.entry_cache[key] = cached
-        return cached
+    def memory_base(self, t) -> Value:
+        return t.once("membase", lambda: t.b.load_invariant(PTR, VMCTX, t.b.entry))
 
-    def memory_desc(self, t, mem_idx: int) -> str:
+    def memory_desc(self, t, mem_idx: int) -> Value:
         return self._array_item(t, VmctxOffset.MEMORIES, mem_idx)
 
-    def memory_size_bytes(self, t, mem_idx: int) -> str:
-        desc = self.memory_desc(t, mem_idx)
-        p = t.b.op(f"getelementptr inbounds i8, ptr {desc}, i64 {MEMORY_SIZE}")
-        return t.b.op(f"load i64, ptr {p}, !tbaa {TBAA_RUNTIME}")
+    def memory_size_bytes(self, t, mem_idx: int) -> Value:
+        return t.b.load(I64, t.b.field(self.memory_desc(t, mem_idx), MEMORY_SIZE), alias=Alias.RUNTIME)
 
-    def global_cell(self, t, global_idx: int) -> str:
+    def memory_index(self, mem_idx: int) -> Value:
+        return const_int(I32, mem_idx)
+
+    def global_cell(self, t, global_idx: int) -> Value:
         return self._array_item(t, VmctxOffset.GLOBALS, global_idx)
 
-    def table_desc(self, t, table_idx: int) -> str:
+    def table_desc(self, t, table_idx: int) -> Value:
         return self._array_item(t, VmctxOffset.TABLES, table_idx)
 
-    def table_size(self, t, table_idx: int) -> str:
-        desc = self.table_desc(t, table_idx)
-        p = t.b.op(f"getelementptr inbounds i8, ptr {desc}, i64 {TABLE_SIZE}")
-        return t.b.op(f"load i32, ptr {p}, !tbaa {TBAA_RUNTIME}")
+    def table_size(self, t, table_idx: int) -> Value:
+        return t.b.load(I32, t.b.field(self.table_desc(t, table_idx), TABLE_SIZE), alias=Alias.RUNTIME)
 
-    def table_elems(self, t, table_idx: int) -> str:
-        desc = self.table_desc(t, table_idx)
-        return t.b.op(f"load ptr, ptr {desc}, !tbaa {TBAA_RUNTIME}")   # TABLE_ELEMS == 0; moves on growth
+    def table_elems(self, t, table_idx: int) -> Value:
+        # TABLE_ELEMS == 0; the array moves when the table grows, so it is loaded where it is used.
+        return t.b.load(PTR, self.table_desc(t, table_idx), alias=Alias.RUNTIME)
 
-    def funcref(self, t, func_idx: int) -> str:
-        """Pointer to this instance's wasmc_funcref record of func_idx."""
-        key = "funcrefs"
-        arr = t.entry_cache.get(key)
-        if arr is None:
-            arr = t.entry_value(
-                f"load ptr, ptr {self._field(t, VmctxOffset.FUNCREFS)}, !invariant.load !{{}}")
-            t.entry_cache[key] = arr
-        return t.b.op(f"getelementptr inbounds i8, ptr {arr}, i64 {func_idx * FUNCREF_SIZE}")
+    def table_index(self, table_idx: int) -> Value:
+        return const_int(I32, table_idx)
 
-    def type_id(self, t, type_idx: int) -> str:
-        key = f"typeid{type_idx}"
-        cached = t.entry_cache.get(key)
-        if cached is None:
-            arr = t.entry_value(
-                f"load ptr, ptr {self._field(t, VmctxOffset.TYPE_IDS)}, !invariant.load !{{}}")
-            slot = t.entry_value(f"getelementptr inbounds i8, ptr {arr}, i64 {type_idx * 8}")
-            cached = t.entry_value(f"load i64, ptr {slot}, !invariant.load !{{}}")
-            t.entry_cache[key] = cached
-        return cached
+    def segment_index(self, idx: int) -> Value:
+        """A data or element segment index, as the bulk operations of runtime_c take it."""
+        return const_int(I32, idx)
 
-    def stack_limit(self, t) -> str:
-        ptr = t.entry_value(
-            f"load ptr, ptr {self._field(t, VmctxOffset.STACK_LIMIT)}, !invariant.load !{{}}")
-        return t.entry_value(f"load i64, ptr {ptr}")
+    def funcref(self, t, func_idx: int, called: bool = False) -> Value:
+        """Pointer to this instance's wasmc_funcref record of func_idx (`called`: for a call of an
+        import, else for ref.func)."""
+        b = t.b
+        return b.field(self._funcrefs(t), func_idx * FUNCREF_SIZE)
+
+    def _funcrefs(self, t) -> Value:
+        b = t.b
+        return t.once("funcrefs", lambda: b.load_invariant(PTR, self._field(t, VmctxOffset.FUNCREFS), b.entry))
+
+    def type_id(self, t, type_idx: int) -> Value:
+        """The canonical signature id of type_idx, as call_indirect compares it."""
+        def load() -> Value:
+            b = t.b
+            return b.load_invariant(I64, b.field(self._type_ids(t), type_idx * 8, b.entry), b.entry)
+        return t.once(f"typeid{type_idx}", load)
+
+    def _type_ids(self, t) -> Value:
+        return t.b.load_invariant(PTR, self._field(t, VmctxOffset.TYPE_IDS), t.b.entry)
+
+    def stack_limit(self, t) -> Value:
+        b = t.b
+        ptr = b.load_invariant(PTR, self._field(t, VmctxOffset.STACK_LIMIT), b.entry)
+        return b.entry_load(I64, ptr)
 
 
 assert TABLE_ELEMS == 0 and GLOBAL_CELL_SIZE >= 8

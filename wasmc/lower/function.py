@@ -1,86 +1,92 @@
 """FunctionTranslator: one pass over a function body that reads, validates and lowers each operator.
 
-It owns the operand stack (Values), the control stack (Frames), locals, and skipping of unreachable
-code; handlers in the family modules (control.py, numeric.py, ...) do the lowering and reach the
-instance only through ModuleEnv.
+It owns the operand stack (Values), the control stack (Frames), locals, the per-function trap blocks and
+skipping of unreachable code; handlers in the family modules (control.py, numeric.py, ...) do the
+lowering, reach the instance only through ModuleEnv and write IR only through the FuncBuilder.
 """
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from ..abi import TrapKind
-from ..errors import DecodeError
+from ..errors import DecodeError, ValidationError
 from ..wasm.instr import read_op
 from ..wasm.module import Module
 from ..wasm.reader import Reader
-from ..wasm.types import ValType
-from .builder import LLVM_TYPE, ZERO, Block, FuncBuilder, Value, results_type
-from .env import ModuleEnv
-
-UNLIKELY = "!prof !0"   # module-level metadata: branch_weights 1 : 2000
-
-
-class Dispatch(NamedTuple):
-    """A loop whose header does nothing but `local.get X; br_table`: Go's shape for every function.
-
-    `targets[K]` is where the br_table sends K (None: a target that needs the header itself), so a
-    branch to the loop right after `i32.const K; local.set X` can go straight there (see lower_br)."""
-    local: int
-    targets: list
-    default: object
+from ..wasm.validate import VALIDATORS, FuncValidator
+from .builder import (I32, I64, LLVM_TYPE, PTR, VMCTX, Block, Declarations, FuncBuilder, Value, const_int,
+                      define, results_type, zero)
 
 
 class Frame:
     """A control frame. Branches to a loop go to its header, to anything else to its end."""
     __slots__ = ("kind", "params", "results", "height", "end", "header", "header_phis", "incoming",
-                 "header_incoming", "else_block", "param_values", "has_else", "dispatch")
+                 "header_incoming", "else_block", "param_values", "has_else", "resume_switch")
 
-    def __init__(self, kind: str, params, results, height: int, end: Block):
+    def __init__(self, kind: str, params: list[str], results: list[str], height: int, end: Block):
         self.kind = kind
-        self.params = params
+        self.params = params                  # LLVM types
         self.results = results
         self.height = height
         self.end = end
         self.header: Block | None = None
-        self.header_phis: list[str] = []
-        self.incoming: list[tuple[str, list[str]]] = []          # (predecessor label, result refs)
-        self.header_incoming: list[tuple[str, list[str]]] = []
+        self.header_phis: list[Value] = []
+        self.incoming: list[tuple[str, list[Value]]] = []         # (predecessor label, result values)
+        self.header_incoming: list[tuple[str, list[Value]]] = []
         self.else_block: Block | None = None
         self.param_values: list[Value] = []
         self.has_else = False
-        self.dispatch: Dispatch | None = None     # a loop whose header is a br_table on a local
+        self.resume_switch = None     # a loop whose header is Go's resume switch (resumable.py)
 
     @property
-    def label_types(self):
+    def label_types(self) -> list[str]:
         return self.params if self.kind == "loop" else self.results
 
 
+class Recent:
+    """What the operators just lowered left behind for a later handler to use. Every fact names the
+    value or block it is about, so a stale fact never matches by accident.
+
+    load        (value pushed, builder.last_load) of the last load: `drop` of that value keeps the load
+    local_get   (value, local index) of the last local.get: is a br_table index a local? (resumable.py)
+    const_local (local index, constant, block, its line count just after the store) of the last
+                local.set of an i32 constant: while the block has not grown, the local holds it
+                (the jump threading in resumable.py)
+    call_result the result of the last call returning one value (the `call; br_if` unwind, resumable.py)
+    promoted    results of f64.promote_f32, for demote(promote(x)) (convert.py)
+    """
+    __slots__ = ("load", "local_get", "const_local", "call_result", "promoted")
+
+    def __init__(self):
+        self.load: tuple | None = None
+        self.local_get: tuple[Value, int] | None = None
+        self.const_local: tuple[int, int, Block, int] | None = None
+        self.call_result: Value | None = None
+        self.promoted: set[str] = set()
+
+
 class FunctionTranslator:
-    def __init__(self, module: Module, env: ModuleEnv, validator, func_idx: int, dispatch):
+    def __init__(self, module: Module, env, validator: FuncValidator, func_idx: int, steps,
+                 decls: Declarations):
+        # env: the ModuleEnv (env.py), the only way to the instance's layout and indices
         self.module = module
         self.env = env
         self.validator = validator
         self.func_idx = func_idx
-        self.dispatch = dispatch
-        self.type = module.func_type(func_idx)
+        self.steps = steps                      # dispatch.Steps: lowering by Op.index
+        ft = module.func_type(func_idx)
+        self.param_types = [LLVM_TYPE[p] for p in ft.params]
+        self.result_types = [LLVM_TYPE[r] for r in ft.results]
         self.body = module.code[func_idx - module.num_imported_funcs]
-        self.b = FuncBuilder()
+        self.b = FuncBuilder(decls)
         self.stack: list[Value] = []
         self.frames: list[Frame] = []
         self.reachable = True
         self.dead_depth = 0
-        self.locals: list[tuple[ValType, str]] = []          # (type, alloca name)
-        self.entry = Block("entry")
-        self.entry_cache: dict[str, str] = {}
+        self.locals: list[tuple[str, Value]] = []          # (LLVM type, stack slot)
+        self.hoisted: dict[str, Value] = {}                # loaded once per function, in the entry block
         self.traps: dict[int, Block] = {}
-        self.promoted: set[str] = set()        # results of f64.promote_f32 (convert.py)
-        self.last_load: tuple[str, list[str], int] | None = None   # (result, block lines, line index)
-        self.last_local_get: tuple[str, int] | None = None          # (result, local index)
-        # The last `local.set X` of a constant: (X, K, block, its line count right after the store).
-        # While the block has not grown since, local X still holds K (see control.lower_br).
-        self.const_set: tuple[int, int, Block, int] | None = None
-        self.last_call_result: str | None = None
-        self.go_shaped = False      # a loop of this function dispatches on a local (control.py)
+        self.at = 0                             # body offset of the operator being lowered
+        self.recent = Recent()
+        self.go_shaped = False      # a loop of this function is a resume switch (resumable.py)
 
     # --- stacks --------------------------------------------------------------------------------
     def push(self, v: Value) -> None:
@@ -96,17 +102,12 @@ class FunctionTranslator:
         del self.stack[-n:]
         return vals
 
-    # --- entry block -----------------------------------------------------------------------------
-    def entry_value(self, expr: str) -> str:
-        self.b.counter += 1
-        name = f"%t{self.b.counter}"
-        self.entry.lines.append(f"{name} = {expr}")
-        return name
-
-    def entry_load(self, key: str, expr: str) -> str:
-        v = self.entry_cache.get(key)
+    # --- values loaded once per function ---------------------------------------------------------
+    def once(self, key: str, make) -> Value:
+        """The value `make()` emits into the entry block, made on first use of `key`."""
+        v = self.hoisted.get(key)
         if v is None:
-            v = self.entry_cache[key] = self.entry_value(expr)
+            v = self.hoisted[key] = make()
         return v
 
     # --- traps -------------------------------------------------------------------------------------
@@ -116,10 +117,10 @@ class FunctionTranslator:
             blk = self.traps[kind] = Block(f"trap_{kind.name.lower()}")
         return blk
 
-    def trap_if(self, cond: str, kind: TrapKind) -> None:
+    def trap_if(self, cond: Value, kind: TrapKind) -> None:
         """Branch (marked unlikely) to this function's cold block for `kind` when cond is true."""
         cont = self.b.new_block("ok")
-        self.b.cond_br(cond, self.trap_block(kind), cont, ", " + UNLIKELY)
+        self.b.cond_br(cond, self.trap_block(kind), cont, unlikely=True)
         self.b.start(cont)
 
     def trap(self, kind: TrapKind) -> None:
@@ -133,109 +134,84 @@ class FunctionTranslator:
     def branch_target(self, frame: Frame, label: str) -> Block:
         """Record an edge from `label` to `frame`'s target carrying the top label values."""
         n = len(frame.label_types)
-        refs = [v.ref for v in self.stack[len(self.stack) - n:]] if n else []
+        values = self.stack[len(self.stack) - n:] if n else []
         if frame.kind == "loop":
-            frame.header_incoming.append((label, refs))
+            frame.header_incoming.append((label, values))
             return frame.header
-        frame.incoming.append((label, refs))
+        frame.incoming.append((label, values))
         return frame.end
 
-    def phis(self, types, incoming) -> list[str]:
-        """Phi lines joining `incoming` edges; returns their names via self.stack pushes."""
-        names = []
-        for i, ty in enumerate(types):
-            name = self.b.tmp()
-            pairs = ", ".join(f"[ {refs[i]}, %{label} ]" for label, refs in incoming)
-            names.append((name, f"{name} = phi {LLVM_TYPE[ty]} {pairs}"))
-        return names
-
     # --- the pass ----------------------------------------------------------------------------------
-    def translate(self) -> tuple[str, str]:
-        """The function's IR, and for a resumable function with an entry variant, the general
-        function's IR, which goes to a separate module (lower_module_pair)."""
-        t = self.type
-        params = ", ".join(["ptr %vmctx"] + [f"{LLVM_TYPE[p]} %p{i}" for i, p in enumerate(t.params)])
-        self.b.blocks.append(self.entry)
-        for i, p in enumerate(t.params):
-            name = f"%l{i}"
-            self.entry.lines.append(f"{name} = alloca {LLVM_TYPE[p]}")
-            self.entry.lines.append(f"store {LLVM_TYPE[p]} %p{i}, ptr {name}")
-            self.locals.append((p, name))
-        for ty in self.body.locals:
-            name = f"%l{len(self.locals)}"
-            self.entry.lines.append(f"{name} = alloca {LLVM_TYPE[ty]}")
-            self.entry.lines.append(f"store {LLVM_TYPE[ty]} {ZERO[ty]}, ptr {name}")
-            self.locals.append((ty, name))
+    def translate(self) -> FunctionTranslator:
+        """Lower the whole body; the function is then rendered by render() (or resumable.py)."""
+        n_params = len(self.param_types)
+        for i, ty in enumerate(self.param_types + [LLVM_TYPE[t] for t in self.body.locals]):
+            self.locals.append((ty, Value(PTR, f"%l{i}")))
+        self.params = [VMCTX] + [Value(ty, f"%p{i}") for i, ty in enumerate(self.param_types)]
+        self.initial = self.params[1:] + [zero(ty) for ty, _ in self.locals[n_params:]]
         body = self.b.new_block("body")
         func_end = self.b.new_block("return")
-        self.frames.append(Frame("func", (), t.results, 0, func_end))
+        self.frames.append(Frame("func", [], self.result_types, 0, func_end))
         self.b.start(body)
 
         self._run()
 
         # Entry: stack-limit check, then the body. The stack pointer, not the frame address: asking
         # for the frame address forces a frame pointer, and costs every function a register.
+        b = self.b
         limit = self.env.stack_limit(self)
-        frame = self.entry_value("call ptr @llvm.stacksave.p0()")
-        sp = self.entry_value(f"ptrtoint ptr {frame} to i64")
-        low = self.entry_value(f"icmp ult i64 {sp}, {limit}")
-        self.env.intrinsic("llvm.stacksave.p0", "declare ptr @llvm.stacksave.p0()")
-        self.entry.lines.append(f"br i1 {low}, label %{self.trap_block(TrapKind.STACK_EXHAUSTED).label}, "
-                                f"label %{body.label}, {UNLIKELY}")
-        trap_fn = self.env.runtime("wasmc_trap")
+        sp = b.entry_cast("ptrtoint", b.entry_call(PTR, "llvm.stacksave.p0"), I64)
+        b.entry_branch(b.entry_compare("ult", sp, limit), self.trap_block(TrapKind.STACK_EXHAUSTED), body)
         for kind, blk in self.traps.items():
-            blk.lines.append(f"call void {trap_fn}(ptr %vmctx, i32 {int(kind)})")
-            blk.lines.append("unreachable")
-            self.b.blocks.append(blk)
-        ret = results_type(t.results)
-        head = f"define {self.env.linkage} {ret} @wasm_func_{self.func_idx}"
-        if not self.env.has_entry_variant(self.func_idx):
-            return f"{head}({params}) #0 {{\n{self.b.text()}\n}}\n", ""
-        return self._entry_variant(head, params, ret)
+            b.start(blk)
+            b.call_runtime("wasmc_trap", [VMCTX, const_int(I32, int(kind))])
+            b.unreachable()
+        return self
 
-    def _entry_variant(self, head: str, params: str, ret: str) -> tuple[str, str]:
-        """A resumable function as two with the same signature: `.entry`, the body with parameter 0
-        fixed to 0 (what direct calls pass), for the optimizer; and the general function, which
-        tail-calls `.entry` for 0 and keeps the body only for resuming (ModuleEnv.resumable)."""
-        first_param = f"store i32 %p0, ptr {self.locals[0][1]}"
-        text = self.b.text()
-        assert text.count("%p0") == 1 and first_param in text
-        entry = f"{head}.entry({params}) #0 {{\n" \
-                f"{text.replace(first_param, f'store i32 0, ptr {self.locals[0][1]}')}\n}}\n"
-        # The locals' allocas stay in the entry block (SROA promotes only those); the rest of it
-        # moves behind the test, so a forwarded call costs a compare and a jump.
-        n_alloca_lines = 2 * len(self.locals)
-        prologue = Block("prologue")
-        prologue.lines = self.entry.lines[n_alloca_lines:]        # ends with the stack check
-        forward = Block("direct_call")
-        args = ", ".join(f"{LLVM_TYPE[p]} %p{i}" for i, p in enumerate(self.type.params))
-        call = f"musttail call {ret} {self.env.entry_callee(self.func_idx)}(ptr %vmctx, {args})"
-        forward.lines = [call, "ret void"] if ret == "void" else [f"%forwarded = {call}", f"ret {ret} %forwarded"]
-        self.entry.lines[n_alloca_lines:] = [
-            "%direct = icmp eq i32 %p0, 0", f"br i1 %direct, label %{forward.label}, label %{prologue.label}"]
-        self.b.blocks[1:1] = [forward, prologue]
-        return entry, f"{head}({params}) #0 {{\n{self.b.text()}\n}}\n"
+    @property
+    def symbol(self) -> str:
+        return self.env.definition(self.func_idx)
+
+    @property
+    def ret_type(self) -> str:
+        return results_type(self.result_types)
+
+    def slots_block(self, first_param: Value | None = None) -> Block:
+        """An entry block defining the locals' slots with their initial values (parameter 0's
+        replaced by `first_param` if given)."""
+        blk = Block("entry")
+        for i, (ty, slot) in enumerate(self.locals):
+            self.b.alloca(ty, slot, blk)
+            init = first_param if i == 0 and first_param is not None else self.initial[i]
+            self.b.store(init, slot, block=blk)
+        return blk
+
+    def render(self, linkage: str, name: str | None = None, first_param: Value | None = None) -> str:
+        """The function's definition: slots, the hoisted loads and the stack check, then the body."""
+        entry = self.slots_block(first_param)
+        entry.lines += self.b.entry.lines
+        body = self.b.text([entry] + self.b.blocks)
+        return define(linkage, self.ret_type, name or self.symbol, self.params, body)
 
     def _run(self) -> None:
         m = self.module
         r = Reader(m.data, self.body.start, self.body.end)
-        step = self.validator.step
-        dispatch = self.dispatch
-        from . import control
+        v = self.validator
+        check, lower, skip = VALIDATORS, self.steps.lower, self.steps.unreachable
         while r.pos < r.end:
             at = r.pos
             op, imm = read_op(r)
-            step(op, imm, at)
+            self.at = at
+            i = op.index
+            try:
+                if v.done:
+                    raise DecodeError("operators remaining after end of function")
+                check[i](v, imm)
+            except (ValidationError, DecodeError) as e:
+                raise v.locate(e, at) from None
             if self.reachable:
-                dispatch[op](self, op, imm)
-            elif op.name in ("block", "loop", "if"):
-                self.dead_depth += 1
-            elif op.name == "end":
-                if self.dead_depth:
-                    self.dead_depth -= 1
-                else:
-                    control.lower_end(self, op, imm)
-            elif op.name == "else" and not self.dead_depth:
-                control.lower_else(self, op, imm)
+                lower[i](self, op, imm)
+            else:
+                skip[i](self, op, imm)
         if self.frames:
             raise DecodeError("unexpected end of section or function", r.pos)

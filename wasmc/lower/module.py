@@ -1,94 +1,25 @@
-"""Lowering a whole module: every function body, plus the glue the host needs.
+"""Lowering a whole module (or a slice of its functions) to one or two IR modules.
 
-Besides `wasm_func_<func_idx>` for each defined function it emits, per distinct signature, an entry
-trampoline (host -> wasm, arguments in 8-byte slots) and a host adapter (wasm -> host function), and
-three arrays the loader reads: @wasmc_funcs (by defined index), @wasmc_entries and @wasmc_host_adapters
-(by type_idx).
+Besides `wasm_func_<func_idx>` for each defined function, the module with the glue (glue.py) has the
+entry trampolines, host adapters and the arrays the loader reads. A slice of a parallel compile gives its
+functions hidden linkage, declares what it calls but does not define, and at -O2 carries inlinable
+copies of small functions other slices define.
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from ..errors import UnsupportedError
 from ..wasm.module import Module
-from ..wasm.opcodes import ALL_OPS
-from ..wasm.types import V128, FuncType
+from ..wasm.types import V128
 from ..wasm.validate import FuncValidator, validate_function, validate_module
-from . import calls, control, convert, memory, numeric, simd, tables, variables
-from .builder import LLVM_TYPE, TBAA_NODES, results_type
+from . import resumable
+from .builder import Declarations, finish_module
+from .dispatch import STEPS
 from .env import ModuleEnv
 from .function import FunctionTranslator
-
-FAMILIES = (control, variables, numeric, convert, memory, tables, calls, simd)
-
-
-def build_dispatch() -> dict:
-    """Op row -> handler, from the family tables; every operator has exactly one handler."""
-    by_name = {}
-    for family in FAMILIES:
-        for name, handler in family.HANDLERS.items():
-            if name in by_name:
-                raise AssertionError(f"two handlers for {name}")
-            by_name[name] = handler
-    return {op: by_name[op.name] for op in ALL_OPS if op.name in by_name}
-
-
-DISPATCH = build_dispatch()
-
-
-def _sig_name(ft: FuncType) -> str:
-    code = {"i32": "i", "i64": "l", "float": "f", "double": "d", "ptr": "r"}
-    p = "".join(code[LLVM_TYPE[x]] for x in ft.params)
-    r = "".join(code[LLVM_TYPE[x]] for x in ft.results)
-    return f"{p}_{r}"
-
-
-def _entry_trampoline(ft: FuncType, name: str) -> str:
-    lines = [f"define internal void @wasm_entry_{name}(ptr %vmctx, ptr %callee, ptr %slots) {{"]
-    args = ["ptr %vmctx"]
-    for i, ty in enumerate(ft.params):
-        lt = LLVM_TYPE[ty]
-        lines.append(f"  %ap{i} = getelementptr i64, ptr %slots, i64 {i}")
-        lines.append(f"  %a{i} = load {lt}, ptr %ap{i}")
-        args.append(f"{lt} %a{i}")
-    ret = results_type(ft.results)
-    call = f"call {ret} %callee({', '.join(args)})"
-    lines.append(f"  {call}" if ret == "void" else f"  %r = {call}")
-    for i, ty in enumerate(ft.results):
-        lt = LLVM_TYPE[ty]
-        val = "%r"
-        if len(ft.results) > 1:
-            lines.append(f"  %r{i} = extractvalue {ret} %r, {i}")
-            val = f"%r{i}"
-        lines.append(f"  %rp{i} = getelementptr i64, ptr %slots, i64 {i}")
-        lines.append(f"  store {lt} {val}, ptr %rp{i}")
-    lines += ["  ret void", "}"]
-    return "\n".join(lines)
-
-
-def _host_adapter(ft: FuncType, name: str) -> str:
-    params = ", ".join(["ptr %host"] + [f"{LLVM_TYPE[t]} %a{i}" for i, t in enumerate(ft.params)])
-    ret = results_type(ft.results)
-    n = max(len(ft.params), len(ft.results), 1)
-    lines = [f"define internal {ret} @wasm_host_{name}({params}) {{",
-             f"  %slots = alloca [{n} x i64], align 8"]
-    for i, ty in enumerate(ft.params):
-        lines.append(f"  %ap{i} = getelementptr i64, ptr %slots, i64 {i}")
-        lines.append(f"  store {LLVM_TYPE[ty]} %a{i}, ptr %ap{i}")
-    lines.append("  call void @wasmc_host_call(ptr %host, ptr %slots)")
-    agg = "undef"
-    for i, ty in enumerate(ft.results):
-        lines.append(f"  %rp{i} = getelementptr i64, ptr %slots, i64 {i}")
-        lines.append(f"  %r{i} = load {LLVM_TYPE[ty]}, ptr %rp{i}")
-        if len(ft.results) > 1:
-            lines.append(f"  %g{i} = insertvalue {ret} {agg}, {LLVM_TYPE[ty]} %r{i}, {i}")
-            agg = f"%g{i}"
-    if not ft.results:
-        lines.append("  ret void")
-    elif len(ft.results) == 1:
-        lines.append(f"  ret {ret} %r0")
-    else:
-        lines.append(f"  ret {ret} {agg}")
-    lines.append("}")
-    return "\n".join(lines)
+from .glue import glue
+from .placeholders import CanonicalEnv
 
 
 def _uses_v128(m: Module) -> bool:
@@ -97,7 +28,14 @@ def _uses_v128(m: Module) -> bool:
             or any(V128 in body.locals for body in m.code))
 
 
-def _unsupported_simd(m: Module, info, first_func_idx: int) -> UnsupportedError:
+def check_supported(m: Module, info) -> None:
+    """Raise UnsupportedError("simd") for a valid module that uses v128 in a signature, global or local
+    (after validating every body, so an invalid module is rejected as invalid)."""
+    if _uses_v128(m):
+        raise unsupported_simd(m, info, m.num_imported_funcs)
+
+
+def unsupported_simd(m: Module, info, first_func_idx: int) -> UnsupportedError:
     """The error for a module using SIMD, once the bodies from `first_func_idx` on are validated: an
     invalid module must be rejected as invalid, not reported unsupported."""
     for func_idx in range(first_func_idx, m.num_imported_funcs + len(m.code)):
@@ -114,113 +52,156 @@ def lower_module(m: Module, info=None, defined: range | None = None, glue: bool 
     processes, one of them with the glue, and links the objects. A partial module gives its functions
     hidden external linkage and declares the ones it calls or lists but does not define.
     `on_function(done, total)` reports progress."""
-    return _lower(m, info, defined, glue, on_function, entry_variants=False)[0]
+    return _lower(m, info, defined, glue, on_function, direct_copies=False)[0]
 
 
 def lower_module_pair(m: Module, info=None, defined: range | None = None, glue: bool = True,
                       on_function=None) -> tuple[str, str]:
     """Like lower_module, with a `wasm_func_N.entry` copy of every resumable function for the calls
-    that pass 0 (ModuleEnv.resumable), as two IR modules: the first holds those copies and everything
-    else, the second the general resumable functions, which only a goroutine switch enters with a
-    non-zero first argument. The caller optimizes the first fully and the second lightly."""
-    return _lower(m, info, defined, glue, on_function, entry_variants=True)
+    that pass 0 (resumable.py), as two IR modules: the first holds those copies and everything else,
+    the second the general resumable functions, which only a goroutine switch enters with a non-zero
+    first argument. The caller optimizes the first fully and the second lightly."""
+    return _lower(m, info, defined, glue, on_function, direct_copies=True)
 
 
-def _lower(m: Module, info, defined: range | None, glue: bool, on_function, entry_variants: bool):
+def translate(m: Module, info, env: ModuleEnv, decls: Declarations, func_idx: int) -> FunctionTranslator:
+    return FunctionTranslator(m, env, FuncValidator(m, info, func_idx), func_idx, STEPS, decls).translate()
+
+
+def _lower(m: Module, info, defined: range | None, with_glue: bool, on_function, direct_copies: bool):
     if info is None:
         info = validate_module(m)
     n_imported = m.num_imported_funcs
     total = len(m.code)
     whole = defined is None or (defined.start == 0 and defined.stop >= total)
     defined = range(total) if defined is None else defined
-    # LLVM_TYPE has no v128 entry: signatures, globals and locals of that type cannot be lowered yet.
+    # v128 has no LLVM type here yet: signatures, globals and locals of that type cannot be lowered.
     if _uses_v128(m):
-        raise _unsupported_simd(m, info, n_imported + defined.start)
-    linkage = "internal" if whole and glue and not entry_variants else "hidden"
-    env = ModuleEnv(m, linkage=linkage, entry_variants=entry_variants)
+        raise unsupported_simd(m, info, n_imported + defined.start)
+    linkage = "internal" if whole and with_glue and not direct_copies else "hidden"
+    env = ModuleEnv(m, linkage=linkage, direct_copies=direct_copies)
+    decls = Declarations()
     parts, resume_parts = [], []
     resume_defined = set()
     for done, defined_idx in enumerate(defined, 1):
         func_idx = n_imported + defined_idx
-        validator = FuncValidator(m, info, func_idx)
         try:
-            main, general = FunctionTranslator(m, env, validator, func_idx, DISPATCH).translate()
+            t = translate(m, info, env, decls, func_idx)
         except UnsupportedError as e:
             if e.feature != "simd":
                 raise
-            raise _unsupported_simd(m, info, func_idx) from None
-        parts.append(main)
-        if general:
+            raise unsupported_simd(m, info, func_idx) from None
+        if env.has_direct_copy(func_idx):
+            copy, general = resumable.render(t, env.linkage)
+            parts.append(copy)
             resume_parts.append(general)
             resume_defined.add(func_idx)
+        else:
+            parts.append(t.render(env.linkage))
         env.defined.add(func_idx)
         if on_function:
             on_function(done, len(defined))
-    copied_general, copied_entries = set(), set()
-    if entry_variants and not whole:
-        parts += _inlinable_copies(m, info, env, copied_general, copied_entries)
-    if glue:
-        parts += _glue(m, env)
-    main_ir = _finish(parts, env.declarations(defined_general=env.defined - resume_defined | copied_general,
-                                              defined_entries=resume_defined | copied_entries))
-    if not entry_variants:
+    copied_general, copied_copies = set(), set()
+    if direct_copies and not whole:
+        parts += _inlinable_copies(m, info, env, decls, copied_general, copied_copies)
+    if with_glue:
+        parts += glue(m, env, decls)
+    main_ir = finish_module(parts, decls.lines() + env.declarations(
+        defined_general=env.defined - resume_defined | copied_general,
+        defined_copies=resume_defined | copied_copies))
+    if not direct_copies:
         return main_ir, ""
-    resume_ir = _finish(resume_parts, env.declarations(defined_general=resume_defined, defined_entries=set()))
+    resume_ir = finish_module(resume_parts, decls.lines() + env.declarations(
+        defined_general=resume_defined, defined_copies=set()))
     return main_ir, resume_ir
 
 
 # Callees defined in another slice whose bodies are at most this many bytes are copied into the caller's
 # slice for the inliner: Go's runtime calls tiny functions (atomics, bit helpers) all over.
 INLINE_COPY_BYTES = 400
+AVAILABLE = "available_externally hidden"
 
 
-def _inlinable_copies(m: Module, info, env: ModuleEnv, copied_general: set[int], copied_entries: set[int]):
+def _inlinable_copies(m: Module, info, env: ModuleEnv, decls: Declarations, copied_general: set[int],
+                      copied_copies: set[int]) -> list[str]:
     """`available_externally` copies of the small functions this slice calls but another defines: LLVM
     may inline them and emits no code for them (the other slice's object has the definition)."""
     n_imported = m.num_imported_funcs
-    small = [f for f in sorted((env.called | env.called_entries) - env.defined)
+    small = [f for f in sorted((env.called | env.called_direct_copies) - env.defined)
              if f >= n_imported and m.code[f - n_imported].end - m.code[f - n_imported].start <= INLINE_COPY_BYTES]
     parts = []
     for func_idx in small:
-        main, _ = FunctionTranslator(m, env, FuncValidator(m, info, func_idx), func_idx, DISPATCH).translate()
-        if env.has_entry_variant(func_idx):
-            if func_idx not in env.called_entries:
+        t = translate(m, info, env, decls, func_idx)
+        if env.has_direct_copy(func_idx):
+            copy, _ = resumable.render(t, AVAILABLE)
+            if func_idx not in env.called_direct_copies:
                 continue
-            copied_entries.add(func_idx)
+            copied_copies.add(func_idx)
+            parts.append(copy)
         else:
             copied_general.add(func_idx)
-        parts.append(main.replace("define hidden ", "define available_externally hidden ", 1))
+            parts.append(t.render(AVAILABLE))
     return parts
 
 
-def _finish(parts: list[str], declarations: list[str]) -> str:
-    # Self-recursion must keep growing the stack so runaway recursion reaches the stack-limit trap;
-    # tail-recursion elimination would turn it into an endless loop.
-    return "\n".join([*parts, *declarations, 'attributes #0 = { "disable-tail-calls"="true" }',
-                      '!0 = !{!"branch_weights", i32 1, i32 2000}', *TBAA_NODES]) + "\n"
+def lower_glue(m: Module, names: dict, extra_ir: str = "") -> str:
+    """An IR module with only the glue (glue.py) and `extra_ir`, for linking with cached functions:
+    `names` gives each defined function's symbols (func_idx -> (symbol, direct-call copy or None))."""
+    env = ModuleEnv(m, linkage="hidden")
+    decls = Declarations()
+    parts = _unique(glue(m, env, decls, names))
+    return finish_module(parts, decls.lines()) + extra_ir
 
 
-def _glue(m: Module, env: ModuleEnv) -> list[str]:
-    """Entry trampolines and host adapters per distinct signature, and the arrays the loader reads."""
-    parts = []
-    env.runtime("wasmc_host_call")
-    sig_names = {}
-    for ft in m.types:
-        name = _sig_name(ft)
-        if name not in sig_names:
-            sig_names[name] = ft
-            parts.append(_entry_trampoline(ft, name))
-            parts.append(_host_adapter(ft, name))
-    n_imported, total = m.num_imported_funcs, len(m.code)
-    env.called.update(range(n_imported, n_imported + total))
-    funcs = ", ".join(f"ptr @wasm_func_{n_imported + i}" for i in range(total))
-    # Where each function's `.entry` copy starts (null: none), so a trap in one is named too.
-    variants = ", ".join(f"ptr {env.entry_callee(f)}" if env.has_entry_variant(f) else "ptr null"
-                         for f in range(n_imported, n_imported + total))
-    entries = ", ".join(f"ptr @wasm_entry_{_sig_name(ft)}" for ft in m.types)
-    adapters = ", ".join(f"ptr @wasm_host_{_sig_name(ft)}" for ft in m.types)
-    parts.append(f"@wasmc_funcs = constant [{total} x ptr] [{funcs}]")
-    parts.append(f"@wasmc_entry_variants = constant [{total} x ptr] [{variants}]")
-    parts.append(f"@wasmc_entries = constant [{len(m.types)} x ptr] [{entries}]")
-    parts.append(f"@wasmc_host_adapters = constant [{len(m.types)} x ptr] [{adapters}]")
-    return parts
+# --- one function, for the function cache ------------------------------------------------------------
+class CachedFunction(NamedTuple):
+    """The IR of one function compiled for the function cache: `main` (the function, or a resumable
+    function's direct-call copy and the inlinable copies of its small callees), `resume` (a resumable
+    function's general body, "" if none), and what each placeholder symbol stands for."""
+    main: str
+    resume: str
+    bindings: dict
+
+
+def lower_cached_function(m: Module, info, func_idx: int, form, prefix: str, direct_copies: bool,
+                          inline: dict | None = None) -> CachedFunction:
+    """Lower one defined function with its module-specific numbers as placeholders (placeholders.py),
+    its own symbols named after `prefix`. `inline` maps placeholder numbers of small callees to their
+    (func_idx, form): the function carries available_externally copies of them that the optimizer may
+    inline, whose own placeholders are named `<prefix>_i<k>_p<j>` (bound as path (k, j))."""
+    env = CanonicalEnv(m, form, func_idx, prefix, direct_copies)
+    decls = Declarations()
+    t = translate(m, info, env, decls, func_idx)
+    if env.has_direct_copy(func_idx):
+        copy, general = resumable.render(t, "hidden")
+        parts, defined = [copy], {env.copy_definition(func_idx)}
+    else:
+        parts, general, defined = [t.render("hidden")], "", {prefix}
+    copied_envs = []
+    for name, binding in sorted(env.bindings.items()):
+        target = (inline or {}).get(binding.path[0])
+        if target is None or binding.how not in ("func", "direct"):
+            continue
+        g_idx, g_form = target
+        k = binding.path[0]
+        g_env = CanonicalEnv(m, g_form, g_idx, f"{prefix}_i{k}", direct_copies)
+        resumable_g = g_env.has_direct_copy(g_idx)
+        if (binding.how == "direct") != resumable_g:
+            continue          # a resumable callee is copied only as its direct-call copy
+        g = translate(m, info, g_env, decls, g_idx)
+        parts.append(resumable.render(g, AVAILABLE, copy_name=name)[0] if resumable_g
+                     else g.render(AVAILABLE, name))
+        defined.add(name)
+        copied_envs.append(g_env)
+        env.bindings.update((n, b._replace(path=(k, *b.path))) for n, b in g_env.bindings.items())
+    main_decls = decls.lines() + [line for e in (env, *copied_envs) for line in e.placeholder_declarations(defined)]
+    resume = ""
+    if general:
+        copy_name = env.copy_definition(func_idx)
+        resume = finish_module([general], decls.lines() + env.placeholder_declarations({prefix, copy_name})
+                               + [env.own_declaration(copy_name)])
+    return CachedFunction(finish_module(parts, _unique(main_decls)), resume, env.bindings)
+
+
+def _unique(lines: list[str]) -> list[str]:
+    return list(dict.fromkeys(lines))

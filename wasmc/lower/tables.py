@@ -6,76 +6,74 @@ handle; null is the null pointer for both.
 from __future__ import annotations
 
 from ..abi import TrapKind
-from ..wasm.types import FUNCREF, I32
-from .builder import TBAA_RUNTIME, Value
+from .builder import I32, I64, NULL, PTR, VMCTX, Alias, Value
 from .function import FunctionTranslator
-from .memory import runtime_op
 
 
-def _elem_slot(t: FunctionTranslator, table_idx: int, index: Value) -> str:
-    size = t.env.table_size(t, table_idx)
-    t.trap_if(t.b.op(f"icmp uge i32 {index.ref}, {size}"), TrapKind.TABLE_OOB)
+def _elem_slot(t: FunctionTranslator, table_idx: int, index: Value) -> Value:
+    b = t.b
+    t.trap_if(b.icmp("uge", index, t.env.table_size(t, table_idx)), TrapKind.TABLE_OOB)
     elems = t.env.table_elems(t, table_idx)
-    wide = t.b.op(f"zext i32 {index.ref} to i64")
-    return t.b.op(f"getelementptr inbounds ptr, ptr {elems}, i64 {wide}")
+    return b.gep(elems, b.cast("zext", index, I64), PTR, inbounds=True)
 
 
 def lower_table_get(t: FunctionTranslator, op, table_idx: int) -> None:
-    index = t.pop()
-    slot = _elem_slot(t, table_idx, index)
-    t.push(Value(t.module.table_types[table_idx].elem, t.b.op(f"load ptr, ptr {slot}, !tbaa {TBAA_RUNTIME}")))
+    slot = _elem_slot(t, table_idx, t.pop())
+    t.push(t.b.load(PTR, slot, alias=Alias.RUNTIME))
 
 
 def lower_table_set(t: FunctionTranslator, op, table_idx: int) -> None:
     val, index = t.pop(), t.pop()
-    slot = _elem_slot(t, table_idx, index)
-    t.b.emit(f"store ptr {val.ref}, ptr {slot}, !tbaa {TBAA_RUNTIME}")
+    t.b.store(val, _elem_slot(t, table_idx, index), alias=Alias.RUNTIME)
 
 
 def lower_table_size(t: FunctionTranslator, op, table_idx: int) -> None:
-    t.push(Value(I32, t.env.table_size(t, table_idx)))
+    t.push(t.env.table_size(t, table_idx))
 
 
 def lower_table_grow(t: FunctionTranslator, op, table_idx: int) -> None:
     delta, init = t.pop(), t.pop()
-    fn = t.env.runtime("wasmc_table_grow")
-    t.push(Value(I32, t.b.op(
-        f"call i32 {fn}(ptr %vmctx, i32 {table_idx}, ptr {init.ref}, i32 {delta.ref})")))
+    t.push(t.b.call_runtime("wasmc_table_grow", [VMCTX, t.env.table_index(table_idx), init, delta]))
 
 
 def lower_table_fill(t: FunctionTranslator, op, table_idx: int) -> None:
     n, val, dst = t.pop(), t.pop(), t.pop()
-    fn = t.env.runtime("wasmc_table_fill")
-    t.b.emit(f"call void {fn}(ptr %vmctx, i32 {table_idx}, i32 {dst.ref}, ptr {val.ref}, i32 {n.ref})")
+    t.b.call_runtime("wasmc_table_fill", [VMCTX, t.env.table_index(table_idx), dst, val, n])
+
+
+def lower_table_copy(t: FunctionTranslator, op, imm) -> None:
+    dst_table, src_table = imm
+    args = t.popn(3)
+    env = t.env
+    t.b.call_runtime("wasmc_table_copy", [VMCTX, env.table_index(dst_table), env.table_index(src_table), *args])
 
 
 def lower_table_init(t: FunctionTranslator, op, imm) -> None:
     elem_idx, table_idx = imm
-    d, s, n = t.popn(3)
-    fn = t.env.runtime("wasmc_table_init")
-    t.b.emit(f"call void {fn}(ptr %vmctx, i32 {table_idx}, i32 {elem_idx}, "
-             f"i32 {d.ref}, i32 {s.ref}, i32 {n.ref})")
+    args = t.popn(3)
+    t.b.call_runtime("wasmc_table_init",
+                     [VMCTX, t.env.table_index(table_idx), t.env.segment_index(elem_idx), *args])
+
+
+def lower_elem_drop(t: FunctionTranslator, op, elem_idx: int) -> None:
+    t.b.call_runtime("wasmc_elem_drop", [VMCTX, t.env.segment_index(elem_idx)])
 
 
 def lower_ref_null(t: FunctionTranslator, op, ref_type) -> None:
-    t.push(Value(ref_type, "null"))
+    t.push(NULL)
 
 
 def lower_ref_is_null(t: FunctionTranslator, op, imm) -> None:
-    a = t.pop()
-    c = t.b.op(f"icmp eq ptr {a.ref}, null")
-    t.push(Value(I32, t.b.op(f"zext i1 {c} to i32")))
+    t.push(t.b.cast("zext", t.b.icmp("eq", t.pop(), NULL), I32))
 
 
 def lower_ref_func(t: FunctionTranslator, op, func_idx: int) -> None:
-    t.push(Value(FUNCREF, t.env.funcref(t, func_idx)))
+    t.push(t.env.funcref(t, func_idx))
 
 
 HANDLERS = {
     "table.get": lower_table_get, "table.set": lower_table_set, "table.size": lower_table_size,
-    "table.grow": lower_table_grow, "table.fill": lower_table_fill,
-    "table.copy": runtime_op("wasmc_table_copy", 3),       # imm: (dst table, src table)
-    "table.init": lower_table_init,
-    "elem.drop": runtime_op("wasmc_elem_drop", 0),
+    "table.grow": lower_table_grow, "table.fill": lower_table_fill, "table.copy": lower_table_copy,
+    "table.init": lower_table_init, "elem.drop": lower_elem_drop,
     "ref.null": lower_ref_null, "ref.is_null": lower_ref_is_null, "ref.func": lower_ref_func,
 }

@@ -253,7 +253,8 @@ def _memory_section(m: Module, r: Reader) -> None:
 def _global_section(m: Module, r: Reader) -> None:
     for _ in range(r.u32()):
         gt = _global_type(r)
-        m.globals.append(Global(gt, _const_expr(r)))
+        start = r.pos
+        m.globals.append(Global(gt, _const_expr(r), (start, r.pos)))
 
 
 def _export_section(m: Module, r: Reader) -> None:
@@ -278,24 +279,29 @@ def _element_section(m: Module, r: Reader) -> None:
             raise r.error("malformed elements segment kind", at)
         # Bit 0: passive or declarative; bit 1: explicit table index (active) or declarative;
         # bit 2: items are expressions rather than function indices.
-        table_idx, offset = 0, None
+        table_idx, offset, offset_span = 0, None, None
         if flags & 1:
             mode = "declarative" if flags & 2 else "passive"
         else:
             mode = "active"
             if flags & 2:
                 table_idx = r.u32()
+            start = r.pos
             offset = _const_expr(r)
+            offset_span = (start, r.pos)
         if flags & 4:
             # Flags 4 carries no type byte: funcref is implied.
             elem_type = read_reftype(r) if flags != 4 else FUNCREF
+            start = r.pos
             items = _exprs(r)
         else:
             if flags != 0:
                 _elem_kind(r)
             elem_type = FUNCREF
+            start = r.pos
             items = _func_indices(r)
-        m.elems.append(ElemSegment(mode, elem_type, items, table_idx, offset))
+        m.elems.append(ElemSegment(mode, elem_type, items, table_idx, offset, offset_span, (start, r.pos),
+                                   not flags & 4))
 
 
 def _data_count_section(m: Module, r: Reader) -> None:
@@ -348,17 +354,18 @@ def _data_section(m: Module, r: Reader) -> None:
     for _ in range(count):
         at = r.pos
         flags = r.u32()
-        mem_idx, offset = 0, None
-        if flags == 0:
-            mode, offset = "active", _const_expr(r)
-        elif flags == 1:
+        mem_idx, offset, offset_span = 0, None, None
+        if flags == 1:
             mode = "passive"
-        elif flags == 2:
-            mem_idx = r.u32()
+        elif flags == 0 or flags == 2:
+            if flags == 2:
+                mem_idx = r.u32()
+            start = r.pos
             mode, offset = "active", _const_expr(r)
+            offset_span = (start, r.pos)
         else:
             raise r.error("malformed data segment kind", at)
-        datas.append(DataSegment(mode, r.bytes(r.u32()), mem_idx, offset))
+        datas.append(DataSegment(mode, r.bytes(r.u32()), mem_idx, offset, offset_span))
 
 
 _SECTION_READERS = {

@@ -7,7 +7,7 @@ several give a tuple, none gives None. Block types are None (empty), a ValType, 
 from __future__ import annotations
 
 from ..errors import UnsupportedError
-from .opcodes import PLAIN, PREFIXED, UNSUPPORTED_PREFIXES, Op
+from .opcodes import ALL_OPS, PLAIN, PREFIXED, UNSUPPORTED_PREFIXES, Op
 from .reader import Reader
 from .types import ValType
 
@@ -93,20 +93,20 @@ IMMEDIATE_READERS = {
     "shuffle": _shuffle,
 }
 
-# Per operator: None (no immediate), one reader, or a tuple of readers.
-_READ: dict[Op, object] = {}
-for _table in (PLAIN, *PREFIXED.values()):
-    for _op in (_table if isinstance(_table, list) else _table.values()):
-        if _op is None:
-            continue
-        readers = tuple(IMMEDIATE_READERS[k] for k in _op.imm)
-        _READ[_op] = None if not readers else readers[0] if len(readers) == 1 else readers
+# Per operator, by Op.index: None (no immediate), one reader, or a tuple of readers.
+_READ: list = []
+for _op in ALL_OPS:
+    readers = tuple(IMMEDIATE_READERS[k] for k in _op.imm)
+    _READ.append(None if not readers else readers[0] if len(readers) == 1 else readers)
 
 
 def read_op(r: Reader) -> tuple[Op, object]:
     """Read one operator at r.pos; return its row and decoded immediate."""
     at = r.pos
-    b = r.byte()
+    if at >= r.end:
+        raise r.error("unexpected end")
+    b = r.data[at]
+    r.pos = at + 1
     op = PLAIN[b]
     if op is None:
         if b in PREFIXED:
@@ -118,7 +118,7 @@ def read_op(r: Reader) -> tuple[Op, object]:
             raise UnsupportedError(UNSUPPORTED_PREFIXES[b], at)
         else:
             raise r.error(f"illegal opcode 0x{b:02x}", at)
-    rd = _READ[op]
+    rd = _READ[op.index]
     if rd is None:
         return op, None
     if type(rd) is tuple:

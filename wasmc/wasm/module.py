@@ -8,6 +8,9 @@ from .types import ExternKind, FuncType, GlobalType, MemoryType, TableType, ValT
 # A constant expression: the instructions before its `end`, as (operator name, immediate) pairs, e.g.
 # (("i32.const", 5),) or (("global.get", 0), ("i32.const", 1), ("i32.add", None)).
 ConstExpr = tuple[tuple[str, object], ...]
+# Where an encoding lies in Module.data: [start, end). A constant expression's span includes its `end`, so
+# runtime_c evaluates the module's own bytes (wasmc/image.py copies them into the instance image).
+Span = tuple[int, int]
 
 
 @dataclass(slots=True)
@@ -29,6 +32,7 @@ class Export:
 class Global:
     type: GlobalType
     init: ConstExpr
+    init_span: Span = (0, 0)
 
 
 @dataclass(slots=True)
@@ -38,6 +42,9 @@ class ElemSegment:
     items: list[ConstExpr]         # each item a constant expression yielding a reference
     table_idx: int = 0
     offset: ConstExpr | None = None
+    offset_span: Span | None = None
+    items_span: Span = (0, 0)      # the item vector, its count included
+    items_are_funcidx: bool = False  # the vector holds function indices, not expressions
 
 
 @dataclass(slots=True)
@@ -46,6 +53,7 @@ class DataSegment:
     data: bytes
     mem_idx: int = 0
     offset: ConstExpr | None = None
+    offset_span: Span | None = None
 
 
 @dataclass(slots=True)

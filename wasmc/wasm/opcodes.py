@@ -6,7 +6,7 @@ validate.py. Immediates are named by kind; decode reads them from the row.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .types import F32, F64, I32, I64, V128, ValType
 
@@ -19,6 +19,7 @@ class Op:
     params: tuple[ValType, ...] | None = None  # None: typed by hand (control, variables, refs, select)
     results: tuple[ValType, ...] | None = None
     prefix: int | None = None                  # 0xFC for the "misc" operators, 0xFD for SIMD
+    index: int = -1                            # position in ALL_OPS: dispatch lists are indexed by it
 
 
 def _sig(params, results):
@@ -294,14 +295,14 @@ _SIMD_ROWS: list[Op] = [
 ]
 _ROWS += _SIMD_ROWS
 
-BY_NAME: dict[str, Op] = {op.name: op for op in _ROWS}
-ALL_OPS: tuple[Op, ...] = tuple(_ROWS)
-SIMD_OPS: tuple[Op, ...] = tuple(op for op in _ROWS if op.prefix == 0xFD)
+ALL_OPS: tuple[Op, ...] = tuple(replace(op, index=i) for i, op in enumerate(_ROWS))
+BY_NAME: dict[str, Op] = {op.name: op for op in ALL_OPS}
+SIMD_OPS: tuple[Op, ...] = tuple(op for op in ALL_OPS if op.prefix == 0xFD)
 
 # Dense dispatch: index by opcode byte, or by sub-opcode within a prefix.
 PLAIN: list[Op | None] = [None] * 256
 PREFIXED: dict[int, dict[int, Op]] = {0xFC: {}, 0xFD: {}}
-for _op in _ROWS:
+for _op in ALL_OPS:
     if _op.prefix is None:
         PLAIN[_op.code] = _op
     else:

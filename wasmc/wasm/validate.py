@@ -206,11 +206,15 @@ class FuncValidator:
         try:
             if self.done:
                 raise DecodeError("operators remaining after end of function")
-            _DISPATCH[op.name](self, imm)
-        except ValidationError as e:
-            raise ValidationError(e.message, self._where(), offset) from None
-        except DecodeError as e:
-            raise DecodeError(e.message, offset) from None
+            VALIDATORS[op.index](self, imm)
+        except (ValidationError, DecodeError) as e:
+            raise self.locate(e, offset) from None
+
+    def locate(self, e: ValidationError | DecodeError, offset: int) -> ValidationError | DecodeError:
+        """The same error, saying where: this function and the operator's offset."""
+        if isinstance(e, ValidationError):
+            return ValidationError(e.message, self._where(), offset)
+        return DecodeError(e.message, offset)
 
     def block_type(self, imm) -> FuncType:
         """Resolve a blocktype immediate: None (empty), a ValType (one result) or a type index."""
@@ -721,25 +725,21 @@ def _then(check, apply):
     return checked
 
 
-def _build_dispatch() -> dict[str, object]:
-    dispatch = {}
-    for op in ALL_OPS:
-        handler = _HANDLERS.get(op.name)
-        if handler is None:
-            if op.params is None:
-                raise AssertionError(f"validate.py: no handler for {op.name}")
-            check = _CHECKS.get(op.name)
-            if "memarg" in op.imm:
-                handler = _memory_access(op)
-            elif "laneidx" in op.imm:
-                handler = _lane_access(op)
-            elif check is not None:
-                handler = _then(check, _fixed(op.params, op.results))
-            else:
-                handler = _fixed(op.params, op.results)
-        dispatch[op.name] = handler
-    return dispatch
+def _validator(op: Op):
+    handler = _HANDLERS.get(op.name)
+    if handler is not None:
+        return handler
+    if op.params is None:
+        raise AssertionError(f"validate.py: no handler for {op.name}")
+    check = _CHECKS.get(op.name)
+    if "memarg" in op.imm:
+        return _memory_access(op)
+    if "laneidx" in op.imm:
+        return _lane_access(op)
+    if check is not None:
+        return _then(check, _fixed(op.params, op.results))
+    return _fixed(op.params, op.results)
 
 
-# Keyed by operator name: str hashes are cached, so this beats hashing the Op dataclass per step.
-_DISPATCH = _build_dispatch()
+# `handler(validator, imm)` for every operator, indexed by Op.index (the translator steps these too).
+VALIDATORS: list = [_validator(op) for op in ALL_OPS]

@@ -1,5 +1,6 @@
 """The spec-script runner: converts a .wast with wasm-tools, runs each command against the wasmc API and
-records one outcome per command. Shared by `wasmc wast` and tests/spec; printing is left to the CLI."""
+records one outcome per command. Shared by `wasmc wast` and tests/spec; printing is left to the CLI
+(`python -m wasmc.wast` runs `wasmc wast` through __main__.py)."""
 from __future__ import annotations
 
 import enum
@@ -23,11 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import (DecodeError, InstantiationError, LinkError, Trap, UnsupportedError, ValidationError,
+from ..errors import (DecodeError, InstantiationError, LinkError, Trap, UnsupportedError, ValidationError,
                      WasmcError)
-from .wasm.types import F32, F64, FUNCREF, I32, I64, FuncType, GlobalType, Limits, MemoryType, TableType
+from ..wasm.types import F32, F64, FUNCREF, I32, I64, FuncType, GlobalType, Limits, MemoryType, TableType
 
-_PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+_PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 
 # Bump when the layout of a cached conversion changes.
 _CACHE_FORMAT = 1
@@ -617,27 +618,21 @@ def _read_exact(fd: int, size: int, timeout: float | None) -> bytes | None:
 # --- the spec suite's manifest ------------------------------------------------------------------------------------
 
 def manifest_count(path: Path, column: str = "in_scalar2") -> int | None:
-    """The MANIFEST.tsv count in `column` for a script, when a MANIFEST.tsv sits beside it and lists it."""
-    manifest = path.parent / "MANIFEST.tsv"
-    if not manifest.is_file():
-        return None
-    rows = manifest.read_text(encoding="utf-8").splitlines()
-    header = rows[0].split("\t") if rows else []
-    if column not in header:
-        return None
-    for row in rows[1:]:
-        cells = row.split("\t")
-        if cells[0] == path.name:
-            value = cells[header.index(column)]
-            return int(value) if value.isdigit() else None
+    """The MANIFEST.tsv count in `column` for a script: from a MANIFEST.tsv beside it (rows named by file
+    name, as in spec-testsuite/wasm2) or one directory up (rows named `core/address.wast`, as at the suite's
+    top). None when no manifest lists the script or its cell is not a number (`-`: not convertible)."""
+    path = Path(path)
+    for manifest, name in ((path.parent / "MANIFEST.tsv", path.name),
+                           (path.parent.parent / "MANIFEST.tsv", f"{path.parent.name}/{path.name}")):
+        if not manifest.is_file():
+            continue
+        rows = manifest.read_text(encoding="utf-8").splitlines()
+        header = rows[0].split("\t") if rows else []
+        if column not in header:
+            continue
+        for row in rows[1:]:
+            cells = row.split("\t")
+            if cells[0] == name and len(cells) > header.index(column):
+                value = cells[header.index(column)]
+                return int(value) if value.isdigit() else None
     return None
-
-
-def main() -> None:
-    """`python -m wasmc.wast`: the same as `wasmc wast`."""
-    from .cli import wast_command      # the CLI owns option parsing and printing
-    wast_command(prog_name="python -m wasmc.wast")
-
-
-if __name__ == "__main__":
-    main()

@@ -1,0 +1,8 @@
+;; call_indirect: bounds, null entry (its own trap naming the index) and signature checks.
+(module
+  (type $binop (func (param i32 i32) (result i32)))
+  (table 2 funcref)
+  (elem (i32.const 0) $add)
+  (func $add (type $binop) (i32.add (local.get 0) (local.get 1)))
+  (func (export "apply") (param i32 i32 i32) (result i32)
+    (call_indirect (type $binop) (local.get 1) (local.get 2) (local.get 0))))

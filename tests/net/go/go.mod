@@ -1,0 +1,3 @@
+module wasmcnet
+
+go 1.24

@@ -1,0 +1,71 @@
+"""wasmtime's option groups `-W` (wasm semantics) and `-S` (WASI), spelled and parsed as wasmtime does:
+`-W KEY[=VALUE][,KEY[=VALUE]...]`, repeatable. Shared by `wasmc run` and GOWASIRUNTIMEARGS (gohost.py);
+what each option does is the business of launch.py and runtime_c."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import WasmcError
+
+
+class FlagError(WasmcError):
+    """A -W or -S option wasmc does not know, cannot apply yet, or whose value it cannot parse; the message
+    names the option. The CLI exits with 2, as for any other bad option."""
+
+
+@dataclass(slots=True)
+class RunFlags:
+    """What -W and -S asked for; None: not given."""
+    max_wasm_stack: int | None = None       # bytes of stack wasm code may use
+    max_memory_size: int | None = None      # bytes a linear memory may grow to
+    unknown_imports_trap: bool = False      # unresolvable function imports trap when called
+    inherit_env: bool = False               # the guest gets the whole environment
+
+
+SUPPORTED = {"-W": "max-wasm-stack=N, max-memory-size=N, unknown-imports-trap[=y|n]",
+             "-S": "inherit-env[=y|n]"}
+# wasmtime options wasmc accepts but cannot honour until the runtime grows them.
+NOT_YET = {("-W", "fuel"), ("-W", "timeout"), ("-S", "inherit-network"), ("-S", "tcplisten")}
+
+
+def parse_bytes(group: str, key: str, value: str | None) -> int:
+    """A size in bytes as wasmtime reads it: decimal or 0x hex, `_` ignored."""
+    text = (value or "").replace("_", "")
+    try:
+        n = int(text[2:], 16) if text.startswith("0x") else int(text, 10) if text.isdigit() else None
+    except ValueError:
+        n = None
+    if value is None or n is None:
+        raise FlagError(f"{group} {key}: expected {key}=N, a number of bytes (decimal or 0x hex)")
+    return n
+
+
+def parse_bool(group: str, key: str, value: str | None) -> bool:
+    """wasmtime's switches: nothing, y, yes or true; n, no or false."""
+    if value in (None, "y", "yes", "true"):
+        return True
+    if value in ("n", "no", "false"):
+        return False
+    raise FlagError(f"{group} {key}={value}: expected y or n")
+
+
+def apply(flags: RunFlags, group: str, text: str) -> None:
+    """Apply one `-W`/`-S` argument (a comma-separated list) to `flags`."""
+    for item in text.split(","):
+        key, eq, value = item.strip().partition("=")
+        value = value if eq else None
+        if (group, key) in NOT_YET:
+            raise FlagError(f"{group} {key}: not supported yet")
+        if group == "-W" and key == "max-wasm-stack":
+            flags.max_wasm_stack = parse_bytes(group, key, value)
+            if flags.max_wasm_stack == 0:
+                raise FlagError(f"{group} max-wasm-stack=0: the stack must hold at least one frame")
+        elif group == "-W" and key == "max-memory-size":
+            flags.max_memory_size = parse_bytes(group, key, value)
+        elif group == "-W" and key == "unknown-imports-trap":
+            flags.unknown_imports_trap = parse_bool(group, key, value)
+        elif group == "-S" and key == "inherit-env":
+            flags.inherit_env = parse_bool(group, key, value)
+        else:
+            shown = item.strip() or "''"
+            raise FlagError(f"{group} {shown}: not an option wasmc supports (it supports {group} {SUPPORTED[group]})")

@@ -1,0 +1,101 @@
+"""CanonicalEnv: the environment of one function compiled for the function cache (wasmc/fcache/).
+
+Every module-specific number the function's code depends on is a placeholder symbol named after the
+function's key, `fn_<key>_p<k>`: callees (a function symbol, `..._direct` for a resumable callee's
+direct-call copy), function records and call_indirect type ids (absolute offsets into the vmctx
+arrays), and the constants the canonical form made placeholders (absolute values). The object defines
+`fn_<key>` (and `fn_<key>_direct`); linking a module binds each placeholder to that module's own value
+(fcache/link.py) as `bindings` says.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from ..fcache.canonical import FUNC, FUNCREF, I64, TYPE, Form
+from ..wasm.module import Module
+from .builder import I64 as LLVM_I64
+from .builder import LLVM_TYPE, PTR, Value, declare, results_type
+from .env import ModuleEnv
+
+
+class Binding(NamedTuple):
+    """What a placeholder symbol stands for. `path`: (k,) is placeholder k of the function's form;
+    (k, j) is placeholder j of the callee that placeholder k names (in the copy of a small callee the
+    function carries for inlining). `how`: "func" (the function's symbol), "direct" (its direct-call
+    copy), "funcref" (its record's offset in vmctx funcrefs), "type" (the offset of the type's id in
+    vmctx type_ids), "value" (the constant)."""
+    path: tuple[int, ...]
+    how: str
+
+
+class CanonicalEnv(ModuleEnv):
+    def __init__(self, module: Module, form: Form, func_idx: int, prefix: str, direct_copies: bool):
+        super().__init__(module, linkage="hidden", direct_copies=direct_copies)
+        self.form = form
+        self.func_idx = func_idx
+        self.prefix = prefix                       # "fn_<key>": the names this function's object uses
+        self.number = {ph: k for k, ph in enumerate(form.placeholders)}
+        self.bindings: dict[str, Binding] = {}     # placeholder symbol -> what it stands for
+        self._functions: dict[str, int] = {}       # function symbols referenced -> func_idx
+
+    def _placeholder(self, kind: int, value: int, how: str) -> str:
+        k = self.number[(kind, value)]
+        name = f"{self.prefix}_p{k}" + ("_direct" if how == "direct" else "")
+        self.bindings[name] = Binding((k,), how)
+        return name
+
+    # --- the function's own names ---------------------------------------------------------------
+    def definition(self, func_idx: int) -> str:
+        return self.prefix
+
+    def copy_definition(self, func_idx: int) -> str:
+        return self.prefix + "_direct"
+
+    # --- references ----------------------------------------------------------------------------
+    def direct_callee(self, func_idx: int) -> str:
+        name = self._placeholder(FUNC, func_idx, "func")
+        self._functions[name] = func_idx
+        return "@" + name
+
+    def direct_copy(self, func_idx: int) -> str:
+        name = self._placeholder(FUNC, func_idx, "direct")
+        self._functions[name] = func_idx
+        return "@" + name
+
+    def funcref(self, t, func_idx: int, called: bool = False) -> Value:
+        name = self._placeholder(FUNC if called else FUNCREF, func_idx, "funcref")
+        return t.b.gep(self._funcrefs(t), t.b.link_constant(name, LLVM_I64))
+
+    def type_id(self, t, type_idx: int) -> Value:
+        name = self._placeholder(TYPE, type_idx, "type")
+
+        def load() -> Value:
+            b = t.b
+            slot = b.gep(self._type_ids(t), b.link_constant(name, LLVM_I64, block=b.entry), block=b.entry)
+            return b.load_invariant(LLVM_I64, slot, b.entry)
+        return t.once(f"typeid{type_idx}", load)
+
+    def constant(self, t, ty: str, value: int) -> Value:
+        k = self.form.consts.get(t.at)
+        if k is None:
+            return super().constant(t, ty, value)
+        kind, bits = self.form.placeholders[k]
+        return t.b.link_constant(self._placeholder(kind, bits, "value"), ty, wide=kind == I64)
+
+    # --- what the IR module declares ------------------------------------------------------------------
+    def placeholder_declarations(self, defined: set[str]) -> list[str]:
+        """Declarations of the placeholder and own symbols referenced but not in `defined`."""
+        out = []
+        for name, func_idx in sorted(self._functions.items()):
+            if name not in defined:
+                ft = self.module.func_type(func_idx)
+                out.append(declare(results_type([LLVM_TYPE[r] for r in ft.results]), name,
+                                   [PTR] + [LLVM_TYPE[p] for p in ft.params]))
+        return out
+
+    def own_declaration(self, name: str) -> str:
+        """The declaration of one of the function's own symbols, for the IR module that lacks it."""
+        ft = self.module.func_type(self.func_idx)
+        return declare(results_type([LLVM_TYPE[r] for r in ft.results]), name,
+                       [PTR] + [LLVM_TYPE[p] for p in ft.params])
+
