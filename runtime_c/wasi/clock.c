@@ -1,5 +1,6 @@
 /* clock.c: clock_res_get and clock_time_get over clock_gettime. WASI clock ids 0-3 are realtime,
- * monotonic, process CPU time and thread CPU time; anything else is EINVAL. */
+ * monotonic, process CPU time and thread CPU time; anything else is EINVAL. The two calls refuse the
+ * CPU-time clocks with EBADF, as wasmtime does (wasi-libc's clock() then fails there too). */
 #define _GNU_SOURCE
 #define WASMC_WASI_INTERNAL
 #include <errno.h>
@@ -38,6 +39,8 @@ int32_t wasmc_wasi_clock_res_get(wasmc_vmctx *vm, int32_t clock_id, int32_t res_
         return WASI_EFAULT;
     if (host_clock((uint32_t)clock_id, &id) != 0)
         return WASI_EINVAL;
+    if (id == CLOCK_PROCESS_CPUTIME_ID || id == CLOCK_THREAD_CPUTIME_ID)
+        return WASI_EBADF;
     if (clock_getres(id, &ts) != 0)
         return wasi_errno(errno);
     wasi_put_u64(out, (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
@@ -52,6 +55,8 @@ int32_t wasmc_wasi_clock_time_get(wasmc_vmctx *vm, int32_t clock_id, int64_t pre
     uint8_t *out = wasi_mem(vm, (uint32_t)time_out, 8);
     if (out == NULL)
         return WASI_EFAULT;
+    if (clock_id == 2 || clock_id == 3)
+        return WASI_EBADF;   /* the CPU-time clocks, see above */
     int32_t err = wasi_clock_now((uint32_t)clock_id, &ns);
     if (err == 0)
         wasi_put_u64(out, ns);

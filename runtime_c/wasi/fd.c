@@ -1,5 +1,6 @@
-/* fd.c: the fd_* functions over the fd table of state.c. Directory descriptors refuse byte I/O and
- * seeking with EBADF, and stdio refuses fd_fdstat_set_flags with EBADF, both as wasmtime does. */
+/* fd.c: the fd_* functions over the fd table of state.c. Which kind of fd each call takes, and the errno
+ * for the others, are wasmtime's: byte I/O on files and on stdin (reads) or stdout/stderr (writes), the
+ * file calls (seek, sync, advise, set_size, set_flags) on files only, EBADF or ESPIPE for the rest. */
 #define _GNU_SOURCE
 #define WASMC_WASI_INTERNAL
 #include <errno.h>
@@ -39,13 +40,22 @@ int32_t wasi_iovecs(wasmc_vmctx *vm, int32_t iovs, int32_t iovs_len, struct iove
     return 0;
 }
 
+uint64_t wasi_inode(uint64_t dev, uint64_t ino)
+{
+    /* splitmix64's finalizer: a bijection, so distinct inodes of one device stay distinct. */
+    uint64_t x = dev * 0x9e3779b97f4a7c15ull ^ ino;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
 /* filestat: dev u64 @0, ino u64 @8, filetype u8 @16, nlink u64 @24, size @32, atim @40, mtim @48,
- * ctim @56. */
+ * ctim @56. The device is 1 and the inode wasi_inode's, as wasmtime reports them. */
 void wasi_put_filestat(uint8_t *out, const struct stat *st)
 {
     memset(out, 0, 64);
-    wasi_put_u64(out + 0, (uint64_t)st->st_dev);
-    wasi_put_u64(out + 8, (uint64_t)st->st_ino);
+    wasi_put_u64(out + 0, 1);
+    wasi_put_u64(out + 8, wasi_inode((uint64_t)st->st_dev, (uint64_t)st->st_ino));
     wasi_put_u8(out + 16, wasi_filetype_of_mode(st->st_mode));
     wasi_put_u64(out + 24, (uint64_t)st->st_nlink);
     wasi_put_u64(out + 32, (uint64_t)st->st_size);
@@ -72,52 +82,87 @@ int32_t wasi_timespecs(int64_t atim, int64_t mtim, int32_t fst_flags, struct tim
     return 0;
 }
 
-/* The slot for byte I/O: live, and not a directory. */
-static wasi_fd *io_fd(wasmc_vmctx *vm, int32_t fd)
-{
-    wasi_fd *slot = wasi_fd_get(vm, fd);
-    return slot != NULL && slot->filetype != WASI_FILETYPE_DIRECTORY ? slot : NULL;
-}
-
 /* readv/writev/preadv/pwritev, retried on EINTR, with the count stored at out_ptr. */
 enum io_op { IO_READ, IO_WRITE, IO_PREAD, IO_PWRITE };
+
+/* 0 if `slot` takes `op`, else its errno: files take all four, stdin reads, stdout and stderr write, and a
+ * positioned transfer on the stream that would otherwise take it is ESPIPE. */
+static int32_t io_check(const wasi_fd *slot, enum io_op op)
+{
+    if (slot == NULL)
+        return WASI_EBADF;
+    if (!slot->stdio)
+        return slot->filetype == WASI_FILETYPE_DIRECTORY ? WASI_EBADF : 0;
+    int reads = op == IO_READ || op == IO_PREAD;
+    if (reads != (slot->stdio == WASI_STDIO_IN))
+        return WASI_EBADF;
+    return op == IO_PREAD || op == IO_PWRITE ? WASI_ESPIPE : 0;
+}
+
+/* The buffer a transfer uses: as in wasmtime, the first non-empty one of the guest's iovecs (callers loop
+ * over short transfers anyway), or an empty one. Every iovec is bounds-checked. */
+static int32_t first_iovec(wasmc_vmctx *vm, int32_t iovs, int32_t iovs_len, uint8_t **buf, uint32_t *len)
+{
+    uint32_t n = (uint32_t)iovs_len;
+    const uint8_t *arr = wasi_mem(vm, (uint32_t)iovs, (uint64_t)n * 8);
+    if (arr == NULL)
+        return WASI_EFAULT;
+    *buf = NULL;
+    *len = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t b = wasi_get_u32(arr + 8 * (size_t)i), l = wasi_get_u32(arr + 8 * (size_t)i + 4);
+        uint8_t *p = wasi_mem(vm, b, l);
+        if (p == NULL)
+            return WASI_EFAULT;
+        if (*len == 0 && l > 0) {
+            *buf = p;
+            *len = l;
+        }
+    }
+    return 0;
+}
 
 static int32_t do_io(wasmc_vmctx *vm, enum io_op op, int32_t fd, int32_t iovs, int32_t iovs_len,
                      int64_t offset, int32_t out_ptr)
 {
-    wasi_fd *slot = io_fd(vm, fd);
-    if (slot == NULL)
-        return WASI_EBADF;
+    wasi_fd *slot = wasi_fd_get(vm, fd);
+    int32_t err = io_check(slot, op);
+    if (err != 0)
+        return err;
     uint8_t *out = wasi_mem(vm, (uint32_t)out_ptr, 4);
     if (out == NULL)
         return WASI_EFAULT;
     if ((op == IO_PREAD || op == IO_PWRITE) && offset < 0)
         return WASI_EINVAL;
-    struct iovec *v;
-    int32_t err = wasi_iovecs(vm, iovs, iovs_len, &v);
-    if (err != 0)
+    uint8_t *buf;
+    uint32_t len;
+    if ((err = first_iovec(vm, iovs, iovs_len, &buf, &len)) != 0)
         return err;
-    int n_iov = (uint32_t)iovs_len < IOV_MAX ? iovs_len : IOV_MAX;
+    if (len == 0) {
+        /* Nothing to move. wasmtime's stdin then answers EINTR (its stream read came back empty). */
+        if (slot->stdio == WASI_STDIO_IN)
+            return WASI_EINTR;
+        wasi_put_u32(out, 0);
+        return 0;
+    }
     ssize_t n;
     do {
         switch (op) {
-        case IO_READ: n = readv(slot->host, v, n_iov); break;
+        case IO_READ: n = read(slot->host, buf, len); break;
         case IO_WRITE:
             if (slot->filetype == WASI_FILETYPE_SOCKET_STREAM || slot->filetype == WASI_FILETYPE_SOCKET_DGRAM)
-                n = sendmsg(slot->host, &(struct msghdr){.msg_iov = v, .msg_iovlen = (size_t)n_iov},
-                            MSG_NOSIGNAL);   /* a closed peer is EPIPE, not a SIGPIPE killing the host */
+                n = send(slot->host, buf, len, MSG_NOSIGNAL);   /* a closed peer is EPIPE, not a SIGPIPE */
             else
-                n = writev(slot->host, v, n_iov);   /* unbuffered, also for stdio */
+                n = write(slot->host, buf, len);   /* unbuffered, also for stdio */
             break;
-        case IO_PREAD: n = preadv(slot->host, v, n_iov, offset); break;
-        default: n = pwritev(slot->host, v, n_iov, offset); break;
+        case IO_PREAD: n = pread(slot->host, buf, len, offset); break;
+        default: n = pwrite(slot->host, buf, len, offset); break;
         }
     } while (n < 0 && errno == EINTR);
-    err = n < 0 ? wasi_errno(errno) : 0;
-    free(v);
-    if (err == 0)
-        wasi_put_u32(out, (uint32_t)n);
-    return err;
+    if (n < 0)
+        return wasi_errno(errno);
+    wasi_put_u32(out, (uint32_t)n);
+    return 0;
 }
 
 int32_t wasmc_wasi_fd_read(wasmc_vmctx *vm, int32_t fd, int32_t iovs, int32_t iovs_len, int32_t nread_out)
@@ -146,8 +191,10 @@ int32_t wasmc_wasi_fd_pwrite(wasmc_vmctx *vm, int32_t fd, int32_t iovs, int32_t 
 int32_t wasmc_wasi_fd_seek(wasmc_vmctx *vm, int32_t fd, int64_t offset, int32_t whence, int32_t pos_out)
 {
     static const int whences[] = {SEEK_SET, SEEK_CUR, SEEK_END};
-    wasi_fd *slot = io_fd(vm, fd);
-    if (slot == NULL)
+    wasi_fd *slot = wasi_fd_get(vm, fd);
+    if (slot != NULL && slot->stdio)
+        return WASI_ESPIPE;   /* wasmtime: stdio is a stream, whatever the host fd is */
+    if ((slot = wasi_file_get(vm, fd)) == NULL)
         return WASI_EBADF;
     uint8_t *out = wasi_mem(vm, (uint32_t)pos_out, 8);
     if (out == NULL)
@@ -189,10 +236,10 @@ int32_t wasmc_wasi_fd_renumber(wasmc_vmctx *vm, int32_t fd, int32_t to)
     return 0;
 }
 
-/* Directories cannot be synced through WASI (EBADF, as wasmtime). */
+/* Directories and stdio cannot be synced through WASI (EBADF, as wasmtime). */
 static int32_t sync_fd(wasmc_vmctx *vm, int32_t fd, int data_only)
 {
-    wasi_fd *slot = io_fd(vm, fd);
+    wasi_fd *slot = wasi_file_get(vm, fd);
     if (slot == NULL)
         return WASI_EBADF;
     if ((data_only ? fdatasync(slot->host) : fsync(slot->host)) != 0)
@@ -207,13 +254,16 @@ int32_t wasmc_wasi_fd_advise(wasmc_vmctx *vm, int32_t fd, int64_t offset, int64_
 {
     static const int advices[] = {POSIX_FADV_NORMAL, POSIX_FADV_SEQUENTIAL, POSIX_FADV_RANDOM,
                                   POSIX_FADV_WILLNEED, POSIX_FADV_DONTNEED, POSIX_FADV_NOREUSE};
-    wasi_fd *slot = io_fd(vm, fd);
+    wasi_fd *slot = wasi_file_get(vm, fd);
     if (slot == NULL)
         return WASI_EBADF;
-    if (advice < 0 || advice > 5 || offset < 0 || len < 0)
+    if (advice < 0 || advice > 5)
         return WASI_EINVAL;
+    /* Advice is a hint: pipes and other unseekable files, and ranges the host refuses (offset or length
+     * past 2^63, which wasmtime takes as they are), just do not take it. */
+    if (offset < 0 || len < 0)
+        return 0;
     int err = posix_fadvise(slot->host, offset, len, advices[advice]);
-    /* Advice is a hint: pipes and other unseekable files just do not take it. */
     return err == 0 || err == ESPIPE ? 0 : wasi_errno(err);
 }
 
@@ -222,7 +272,35 @@ int32_t wasmc_wasi_fd_allocate(wasmc_vmctx *vm, int32_t fd, int64_t offset, int6
 {
     (void)offset;
     (void)len;
-    return io_fd(vm, fd) == NULL ? WASI_EBADF : WASI_ENOTSUP;
+    return wasi_file_get(vm, fd) == NULL ? WASI_EBADF : WASI_ENOTSUP;
+}
+
+/* The rights wasmtime reports: fixed sets for stdio and preopens (and sockets, which it does not have); for
+ * anything path_open made, every right (as both base and inheriting) less those its open mode or type
+ * rules out. */
+static void fdstat_rights(const wasi_fd *slot, int access_mode, uint64_t *base, uint64_t *inheriting)
+{
+    if (slot->stdio) {
+        *base = *inheriting = slot->stdio == WASI_STDIO_IN ? WASI_RIGHT_FD_READ : WASI_RIGHT_FD_WRITE;
+        return;
+    }
+    if (slot->preopen != NULL) {
+        *base = WASI_PREOPEN_RIGHTS_BASE;
+        *inheriting = WASI_PREOPEN_RIGHTS_INHERITING;
+        return;
+    }
+    if (slot->filetype == WASI_FILETYPE_SOCKET_STREAM || slot->filetype == WASI_FILETYPE_SOCKET_DGRAM) {
+        *base = *inheriting = WASI_SOCKET_RIGHTS;
+        return;
+    }
+    uint64_t r = WASI_RIGHTS_ALL;
+    if (slot->filetype == WASI_FILETYPE_DIRECTORY)
+        r &= ~(WASI_RIGHT_FD_SEEK | WASI_RIGHT_FD_FILESTAT_SET_SIZE | WASI_RIGHT_PATH_FILESTAT_SET_SIZE);
+    if (access_mode == O_WRONLY)
+        r &= ~(WASI_RIGHT_FD_READ | WASI_RIGHT_FD_READDIR);
+    if (access_mode == O_RDONLY)
+        r &= ~WASI_RIGHT_FD_WRITE;
+    *base = *inheriting = r;
 }
 
 /* fdstat: filetype u8 @0, fs_flags u16 @2, rights_base u64 @8, rights_inheriting u64 @16. */
@@ -234,36 +312,40 @@ int32_t wasmc_wasi_fd_fdstat_get(wasmc_vmctx *vm, int32_t fd, int32_t stat_out)
     uint8_t *out = wasi_mem(vm, (uint32_t)stat_out, 24);
     if (out == NULL)
         return WASI_EFAULT;
-    int fl = fcntl(slot->host, F_GETFL);
-    if (fl < 0)
-        return wasi_errno(errno);
+    /* Stdio reports no flags, as in wasmtime, whatever the host's fd has: O_APPEND from `>>`, or
+     * O_NONBLOCK, for which Go would park on poll_oneoff and expect EAGAIN that stdio never gives. The
+     * sync flags need no reporting: path_open refuses them and nothing else sets them. */
     uint16_t flags = 0;
-    if (fl & O_APPEND)
-        flags |= WASI_FDFLAG_APPEND;
-    if ((fl & O_SYNC) == O_SYNC)
-        flags |= WASI_FDFLAG_SYNC;
-    else if (fl & O_DSYNC)
-        flags |= WASI_FDFLAG_DSYNC;
-    /* Stdio never reports NONBLOCK: Go would then park on poll_oneoff and expect EAGAIN, which is only
-     * right if the guest asked for it, and stdio refuses that (fd_fdstat_set_flags below). */
-    if ((fl & O_NONBLOCK) && !slot->stdio)
-        flags |= WASI_FDFLAG_NONBLOCK;
+    int mode = O_RDONLY;
+    if (!slot->stdio) {
+        int fl = fcntl(slot->host, F_GETFL);
+        if (fl < 0)
+            return wasi_errno(errno);
+        if (fl & O_APPEND)
+            flags |= WASI_FDFLAG_APPEND;
+        if (fl & O_NONBLOCK)
+            flags |= WASI_FDFLAG_NONBLOCK;
+        mode = fl & O_ACCMODE;
+    }
+    uint64_t base, inheriting;
+    fdstat_rights(slot, mode, &base, &inheriting);
     memset(out, 0, 24);
     wasi_put_u8(out, slot->filetype);
     wasi_put_u16(out + 2, flags);
-    wasi_put_u64(out + 8, slot->rights_base);
-    wasi_put_u64(out + 16, slot->rights_inheriting);
+    wasi_put_u64(out + 8, base);
+    wasi_put_u64(out + 16, inheriting);
     return 0;
 }
 
 int32_t wasmc_wasi_fd_fdstat_set_flags(wasmc_vmctx *vm, int32_t fd, int32_t flags)
 {
-    wasi_fd *slot = wasi_fd_get(vm, fd);
-    /* wasmtime answers EBADF for stdio, and Go then keeps to blocking reads of stdin (GO_WASIP1.md §1). */
-    if (slot == NULL || slot->stdio)
+    /* wasmtime answers EBADF for stdio (and Go then keeps to blocking reads of stdin, GO_WASIP1.md §1)
+     * and for directories, and EINVAL for the sync flags, which it cannot change after open. */
+    wasi_fd *slot = wasi_file_get(vm, fd);
+    if (slot == NULL)
         return WASI_EBADF;
     if (flags & ~(WASI_FDFLAG_APPEND | WASI_FDFLAG_NONBLOCK))
-        return WASI_ENOTSUP;   /* Linux cannot change O_SYNC/O_DSYNC after open */
+        return WASI_EINVAL;
     int fl = fcntl(slot->host, F_GETFL);
     if (fl < 0)
         return wasi_errno(errno);
@@ -274,12 +356,14 @@ int32_t wasmc_wasi_fd_fdstat_set_flags(wasmc_vmctx *vm, int32_t fd, int32_t flag
     return 0;
 }
 
-/* Rights are not enforced beyond what wasmtime does, and wasmtime answers ENOTSUP here. */
+/* wasmtime (which keeps no rights) refuses every change, dropping rights included: ENOTSUP for files and
+ * directories, EBADF for stdio as for a closed fd. */
 int32_t wasmc_wasi_fd_fdstat_set_rights(wasmc_vmctx *vm, int32_t fd, int64_t base, int64_t inheriting)
 {
     (void)base;
     (void)inheriting;
-    return wasi_fd_get(vm, fd) == NULL ? WASI_EBADF : WASI_ENOTSUP;
+    wasi_fd *slot = wasi_fd_get(vm, fd);
+    return slot == NULL || slot->stdio ? WASI_EBADF : WASI_ENOTSUP;
 }
 
 int32_t wasmc_wasi_fd_filestat_get(wasmc_vmctx *vm, int32_t fd, int32_t stat_out)
@@ -290,18 +374,24 @@ int32_t wasmc_wasi_fd_filestat_get(wasmc_vmctx *vm, int32_t fd, int32_t stat_out
     uint8_t *out = wasi_mem(vm, (uint32_t)stat_out, 64);
     if (out == NULL)
         return WASI_EFAULT;
+    if (slot->stdio) {
+        /* wasmtime's stdio is a stream with no inode: all zeros but the type fd_fdstat_get reports. */
+        memset(out, 0, 64);
+        wasi_put_u8(out + 16, slot->filetype);
+        return 0;
+    }
     struct stat st;
     if (fstat(slot->host, &st) != 0)
         return wasi_errno(errno);
     wasi_put_filestat(out, &st);
-    if (slot->stdio || slot->filetype == WASI_FILETYPE_SOCKET_DGRAM)
+    if (slot->filetype == WASI_FILETYPE_SOCKET_DGRAM)
         wasi_put_u8(out + 16, slot->filetype);   /* the type fd_fdstat_get reports (st_mode has no DGRAM) */
     return 0;
 }
 
 int32_t wasmc_wasi_fd_filestat_set_size(wasmc_vmctx *vm, int32_t fd, int64_t size)
 {
-    wasi_fd *slot = io_fd(vm, fd);
+    wasi_fd *slot = wasi_file_get(vm, fd);
     if (slot == NULL)
         return WASI_EBADF;
     if (size < 0)
@@ -314,13 +404,14 @@ int32_t wasmc_wasi_fd_filestat_set_size(wasmc_vmctx *vm, int32_t fd, int64_t siz
 int32_t wasmc_wasi_fd_filestat_set_times(wasmc_vmctx *vm, int32_t fd, int64_t atim, int64_t mtim,
                                          int32_t fst_flags)
 {
+    /* The flags are checked first, then the fd (stdio has no times to set), as wasmtime does. */
     struct timespec ts[2];
-    wasi_fd *slot = wasi_fd_get(vm, fd);
-    if (slot == NULL)
-        return WASI_EBADF;
     int32_t err = wasi_timespecs(atim, mtim, fst_flags, ts);
     if (err != 0)
         return err;
+    wasi_fd *slot = wasi_fd_get(vm, fd);
+    if (slot == NULL || slot->stdio)
+        return WASI_EBADF;
     if (futimens(slot->host, ts) != 0)
         return wasi_errno(errno);
     return 0;
@@ -341,11 +432,14 @@ int32_t wasmc_wasi_fd_prestat_get(wasmc_vmctx *vm, int32_t fd, int32_t prestat_o
     return 0;
 }
 
+/* A live fd that is not a preopen is ENOTDIR here (EBADF in fd_prestat_get), as in wasmtime. */
 int32_t wasmc_wasi_fd_prestat_dir_name(wasmc_vmctx *vm, int32_t fd, int32_t path, int32_t path_len)
 {
     wasi_fd *slot = wasi_fd_get(vm, fd);
-    if (slot == NULL || slot->preopen == NULL)
+    if (slot == NULL)
         return WASI_EBADF;
+    if (slot->preopen == NULL)
+        return WASI_ENOTDIR;
     size_t len = strlen(slot->preopen);
     if ((uint32_t)path_len < len)
         return WASI_ENAMETOOLONG;
@@ -360,7 +454,8 @@ int32_t wasmc_wasi_fd_prestat_dir_name(wasmc_vmctx *vm, int32_t fd, int32_t path
  * Cookies are entry indices: 0 is ".", 1 is "..", then the host's entries in its order. A dirent is
  * d_next u64 @0, d_ino u64 @8, d_namlen u32 @16, d_type u8 @20, then the name (no NUL). The stream
  * remembers the next cookie, so reading on from where the last call stopped is O(1); any other cookie
- * rewinds and skips. */
+ * rewinds and skips. d_ino is wasi_inode's, as in fd_filestat_get; wasmtime gives ".." the directory's
+ * own, and so do we. (A mount point inside the directory shows the inode beneath it.) */
 
 typedef struct {
     const char *name;
@@ -388,14 +483,13 @@ static uint8_t dirent_type(DIR *dir, const struct dirent *e)
     }
 }
 
-/* The entry with cookie slot->dir_cookie; advances the cookie. Returns 0 at the end, -1 on error. */
-static int next_entry(wasi_fd *slot, dir_entry *out)
+/* The entry with cookie slot->dir_cookie; advances the cookie. Returns 0 at the end, -1 on error. `dir` is
+ * the directory's own stat. */
+static int next_entry(wasi_fd *slot, const struct stat *dir, dir_entry *out)
 {
     if (slot->dir_cookie < 2) {
-        struct stat st;
-        const char *name = slot->dir_cookie == 0 ? "." : "..";
-        out->name = name;
-        out->ino = fstatat(slot->host, name, &st, 0) == 0 ? (uint64_t)st.st_ino : 0;
+        out->name = slot->dir_cookie == 0 ? "." : "..";
+        out->ino = wasi_inode((uint64_t)dir->st_dev, (uint64_t)dir->st_ino);
         out->type = WASI_FILETYPE_DIRECTORY;
         out->pos = -1;
         slot->dir_cookie++;
@@ -409,7 +503,8 @@ static int next_entry(wasi_fd *slot, dir_entry *out)
             return errno ? -1 : 0;
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
-        *out = (dir_entry){.name = e->d_name, .ino = e->d_ino, .type = dirent_type(slot->dir, e), .pos = pos};
+        *out = (dir_entry){.name = e->d_name, .ino = wasi_inode((uint64_t)dir->st_dev, (uint64_t)e->d_ino),
+                           .type = dirent_type(slot->dir, e), .pos = pos};
         slot->dir_cookie++;
         return 1;
     }
@@ -419,14 +514,15 @@ int32_t wasmc_wasi_fd_readdir(wasmc_vmctx *vm, int32_t fd, int32_t buf, int32_t 
                               int32_t bufused_out)
 {
     wasi_fd *slot = wasi_fd_get(vm, fd);
-    if (slot == NULL)
-        return WASI_EBADF;
-    if (slot->filetype != WASI_FILETYPE_DIRECTORY)
-        return WASI_ENOTDIR;
+    if (slot == NULL || slot->filetype != WASI_FILETYPE_DIRECTORY)
+        return WASI_EBADF;   /* wasmtime: a file or stdio has no directory to read */
     uint8_t *out = wasi_mem(vm, (uint32_t)buf, (uint32_t)buf_len);
     uint8_t *used_out = wasi_mem(vm, (uint32_t)bufused_out, 4);
     if (out == NULL || used_out == NULL)
         return WASI_EFAULT;
+    struct stat dir;
+    if (fstat(slot->host, &dir) != 0)
+        return wasi_errno(errno);
     if (slot->dir == NULL) {
         /* A dup, so closedir does not close the guest's descriptor; the offset is shared, so rewind. */
         int dup_fd = fcntl(slot->host, F_DUPFD_CLOEXEC, 0);
@@ -445,7 +541,7 @@ int32_t wasmc_wasi_fd_readdir(wasmc_vmctx *vm, int32_t fd, int32_t buf, int32_t 
         slot->dir_cookie = 0;
         dir_entry skipped;
         while (slot->dir_cookie < (uint64_t)cookie) {
-            int r = next_entry(slot, &skipped);
+            int r = next_entry(slot, &dir, &skipped);
             if (r < 0)
                 return wasi_errno(errno);
             if (r == 0)
@@ -455,7 +551,7 @@ int32_t wasmc_wasi_fd_readdir(wasmc_vmctx *vm, int32_t fd, int32_t buf, int32_t 
     uint32_t used = 0, cap = (uint32_t)buf_len;
     dir_entry e;
     int r = 1;
-    while (used < cap && (r = next_entry(slot, &e)) > 0) {
+    while (used < cap && (r = next_entry(slot, &dir, &e)) > 0) {
         uint8_t header[24] = {0};
         size_t namlen = strlen(e.name);
         wasi_put_u64(header, slot->dir_cookie);

@@ -423,7 +423,7 @@ int wasi_net_may_resolve(const wasmc_wasi *wasi, const char *name)
 
 static int32_t insert_listener(wasmc_wasi *wasi, int host)
 {
-    int32_t guest = wasi_fd_insert(wasi, host, WASI_FILETYPE_SOCKET_STREAM, WASI_SOCKET_RIGHTS, WASI_SOCKET_RIGHTS);
+    int32_t guest = wasi_fd_insert(wasi, host, WASI_FILETYPE_SOCKET_STREAM);
     if (guest < 0)
         wasi_set_error("out of memory adding a listener");
     return guest < 0 ? -1 : guest;

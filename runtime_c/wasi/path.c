@@ -291,14 +291,13 @@ static int32_t guest_path(wasmc_vmctx *vm, int32_t ptr, int32_t len, char **out)
     return 0;
 }
 
-/* The directory a path_* call starts from. */
+/* The directory a path_* call starts from; anything else is EBADF, as in wasmtime (path_open alone says
+ * ENOTDIR for a file). */
 static int32_t dir_fd(wasmc_vmctx *vm, int32_t fd, int *host)
 {
     wasi_fd *slot = wasi_fd_get(vm, fd);
-    if (slot == NULL)
+    if (slot == NULL || slot->filetype != WASI_FILETYPE_DIRECTORY)
         return WASI_EBADF;
-    if (slot->filetype != WASI_FILETYPE_DIRECTORY)
-        return WASI_ENOTDIR;
     *host = slot->host;
     return 0;
 }
@@ -307,9 +306,15 @@ static int32_t dir_fd(wasmc_vmctx *vm, int32_t fd, int *host)
 typedef struct {
     char *path;        /* the guest path, trailing slashes removed */
     int parent;        /* host fd of the parent directory (O_PATH), or -1 */
-    const char *name;  /* last component, no slash; "." when the path ends in "." or ".." */
+    const char *name;  /* last component, no slash; "." when the path names a directory as a whole */
     int trailing;      /* the guest path ended in '/' */
 } split_path;
+
+/* What a trailing slash means, which differs by call in wasmtime (cap-std): for most it says "this names a
+ * directory", so the whole path is resolved (following a final symlink) and the call acts on "." in it:
+ * unlink "d/" is EISDIR, rmdir "d/" EINVAL, link or symlink to "new/" ENOENT, to "file/" ENOTDIR. mkdir
+ * and rename ignore it instead ("new/" is just "new"). */
+enum split_mode { SLASH_NAMES_DIR, SLASH_IGNORED };
 
 static void split_free(split_path *sp)
 {
@@ -318,7 +323,8 @@ static void split_free(split_path *sp)
     free(sp->path);
 }
 
-static int32_t split(wasmc_vmctx *vm, int32_t fd, int32_t ptr, int32_t len, split_path *sp)
+static int32_t split(wasmc_vmctx *vm, int32_t fd, int32_t ptr, int32_t len, enum split_mode mode,
+                     split_path *sp)
 {
     int dir;
     *sp = (split_path){.parent = -1};
@@ -335,7 +341,7 @@ static int32_t split(wasmc_vmctx *vm, int32_t fd, int32_t ptr, int32_t len, spli
     char *slash = strrchr(sp->path, '/');
     const char *last = slash ? slash + 1 : sp->path;
     int parent;
-    if (strcmp(last, ".") == 0 || strcmp(last, "..") == 0) {
+    if (strcmp(last, ".") == 0 || strcmp(last, "..") == 0 || (sp->trailing && mode == SLASH_NAMES_DIR)) {
         /* Acting on "a/.." means acting on the directory it names: resolve all of it, beneath. */
         parent = wasi_open_beneath(dir, sp->path, O_PATH | O_DIRECTORY, 0);
         sp->name = ".";
@@ -357,27 +363,48 @@ static int32_t split(wasmc_vmctx *vm, int32_t fd, int32_t ptr, int32_t len, spli
     return 0;
 }
 
+/* Whether `path` beneath `dir` names a symlink itself (a trailing slash follows it, so is never one). */
+static int is_symlink(int dir, const char *path)
+{
+    int fd = wasi_open_beneath(dir, path, O_PATH | O_NOFOLLOW, 0);
+    if (fd < 0)
+        return 0;
+    struct stat st;
+    int link = fstat(fd, &st) == 0 && S_ISLNK(st.st_mode);
+    close(fd);
+    return link;
+}
+
 /* ---- path_* ---- */
 
 int32_t wasmc_wasi_path_open(wasmc_vmctx *vm, int32_t fd, int32_t dirflags, int32_t path, int32_t path_len,
                              int32_t oflags, int64_t rights_base, int64_t rights_inheriting,
                              int32_t fdflags, int32_t fd_out)
 {
-    int dir;
-    char *p;
-    int32_t err = dir_fd(vm, fd, &dir);
-    if (err != 0)
-        return err;
+    (void)rights_inheriting;   /* wasmtime ignores it too */
+    /* wasmtime: a file as the directory is ENOTDIR, stdio (or a closed fd) EBADF. */
+    wasi_fd *slot = wasi_fd_get(vm, fd);
+    if (slot == NULL || slot->stdio)
+        return WASI_EBADF;
+    if (slot->filetype != WASI_FILETYPE_DIRECTORY)
+        return WASI_ENOTDIR;
+    int dir = slot->host;
     uint8_t *out = wasi_mem(vm, (uint32_t)fd_out, 4);
     if (out == NULL)
         return WASI_EFAULT;
-    if ((err = guest_path(vm, path, path_len, &p)) != 0)
+    /* wasmtime opens nothing with the sync flags (ENOTSUP), whatever the path. */
+    if (fdflags & (WASI_FDFLAG_SYNC | WASI_FDFLAG_DSYNC | WASI_FDFLAG_RSYNC))
+        return WASI_ENOTSUP;
+    char *p;
+    int32_t err = guest_path(vm, path, path_len, &p);
+    if (err != 0)
         return err;
-    /* The access mode comes from the rights FD_READ and FD_WRITE only: Go's read-only opens keep rights
-     * such as FD_FILESTAT_SET_SIZE, and must still refuse writes (os TestFileRDWRFlags). A directory
-     * opened for writing is then EISDIR (from the kernel), which Go expects. */
+    /* The access mode comes from the rights FD_READ and FD_WRITE only, as in wasmtime: Go's read-only opens
+     * keep rights such as FD_FILESTAT_SET_SIZE, and must still refuse writes (os TestFileRDWRFlags); with
+     * neither, the file is opened for reading. A directory opened for writing is then EISDIR (from the
+     * kernel), which Go expects. fd_fdstat_get derives the rights it reports from this mode. */
     uint64_t rights = (uint64_t)rights_base;
-    int read = (rights & (WASI_RIGHT_FD_READ | WASI_RIGHT_FD_READDIR)) != 0;
+    int read = (rights & WASI_RIGHT_FD_READ) != 0;
     int write = (rights & WASI_RIGHT_FD_WRITE) != 0;
     int flags = write ? (read ? O_RDWR : O_WRONLY) : O_RDONLY;
     if (oflags & WASI_OFLAG_CREAT) flags |= O_CREAT;
@@ -385,12 +412,11 @@ int32_t wasmc_wasi_path_open(wasmc_vmctx *vm, int32_t fd, int32_t dirflags, int3
     if (oflags & WASI_OFLAG_EXCL) flags |= O_EXCL;
     if (oflags & WASI_OFLAG_TRUNC) flags |= O_TRUNC;
     if (fdflags & WASI_FDFLAG_APPEND) flags |= O_APPEND;
-    if (fdflags & WASI_FDFLAG_DSYNC) flags |= O_DSYNC;
-    if (fdflags & WASI_FDFLAG_SYNC) flags |= O_SYNC;
-    if (fdflags & WASI_FDFLAG_RSYNC) flags |= O_RSYNC;
     if (fdflags & WASI_FDFLAG_NONBLOCK) flags |= O_NONBLOCK;
     if (!(dirflags & WASI_LOOKUP_SYMLINK_FOLLOW)) flags |= O_NOFOLLOW;
     int host = wasi_open_beneath(dir, p, flags, 0666);
+    if (host == -WASI_ENOTDIR && (flags & O_DIRECTORY) && (flags & O_NOFOLLOW) && is_symlink(dir, p))
+        host = -WASI_ELOOP;   /* Linux checks O_DIRECTORY first; wasmtime refuses the symlink first */
     free(p);
     if (host < 0)
         return -host;
@@ -401,8 +427,7 @@ int32_t wasmc_wasi_path_open(wasmc_vmctx *vm, int32_t fd, int32_t dirflags, int3
         return err;
     }
     uint8_t type = wasi_filetype_of_mode(st.st_mode);
-    int32_t guest = wasi_fd_insert(vm->host, host, type, rights & WASI_RIGHTS_ALL,
-                                   (uint64_t)rights_inheriting & WASI_RIGHTS_ALL);
+    int32_t guest = wasi_fd_insert(vm->host, host, type);
     if (guest < 0)
         return -guest;
     wasi_put_u32(out, (uint32_t)guest);
@@ -445,7 +470,7 @@ int32_t wasmc_wasi_path_filestat_set_times(wasmc_vmctx *vm, int32_t fd, int32_t 
         return err;
     if (!(flags & WASI_LOOKUP_SYMLINK_FOLLOW)) {
         split_path sp;
-        if ((err = split(vm, fd, path, path_len, &sp)) != 0)
+        if ((err = split(vm, fd, path, path_len, SLASH_NAMES_DIR, &sp)) != 0)
             return err;
         if (utimensat(sp.parent, sp.name, ts, AT_SYMLINK_NOFOLLOW) != 0)
             err = wasi_errno(errno);
@@ -471,7 +496,7 @@ int32_t wasmc_wasi_path_filestat_set_times(wasmc_vmctx *vm, int32_t fd, int32_t 
 int32_t wasmc_wasi_path_create_directory(wasmc_vmctx *vm, int32_t fd, int32_t path, int32_t path_len)
 {
     split_path sp;
-    int32_t err = split(vm, fd, path, path_len, &sp);
+    int32_t err = split(vm, fd, path, path_len, SLASH_IGNORED, &sp);
     if (err != 0)
         return err;
     if (mkdirat(sp.parent, sp.name, 0777) != 0)
@@ -483,7 +508,7 @@ int32_t wasmc_wasi_path_create_directory(wasmc_vmctx *vm, int32_t fd, int32_t pa
 int32_t wasmc_wasi_path_remove_directory(wasmc_vmctx *vm, int32_t fd, int32_t path, int32_t path_len)
 {
     split_path sp;
-    int32_t err = split(vm, fd, path, path_len, &sp);
+    int32_t err = split(vm, fd, path, path_len, SLASH_NAMES_DIR, &sp);
     if (err != 0)
         return err;
     if (unlinkat(sp.parent, sp.name, AT_REMOVEDIR) != 0)
@@ -495,18 +520,11 @@ int32_t wasmc_wasi_path_remove_directory(wasmc_vmctx *vm, int32_t fd, int32_t pa
 int32_t wasmc_wasi_path_unlink_file(wasmc_vmctx *vm, int32_t fd, int32_t path, int32_t path_len)
 {
     split_path sp;
-    int32_t err = split(vm, fd, path, path_len, &sp);
+    int32_t err = split(vm, fd, path, path_len, SLASH_NAMES_DIR, &sp);
     if (err != 0)
         return err;
-    struct stat st;
-    if (sp.trailing) {
-        /* "name/" asks for a directory, which unlink never removes. */
-        err = fstatat(sp.parent, sp.name, &st, AT_SYMLINK_NOFOLLOW) != 0 ? wasi_errno(errno)
-              : S_ISDIR(st.st_mode)                                    ? WASI_EISDIR
-                                                                       : WASI_ENOTDIR;
-    } else if (unlinkat(sp.parent, sp.name, 0) != 0) {
+    if (unlinkat(sp.parent, sp.name, 0) != 0)   /* "dir/" is "." in dir: EISDIR */
         err = wasi_errno(errno);
-    }
     split_free(&sp);
     return err;
 }
@@ -519,12 +537,12 @@ int32_t wasmc_wasi_path_readlink(wasmc_vmctx *vm, int32_t fd, int32_t path, int3
     if (out == NULL || used == NULL)
         return WASI_EFAULT;
     split_path sp;
-    int32_t err = split(vm, fd, path, path_len, &sp);
+    int32_t err = split(vm, fd, path, path_len, SLASH_NAMES_DIR, &sp);
     if (err != 0)
         return err;
     char target[PATH_MAX];
-    /* "link/" names what the link points to, which is not a link: EINVAL, as readlink(2) says. */
-    ssize_t n = readlinkat(sp.parent, sp.trailing ? "." : sp.name, target, sizeof target);
+    /* "link/" names the directory the link points to, which is not a link: EINVAL, as readlink(2) says. */
+    ssize_t n = readlinkat(sp.parent, sp.name, target, sizeof target);
     split_free(&sp);
     if (n < 0)
         return wasi_errno(errno);
@@ -540,9 +558,12 @@ int32_t wasmc_wasi_path_readlink(wasmc_vmctx *vm, int32_t fd, int32_t path, int3
 int32_t wasmc_wasi_path_symlink(wasmc_vmctx *vm, int32_t old_path, int32_t old_len, int32_t fd,
                                 int32_t new_path, int32_t new_len)
 {
-    char *target;
-    int32_t err = guest_path(vm, old_path, old_len, &target);
+    int dir;
+    int32_t err = dir_fd(vm, fd, &dir);
     if (err != 0)
+        return err;
+    char *target;
+    if ((err = guest_path(vm, old_path, old_len, &target)) != 0)
         return err;
     /* Relative targets may say anything (resolution is checked when followed); absolute ones are refused
      * up front, as wasmtime does. */
@@ -551,7 +572,7 @@ int32_t wasmc_wasi_path_symlink(wasmc_vmctx *vm, int32_t old_path, int32_t old_l
         return WASI_EPERM;
     }
     split_path sp;
-    if ((err = split(vm, fd, new_path, new_len, &sp)) == 0) {
+    if ((err = split(vm, fd, new_path, new_len, SLASH_NAMES_DIR, &sp)) == 0) {
         if (symlinkat(target, sp.parent, sp.name) != 0)
             err = wasi_errno(errno);
         split_free(&sp);
@@ -560,24 +581,41 @@ int32_t wasmc_wasi_path_symlink(wasmc_vmctx *vm, int32_t old_path, int32_t old_l
     return err;
 }
 
-/* Both ends are resolved beneath their own directory fd, so nothing can be moved or linked out. */
+/* Both ends are resolved beneath their own directory fd, so nothing can be moved or linked out. A trailing
+ * slash is ignored in resolving either end (cap-std's rule for rename), but the source keeps its own for
+ * the kernel to check, and a destination's says the source must be a directory. */
 int32_t wasmc_wasi_path_rename(wasmc_vmctx *vm, int32_t fd, int32_t old_path, int32_t old_len,
                                int32_t new_fd, int32_t new_path, int32_t new_len)
 {
-    split_path from, to;
-    int32_t err = split(vm, fd, old_path, old_len, &from);
+    int dir;
+    int32_t err = dir_fd(vm, fd, &dir);
+    if (err == 0)
+        err = dir_fd(vm, new_fd, &dir);
     if (err != 0)
         return err;
-    if ((err = split(vm, new_fd, new_path, new_len, &to)) != 0) {
+    split_path from, to;
+    if ((err = split(vm, fd, old_path, old_len, SLASH_IGNORED, &from)) != 0)
+        return err;
+    if ((err = split(vm, new_fd, new_path, new_len, SLASH_IGNORED, &to)) != 0) {
         split_free(&from);
         return err;
     }
+    size_t n = strlen(from.name);
+    char *old_name = malloc(n + 2);
     struct stat st;
-    if ((from.trailing || to.trailing) && fstatat(from.parent, from.name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-        !S_ISDIR(st.st_mode))
-        err = WASI_ENOTDIR;   /* a trailing slash on either side names a directory */
-    else if (renameat(from.parent, from.name, to.parent, to.name) != 0)
-        err = wasi_errno(errno);
+    if (old_name == NULL)
+        err = WASI_ENOMEM;
+    else if (to.trailing && fstatat(from.parent, from.name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+             !S_ISDIR(st.st_mode))
+        err = WASI_ENOTDIR;
+    else {
+        memcpy(old_name, from.name, n);
+        old_name[n] = '/';
+        old_name[n + (from.trailing ? 1 : 0)] = '\0';
+        if (renameat(from.parent, old_name, to.parent, to.name) != 0)
+            err = wasi_errno(errno);
+    }
+    free(old_name);
     split_free(&from);
     split_free(&to);
     return err;
@@ -586,14 +624,20 @@ int32_t wasmc_wasi_path_rename(wasmc_vmctx *vm, int32_t fd, int32_t old_path, in
 int32_t wasmc_wasi_path_link(wasmc_vmctx *vm, int32_t old_fd, int32_t old_flags, int32_t old_path,
                              int32_t old_len, int32_t new_fd, int32_t new_path, int32_t new_len)
 {
-    /* wasmtime refuses to follow a symlink for link(); so do we, which also spares a /proc round trip. */
+    /* wasmtime refuses to follow a symlink for link() (once both fds are known to be directories); so do
+     * we, which also spares a /proc round trip. */
+    int dir;
+    int32_t err = dir_fd(vm, old_fd, &dir);
+    if (err == 0)
+        err = dir_fd(vm, new_fd, &dir);
+    if (err != 0)
+        return err;
     if (old_flags & WASI_LOOKUP_SYMLINK_FOLLOW)
         return WASI_EINVAL;
     split_path from, to;
-    int32_t err = split(vm, old_fd, old_path, old_len, &from);
-    if (err != 0)
+    if ((err = split(vm, old_fd, old_path, old_len, SLASH_NAMES_DIR, &from)) != 0)
         return err;
-    if ((err = split(vm, new_fd, new_path, new_len, &to)) != 0) {
+    if ((err = split(vm, new_fd, new_path, new_len, SLASH_NAMES_DIR, &to)) != 0) {
         split_free(&from);
         return err;
     }

@@ -1,7 +1,8 @@
 /* poll.c: poll_oneoff. Clock subscriptions really sleep (Go's time.Sleep, timers and idle scheduler all
- * wait here); fd subscriptions wait in ppoll. A subscription on a bad fd fails the whole call with
- * EBADF, as under wasmtime; an unknown clock becomes an event carrying its error, and the call then
- * returns without blocking. */
+ * wait here); fd subscriptions wait in ppoll. As under wasmtime, the whole call fails with EBADF for an fd
+ * that cannot take the subscription (closed, a directory, stdin for writing, stdout or stderr for
+ * reading) and with EINVAL for a clock other than realtime and monotonic; events on stdio and regular
+ * files carry nbytes 1 (a file at its end says HANGUP). */
 #define _GNU_SOURCE
 #define WASMC_WASI_INTERNAL
 #include <errno.h>
@@ -40,7 +41,18 @@ static void put_event(uint8_t *ev, const uint8_t *sub, uint16_t error, uint64_t 
     wasi_put_u16(ev + 24, flags);
 }
 
-/* Bytes readable without blocking, for the event's nbytes (0 when the host cannot tell). */
+/* Whether `slot` can take a subscription of type `tag`, as in wasmtime. */
+static int pollable(const wasi_fd *slot, uint8_t tag)
+{
+    if (slot == NULL)
+        return 0;
+    if (slot->stdio)
+        return slot->stdio == (tag == TAG_FD_READ ? WASI_STDIO_IN : WASI_STDIO_OUT);
+    return slot->filetype != WASI_FILETYPE_DIRECTORY;
+}
+
+/* Bytes readable without blocking, for the event's nbytes on fds wasmtime has no rule for (sockets, pipes
+ * opened by path): 0 when the host cannot tell. */
 static uint64_t readable_bytes(int fd)
 {
     struct stat st;
@@ -65,11 +77,13 @@ int32_t wasmc_wasi_poll_oneoff(wasmc_vmctx *vm, int32_t in, int32_t out, int32_t
         return WASI_EFAULT;
 
     /* deadline[i]: monotonic ns at which clock subscription i fires; pfd_of[i]: its pollfd, or -1. */
+    /* stdio_of[j]: whether pollfd j is a stdio slot (its events follow wasmtime's stream rule). */
     uint64_t *deadline = calloc(n, sizeof *deadline);
     int *pfd_of = malloc(n * sizeof *pfd_of);
     struct pollfd *pfds = calloc(n, sizeof *pfds);
-    if (deadline == NULL || pfd_of == NULL || pfds == NULL) {
-        free(deadline), free(pfd_of), free(pfds);
+    uint8_t *stdio_of = calloc(n, 1);
+    if (deadline == NULL || pfd_of == NULL || pfds == NULL || stdio_of == NULL) {
+        free(deadline), free(pfd_of), free(pfds), free(stdio_of);
         return WASI_ENOMEM;
     }
     uint32_t count = 0, npfds = 0;
@@ -81,10 +95,9 @@ int32_t wasmc_wasi_poll_oneoff(wasmc_vmctx *vm, int32_t in, int32_t out, int32_t
         if (sub[8] == TAG_CLOCK) {
             uint32_t id = wasi_get_u32(sub + 16);
             uint64_t timeout = wasi_get_u64(sub + 24), now, wait;
-            if (wasi_clock_now(id, &now) != 0) {
-                put_event(events + (size_t)count++ * EVENT_SIZE, sub, WASI_EINVAL, 0, 0);
-                deadline[i] = UINT64_MAX;
-                continue;
+            if (id > 1 || wasi_clock_now(id, &now) != 0) {   /* not realtime or monotonic */
+                free(deadline), free(pfd_of), free(pfds), free(stdio_of);
+                return WASI_EINVAL;
             }
             if (wasi_get_u16(sub + 40) & SUBCLOCK_ABSTIME)
                 wait = timeout > now ? timeout - now : 0;
@@ -98,10 +111,11 @@ int32_t wasmc_wasi_poll_oneoff(wasmc_vmctx *vm, int32_t in, int32_t out, int32_t
         } else if (sub[8] == TAG_FD_READ || sub[8] == TAG_FD_WRITE) {
             deadline[i] = UINT64_MAX;
             wasi_fd *slot = wasi_fd_get(vm, (int32_t)wasi_get_u32(sub + 16));
-            if (slot == NULL) {           /* wasmtime fails the whole call */
-                free(deadline), free(pfd_of), free(pfds);
+            if (!pollable(slot, sub[8])) {   /* wasmtime fails the whole call */
+                free(deadline), free(pfd_of), free(pfds), free(stdio_of);
                 return WASI_EBADF;
             }
+            stdio_of[npfds] = slot->stdio != WASI_STDIO_NONE;
             pfds[npfds] = (struct pollfd){.fd = slot->host, .events = sub[8] == TAG_FD_READ ? POLLIN : POLLOUT};
             pfd_of[i] = (int)npfds++;
         } else {
@@ -150,15 +164,25 @@ int32_t wasmc_wasi_poll_oneoff(wasmc_vmctx *vm, int32_t in, int32_t out, int32_t
             if (sub[8] == TAG_CLOCK && deadline[i] != UINT64_MAX && now >= deadline[i]) {
                 put_event(events + (size_t)count++ * EVENT_SIZE, sub, 0, 0, 0);
             } else if (pfd_of[i] >= 0 && pfds[pfd_of[i]].revents != 0) {
+                int host = pfds[pfd_of[i]].fd;
                 short rev = pfds[pfd_of[i]].revents;
-                uint16_t error = rev & POLLNVAL ? WASI_EBADF : 0;
-                uint64_t nbytes = sub[8] == TAG_FD_READ && !error ? readable_bytes(pfds[pfd_of[i]].fd) : 0;
-                put_event(events + (size_t)count++ * EVENT_SIZE, sub, error, nbytes,
-                          rev & POLLHUP ? EVENT_FD_HANGUP : 0);
+                struct stat st;
+                if (stdio_of[pfd_of[i]]) {
+                    put_event(events + (size_t)count++ * EVENT_SIZE, sub, 0, 1, 0);
+                } else if (fstat(host, &st) == 0 && S_ISREG(st.st_mode)) {
+                    off_t pos = lseek(host, 0, SEEK_CUR);
+                    int at_end = sub[8] == TAG_FD_READ && pos >= st.st_size;
+                    put_event(events + (size_t)count++ * EVENT_SIZE, sub, 0, 1, at_end ? EVENT_FD_HANGUP : 0);
+                } else {
+                    uint16_t error = rev & POLLNVAL ? WASI_EBADF : 0;
+                    uint64_t nbytes = sub[8] == TAG_FD_READ && !error ? readable_bytes(host) : 0;
+                    put_event(events + (size_t)count++ * EVENT_SIZE, sub, error, nbytes,
+                              rev & POLLHUP ? EVENT_FD_HANGUP : 0);
+                }
             }
         }
         wasi_put_u32(nevents, count);
     }
-    free(deadline), free(pfd_of), free(pfds);
+    free(deadline), free(pfd_of), free(pfds), free(stdio_of);
     return err;
 }

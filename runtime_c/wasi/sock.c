@@ -169,8 +169,7 @@ int32_t wasmc_wasi_sock_open(wasmc_vmctx *vm, int32_t af, int32_t socktype, int3
     if (host < 0)
         return wasi_errno(errno);
     int32_t guest = wasi_fd_insert(vm->host, host, type == SOCK_DGRAM ? WASI_FILETYPE_SOCKET_DGRAM
-                                                                      : WASI_FILETYPE_SOCKET_STREAM,
-                                   WASI_SOCKET_RIGHTS, WASI_SOCKET_RIGHTS);
+                                                                      : WASI_FILETYPE_SOCKET_STREAM);
     if (guest < 0)
         return -guest;
     wasi_put_u32(out, (uint32_t)guest);
@@ -261,8 +260,7 @@ static int32_t accept_into(wasmc_vmctx *vm, int32_t fd, int32_t flags, int32_t f
     while (host < 0 && errno == EINTR);
     if (host < 0)
         return wasi_errno(errno);
-    int32_t guest = wasi_fd_insert(vm->host, host, WASI_FILETYPE_SOCKET_STREAM, slot->rights_inheriting,
-                                   slot->rights_inheriting);
+    int32_t guest = wasi_fd_insert(vm->host, host, WASI_FILETYPE_SOCKET_STREAM);
     if (guest < 0)
         return -guest;
     wasi_put_u32(out, (uint32_t)guest);

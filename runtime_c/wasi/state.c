@@ -105,12 +105,9 @@ wasmc_wasi *wasmc_wasi_new(int argc, const char *const *argv, int envc, const ch
     if (fds_reserve(wasi, 3 + (uint32_t)npreopens) != 0)
         goto oom;
     for (int fd = 0; fd < 3; fd++) {
-        /* As wasmtime: a terminal is a character device, anything else (pipe, file, /dev/null) unknown;
-         * the rights are just read or write, so wasi-libc's isatty() sees a terminal as one. */
+        /* As wasmtime: a terminal is a character device, anything else (pipe, file, /dev/null) unknown. */
         uint8_t type = isatty(fd) ? WASI_FILETYPE_CHARACTER_DEVICE : WASI_FILETYPE_UNKNOWN;
-        uint64_t rights = fd == 0 ? WASI_RIGHT_FD_READ : WASI_RIGHT_FD_WRITE;
-        wasi->fds[fd] = (wasi_fd){.host = fd, .stdio = 1, .filetype = type,
-                                  .rights_base = rights, .rights_inheriting = rights};
+        wasi->fds[fd] = (wasi_fd){.host = fd, .stdio = fd == 0 ? WASI_STDIO_IN : WASI_STDIO_OUT, .filetype = type};
     }
     for (int i = 0; i < npreopens; i++) {
         int host = open(host_paths[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -121,12 +118,11 @@ wasmc_wasi *wasmc_wasi_new(int argc, const char *const *argv, int envc, const ch
             return NULL;
         }
         wasi_fd *slot = &wasi->fds[3 + i];
-        *slot = (wasi_fd){.host = host, .filetype = WASI_FILETYPE_DIRECTORY, .preopen = strdup(guest_paths[i]),
-                          .rights_base = WASI_DIR_RIGHTS_BASE,
-                          .rights_inheriting = WASI_DIR_RIGHTS_INHERITING};
+        *slot = (wasi_fd){.host = host, .filetype = WASI_FILETYPE_DIRECTORY, .preopen = strdup(guest_paths[i])};
         if (slot->preopen == NULL)
             goto oom;
     }
+    wasi->used = 3 + (uint32_t)npreopens;
     return wasi;
 oom:
     snprintf(last_error, sizeof last_error, "out of memory creating the WASI state");
@@ -155,18 +151,29 @@ wasi_fd *wasi_fd_get(wasmc_vmctx *vm, int32_t fd)
     return &wasi->fds[fd];
 }
 
-int32_t wasi_fd_insert(wasmc_wasi *wasi, int host, uint8_t filetype, uint64_t rights_base,
-                       uint64_t rights_inheriting)
+wasi_fd *wasi_file_get(wasmc_vmctx *vm, int32_t fd)
 {
-    uint32_t fd = 0;
-    while (fd < wasi->nfds && wasi->fds[fd].host >= 0)
-        fd++;
-    if (fd >= (uint32_t)INT32_MAX || fds_reserve(wasi, fd + 1) != 0) {
-        close(host);
-        return -WASI_ENOMEM;
+    wasi_fd *slot = wasi_fd_get(vm, fd);
+    return slot != NULL && !slot->stdio && slot->filetype != WASI_FILETYPE_DIRECTORY ? slot : NULL;
+}
+
+int32_t wasi_fd_insert(wasmc_wasi *wasi, int host, uint8_t filetype)
+{
+    /* Every slot below `used` was handed out once, so a free one there was closed (or renumbered away). */
+    uint32_t fd = wasi->used;
+    for (uint32_t i = wasi->used; i-- > 0;)
+        if (wasi->fds[i].host < 0) {
+            fd = i;
+            break;
+        }
+    if (fd == wasi->used) {
+        if (fd >= (uint32_t)INT32_MAX || fds_reserve(wasi, fd + 1) != 0) {
+            close(host);
+            return -WASI_ENOMEM;
+        }
+        wasi->used++;
     }
-    wasi->fds[fd] = (wasi_fd){.host = host, .filetype = filetype, .rights_base = rights_base,
-                              .rights_inheriting = rights_inheriting};
+    wasi->fds[fd] = (wasi_fd){.host = host, .filetype = filetype};
     return (int32_t)fd;
 }
 

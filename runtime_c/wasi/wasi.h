@@ -249,30 +249,33 @@ enum { WASI_SOCK_ANY = 0, WASI_SOCK_DGRAM = 1, WASI_SOCK_STREAM = 2 };
 #define WASI_FST_MTIM 4
 #define WASI_FST_MTIM_NOW 8
 
-/* The rights bits this host looks at (it never enforces rights beyond what wasmtime does). */
-#define WASI_RIGHT_FD_DATASYNC (1ull << 0)
+/* Rights (preview1 bit numbers) that fd_fdstat_get reports. Rights are reported, never enforced, and
+ * fd_fdstat_set_rights cannot change them: that is what wasmtime does. */
 #define WASI_RIGHT_FD_READ (1ull << 1)
+#define WASI_RIGHT_FD_SEEK (1ull << 2)
 #define WASI_RIGHT_FD_WRITE (1ull << 6)
-#define WASI_RIGHT_FD_ALLOCATE (1ull << 8)
 #define WASI_RIGHT_FD_READDIR (1ull << 14)
+#define WASI_RIGHT_PATH_FILESTAT_SET_SIZE (1ull << 19)
 #define WASI_RIGHT_FD_FILESTAT_SET_SIZE (1ull << 22)
 #define WASI_RIGHTS_ALL ((1ull << 30) - 1)
-/* What wasmtime reports for a directory (base, inheriting). */
-#define WASI_DIR_RIGHTS_BASE 0x7b7fe00ull
-#define WASI_DIR_RIGHTS_INHERITING 0xff7ffffull
-/* A socket's: fd_read, fd_fdstat_set_flags, fd_write, fd_filestat_get, poll_fd_readwrite, sock_shutdown,
- * sock_accept. */
+/* What wasmtime reports for a preopened directory (base, inheriting): a fixed set, whatever the fd. */
+#define WASI_PREOPEN_RIGHTS_BASE 0x7b7fe00ull
+#define WASI_PREOPEN_RIGHTS_INHERITING 0xff7ffffull
+
+/* A socket's (base and inheriting; wasmtime's preview1 has no sockets): fd_read, fd_fdstat_set_flags,
+ * fd_write, fd_filestat_get, poll_fd_readwrite, sock_shutdown, sock_accept. */
 #define WASI_SOCKET_RIGHTS ((1ull << 1) | (1ull << 3) | (1ull << 6) | (1ull << 21) | (1ull << 27) | \
                             (1ull << 28) | (1ull << 29))
+
+/* The role of a stdio slot; it moves with the slot on fd_renumber, as in wasmtime. */
+enum { WASI_STDIO_NONE = 0, WASI_STDIO_IN = 1, WASI_STDIO_OUT = 2 };
 
 /* One slot of the guest's fd table. */
 typedef struct wasi_fd {
     int host;                    /* host descriptor; -1 marks a free slot */
-    uint8_t stdio;               /* fds 0-2: the host's stdio, never closed here */
+    uint8_t stdio;               /* WASI_STDIO_*: fds 0-2 are the host's stdio, never closed here */
     uint8_t filetype;            /* WASI filetype, fixed when the slot is filled */
     char *preopen;               /* guest name of a preopened directory, else NULL */
-    uint64_t rights_base;        /* as asked for at path_open (reported, not enforced) */
-    uint64_t rights_inheriting;
     DIR *dir;                    /* fd_readdir stream over a dup of `host`, opened on first use */
     uint64_t dir_cookie;         /* the cookie of the entry `dir` returns next */
 } wasi_fd;
@@ -284,6 +287,7 @@ struct wasmc_wasi {
     int envc;
     wasi_fd *fds;                /* the fd table, indexed by guest fd */
     uint32_t nfds;
+    uint32_t used;               /* slots [0, used) have been handed out at least once */
     struct wasi_net *net;        /* network grants (net.c); NULL: none */
 };
 
@@ -313,9 +317,12 @@ WASI_HIDDEN int32_t wasi_errno(int host_errno);
 
 /* state.c: the fd table. wasi_fd_get returns the live slot for a guest fd, or NULL (EBADF). */
 WASI_HIDDEN wasi_fd *wasi_fd_get(wasmc_vmctx *vm, int32_t fd);
-/* Put `host` into the lowest free slot; returns the guest fd, or -WASI errno (the host fd is closed). */
-WASI_HIDDEN int32_t wasi_fd_insert(wasmc_wasi *wasi, int host, uint8_t filetype, uint64_t rights_base,
-                                   uint64_t rights_inheriting);
+/* Put `host` into a free slot, numbered as wasmtime numbers it: the highest fd closed so far, else one past
+ * every fd handed out. Returns the guest fd, or -WASI errno (the host fd is closed). */
+WASI_HIDDEN int32_t wasi_fd_insert(wasmc_wasi *wasi, int host, uint8_t filetype);
+/* A slot a guest can name as a file (wasmtime's "File": opened by path_open or accepted, not a directory,
+ * not stdio), or NULL. */
+WASI_HIDDEN wasi_fd *wasi_file_get(wasmc_vmctx *vm, int32_t fd);
 /* Release a slot: close its host fd (never stdio's), its directory stream and preopen name. */
 WASI_HIDDEN void wasi_fd_release(wasi_fd *slot);
 /* The WASI filetype of a host st_mode. */
@@ -324,6 +331,9 @@ WASI_HIDDEN uint8_t wasi_filetype_of_mode(unsigned mode);
 /* fd.c: a guest iovec array as host iovecs (bounds-checked). Returns 0 or a WASI errno; *out is malloc'd. */
 struct iovec;
 WASI_HIDDEN int32_t wasi_iovecs(wasmc_vmctx *vm, int32_t iovs, int32_t iovs_len, struct iovec **out);
+/* The inode number a guest sees: a hash of the host's (device, inode), unique across the preopens'
+ * filesystems as Go's os.SameFile needs, since every file reports device 1 (as in wasmtime). */
+WASI_HIDDEN uint64_t wasi_inode(uint64_t dev, uint64_t ino);
 /* Write a WASI filestat (64 bytes) from a host struct stat. */
 struct stat;
 WASI_HIDDEN void wasi_put_filestat(uint8_t *out, const struct stat *st);
