@@ -111,7 +111,8 @@ def test_gohost_reads_the_network_options():
     for text, message in (("--tcplisten", "--tcplisten needs a value"),
                           ("--tcplisten=nope", "--tcplisten 'nope': expected HOST:PORT"),
                           ("--allow-connect 10.0.0.0/40", "--allow-connect '10.0.0.0/40': expected"),
-                          ("--allow-net=", "--allow-net '': an empty pattern"), ("-S tcplisten=x", "-S tcplisten 'x': expected HOST:PORT")):
+                          ("--allow-net=", "--allow-net '': an empty pattern"),
+                          ("-S tcplisten=x", "-S tcplisten 'x': expected HOST:PORT")):
         with pytest.raises(gohost.UsageError, match=f"^GOWASIRUNTIMEARGS: {message}"):
             gohost.parse_runtime_args(text)
 
