@@ -156,7 +156,8 @@ def network_options(f):
         click.option("--allow-net", "allow_net", multiple=True, metavar="PATTERN,...", cls=OptionalValue,
                      help="Let the guest connect to and bind on addresses matching a PATTERN; alone: every IP "
                           "address and port. PATTERN: *, ADDR[:PORTS] (ADDR: IPv4, [IPv6], a CIDR range, * or a "
-                          "host name; PORTS: N, N-M or *) or unix:/PATH. Repeatable."),
+                          "host name, resolved when the guest starts; PORTS: N, N-M or *) or unix:/PATH (a "
+                          "socket, or all beneath a PATH ending in /; * does not include them). Repeatable."),
         click.option("--allow-connect", "allow_connect", multiple=True, metavar="PATTERN[,...]",
                      help="Let the guest connect (TCP, and UDP connect and send_to) to matching addresses only. "
                           "Repeatable."),
