@@ -340,8 +340,8 @@ def compile_command(opt_level, output, emit, target, cpu, dirs, env, inherit_env
     `wasmtime run MODULE` would.
 
     The executable gets its arguments and stdio and, as under wasmtime, no directory, no environment
-    variable and no network unless granted: by --dir/--env/--inherit-env and --tcplisten/--allow-net/
-    --allow-connect/--allow-bind here (stored in the executable), or when it runs, in addition, by
+    variable and no network unless granted: by --dir, --env, --inherit-env, --tcplisten, --allow-net,
+    --allow-connect and --allow-bind here (stored in the executable), or when it runs, in addition, by
     WASMC_DIR=HOST[::GUEST][:HOST[::GUEST]...] (more directories), WASMC_INHERIT_ENV=1 (the whole
     environment), WASMC_TCPLISTEN=HOST:PORT[,...] (more listeners, after the stored ones) and
     WASMC_ALLOW_NET, WASMC_ALLOW_CONNECT, WASMC_ALLOW_BIND=PATTERN[,...] (more addresses). A socket
