@@ -131,6 +131,36 @@ static int open_image(const uint8_t *bytes, size_t size, reader *r)
     return magic != NULL && memcmp(magic, "WMCI", 4) == 0 && rd_u8(r) == WASMC_IMAGE_VERSION ? 0 : -1;
 }
 
+/* A vector of strings as one comma-separated string (what the network grant calls take), or NULL if it is
+ * empty; sets r->failed if it cannot be read. */
+static char *rd_list(reader *r)
+{
+    uint32_t n = rd_count(r);
+    if (n == 0 || r->failed)
+        return NULL;
+    const uint8_t *start = r->p;
+    size_t total = 0;
+    for (uint32_t i = 0; i < n && !r->failed; i++) {
+        uint64_t len = rd_uleb(r);
+        rd_bytes(r, len);
+        total += (size_t)len + 1;
+    }
+    char *out = r->failed ? NULL : malloc(total);
+    if (out == NULL) {
+        r->failed = 1;
+        return NULL;
+    }
+    reader again = {start, r->end, 0};
+    char *p = out;
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t len = rd_uleb(&again);
+        memcpy(p, rd_bytes(&again, len), (size_t)len);
+        p += len;
+        *p++ = i + 1 < n ? ',' : '\0';
+    }
+    return out;
+}
+
 int image_read_grants(reader *r, wasmc_grants *g)
 {
     memset(g, 0, sizeof *g);
@@ -146,6 +176,9 @@ int image_read_grants(reader *r, wasmc_grants *g)
     for (uint32_t i = 0; i < g->num_env && !r->failed; i++)
         g->env[i] = rd_str(r);
     g->inherit_env = rd_u8(r);
+    g->tcplisten = rd_list(r);
+    for (int k = 0; k < 3; k++)
+        g->net[k] = rd_list(r);
     return r->failed || g->host_dirs == NULL || g->guest_dirs == NULL || g->env == NULL ? -1 : 0;
 }
 
@@ -160,6 +193,9 @@ static void grants_free(wasmc_grants *g)
     free(g->host_dirs);
     free(g->guest_dirs);
     free(g->env);
+    free(g->tcplisten);
+    for (int k = 0; k < 3; k++)
+        free(g->net[k]);
 }
 
 int wasmc_image_grants(const wasmc_compiled *code, wasmc_grants *out, char *err, size_t err_size)

@@ -2,7 +2,7 @@
  * its format, and the reader that turns it into a `image` for instance.c. Generated code never sees any
  * of this (its contract is wasmc_rt.h); hosts see instance.h.
  *
- * Format, version 2. uleb/sleb are LEB128 as in Wasm binaries; str is uleb length + UTF-8 bytes (no NUL);
+ * Format, version 3. uleb/sleb are LEB128 as in Wasm binaries; str is uleb length + UTF-8 bytes (no NUL);
  * limits is u8 has_max, uleb min, [uleb max]; expr is a constant expression copied from the module, in
  * the Wasm binary encoding and ending with 0x0B (i32/i64/f32/f64.const, global.get, ref.null, ref.func,
  * i32/i64 add/sub/mul).
@@ -11,6 +11,9 @@
  *     grants   uleb n, n x (str host, str guest)          preopened directories
  *              uleb n, n x str                            env: "NAME=VALUE", or "NAME" (inherit its value)
  *              u8 inherit_env                             1: pass the whole host environment
+ *              uleb n, n x str                            tcplisten: HOST:PORT listeners, after the directories
+ *              3 x (uleb n, n x str)                      network patterns (wasi/wasi.h) granted for connect
+ *                                                         and bind, for connect only, for bind only
  *     types    uleb n, n x (uleb np, np x u8 valtype, uleb nr, nr x u8 valtype)
  *     imports  uleb n, n x (str module, str name, u8 kind, desc)
  *                  desc: func uleb type_idx | table u8 elem, limits | memory limits | global u8 type, u8 mut
@@ -36,7 +39,7 @@
 #include "instance.h"
 #include "rt_internal.h"
 
-#define WASMC_IMAGE_VERSION 2
+#define WASMC_IMAGE_VERSION 3
 
 enum { KIND_FUNC = 0, KIND_TABLE = 1, KIND_MEMORY = 2, KIND_GLOBAL = 3 };
 enum { MODE_ACTIVE = 0, MODE_PASSIVE = 1, MODE_DECLARATIVE = 2 };

@@ -81,7 +81,8 @@ void wasmc_instance_free(wasmc_instance *inst);
 
 /* ---- Grants: what an executable's guest may see, baked in by `wasmc compile` ---- */
 
-/* Directories and environment granted at compile time (strings are malloc'ed, NUL-terminated). */
+/* Directories, environment and network granted at compile time (strings are malloc'ed, NUL-terminated).
+ * The network lists are comma-separated, as wasmc_wasi_tcplisten and wasmc_wasi_grant_net take them. */
 typedef struct wasmc_grants {
     uint32_t num_dirs;
     char **host_dirs;
@@ -89,6 +90,8 @@ typedef struct wasmc_grants {
     uint32_t num_env;
     char **env;                       /* "NAME=VALUE", or "NAME": the host's value at run time, if set */
     int inherit_env;
+    char *tcplisten;                  /* HOST:PORT listeners; NULL: none */
+    char *net[3];                     /* patterns for connect and bind, connect only, bind only; NULL: none */
 } wasmc_grants;
 
 /* Read the grants at the front of the image. Returns 0, or -1 with a message in err. */

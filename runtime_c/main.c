@@ -4,9 +4,10 @@
  * than WASI are the host functions linked in by `wasmc compile --link` (wasmc_host.h).
  *
  * Guest argv[0] is the basename of the program, as wasmtime gives the module's basename; the other
- * arguments pass through unchanged. Like wasmtime, the guest sees no directory and no environment
- * variable unless granted: at compile time (`wasmc compile --dir/--env/--inherit-env`, stored in the
- * image) or at run time through these variables, which the guest itself never sees:
+ * arguments pass through unchanged. Like wasmtime, the guest sees no directory, no environment variable
+ * and no network unless granted: at compile time (`wasmc compile --dir/--env/--inherit-env/--tcplisten/
+ * --allow-net/--allow-connect/--allow-bind`, stored in the image) or at run time, in addition, through
+ * these variables, which the guest itself never sees:
  *     WASMC_DIR=HOST[::GUEST][:HOST[::GUEST]...]   more preopened directories (GUEST defaults to HOST)
  *     WASMC_INHERIT_ENV=1                          pass the whole environment (except WASMC_*)
  *     WASMC_STACK_SIZE=N[k|m|g]                    wasm stack size in bytes (default
@@ -15,6 +16,7 @@
  *                                                  returns -1 (wasmtime's -W max-memory-size)
  * Network (none unless granted; patterns and their meaning in wasi/wasi.h), lists separated by commas:
  *     WASMC_TCPLISTEN=HOST:PORT[,...]              preopened listening sockets, the fds after the dirs
+ *                                                  (after the listeners stored in the image)
  *     WASMC_ALLOW_NET=PATTERN[,...]                may connect to and bind ("*": everything)
  *     WASMC_ALLOW_CONNECT=PATTERN[,...]            may connect to (TCP, UDP connect and send_to)
  *     WASMC_ALLOW_BIND=PATTERN[,...]               may bind
@@ -159,19 +161,24 @@ static void build_env(const wasmc_grants *grants, strvec *env)
     }
 }
 
-/* WASMC_TCPLISTEN and the WASMC_ALLOW_* grants; 0, or -1 with wasmc_wasi_error() saying why. */
-static int add_runtime_network(wasmc_wasi *wasi)
+/* The network stored in the image, then WASMC_TCPLISTEN and the WASMC_ALLOW_* grants: listeners first, so
+ * they take the fds right after the directories. 0, or -1 with wasmc_wasi_error() saying why. */
+static int add_network(wasmc_wasi *wasi, const wasmc_grants *stored)
 {
-    static const struct { const char *var; int kinds; } grants[] = {
+    static const struct { const char *var; int kinds; } grants[] = {   /* in the order of stored->net */
         {"WASMC_ALLOW_NET", WASMC_NET_CONNECT | WASMC_NET_BIND},
         {"WASMC_ALLOW_CONNECT", WASMC_NET_CONNECT},
         {"WASMC_ALLOW_BIND", WASMC_NET_BIND},
     };
     const char *listen = getenv("WASMC_TCPLISTEN");
+    if (stored->tcplisten != NULL && wasmc_wasi_tcplisten(wasi, stored->tcplisten) < 0)
+        return -1;
     if (listen != NULL && *listen != '\0' && wasmc_wasi_tcplisten(wasi, listen) < 0)
         return -1;
     for (size_t i = 0; i < sizeof grants / sizeof grants[0]; i++) {
         const char *spec = getenv(grants[i].var);
+        if (stored->net[i] != NULL && wasmc_wasi_grant_net(wasi, grants[i].kinds, stored->net[i]) != 0)
+            return -1;
         if (spec != NULL && *spec != '\0' && wasmc_wasi_grant_net(wasi, grants[i].kinds, spec) != 0)
             return -1;
     }
@@ -260,8 +267,8 @@ int main(int argc, char **argv)
                 wasmc_wasi_error());
         return EXIT_SETUP;
     }
-    if (add_runtime_network(wasi) != 0) {
-        fprintf(stderr, "Error: failed to run main module `%s`\n\nCaused by:\n    %s\n", name,
+    if (add_network(wasi, &grants) != 0) {
+        fprintf(stderr, "Error: failed to run main module `%s`\n\nCaused by:\n    %s\n\n", name,
                 wasmc_wasi_error());
         return EXIT_SETUP;
     }

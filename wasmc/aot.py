@@ -28,7 +28,7 @@ from . import cache
 from .compile import cached_link_inputs, compile_decoded, compile_objects, function_cache_usable
 from .errors import LinkError, WasmcError
 from .abi import WASI_MODULE, signature
-from .grants import parse_dir, parse_env
+from .grants import NetGrants, parse_dir, parse_env
 from .image import WasiGrants, encode_image, host_imports_ir, image_data, image_ir, import_symbol, names_ir
 from .wasm.decode import decode_module
 from .wasm.module import Module
@@ -41,8 +41,9 @@ LINK_LIBS = ("-lm", "-lpthread")
 
 
 # --- grants (parsed by grants.py) --------------------------------------------------------------------------
-def grants(dirs: Sequence[str] = (), env: Sequence[str] = (), inherit_env: bool = False) -> WasiGrants:
-    return WasiGrants(tuple(map(parse_dir, dirs)), tuple(map(parse_env, env)), inherit_env)
+def grants(dirs: Sequence[str] = (), env: Sequence[str] = (), inherit_env: bool = False,
+           net: NetGrants = NetGrants()) -> WasiGrants:
+    return WasiGrants(tuple(map(parse_dir, dirs)), tuple(map(parse_env, env)), inherit_env, net)
 
 
 # --- the runtime library, built once per runtime_c version -----------------------------------------------
@@ -231,10 +232,12 @@ def build_executable(wasm_bytes: bytes, out_path: str | os.PathLike[str], opt_le
                      dirs: Sequence[str] = (), env: Sequence[str] = (), inherit_env: bool = False,
                      target: str | None = None, source: str | os.PathLike[str] | None = None,
                      cc: str | None = None, progress=None, link: Sequence[str | os.PathLike[str]] = (),
-                     use_cache: bool = True, host_cpu: bool = False, unknown_imports: str = "declare") -> Path:
+                     use_cache: bool = True, host_cpu: bool = False, unknown_imports: str = "declare",
+                     net: NetGrants = NetGrants()) -> Path:
     """Compile a WASI module into a standalone executable at out_path (replaced atomically).
 
-    dirs: "HOST[::GUEST]" preopens; env: "NAME=VALUE" or "NAME"; inherit_env: pass the whole environment.
+    dirs: "HOST[::GUEST]" preopens; env: "NAME=VALUE" or "NAME"; inherit_env: pass the whole environment;
+    net: listeners and network patterns (grants.NetGrants).
     link: C sources (compiled here), objects and libraries defining the module's other function imports.
     source: the input file, never overwritten. `progress(done, total)` reports a long compile. The module's
     compiled object is cached (use_cache), so relinking with other --link inputs takes a moment.
@@ -247,7 +250,7 @@ def build_executable(wasm_bytes: bytes, out_path: str | os.PathLike[str], opt_le
     if not _is_host(target):
         raise WasmcError(f"executables are built for this host only ({platform.machine()}); "
                          f"use --emit obj or asm with --target {target}")
-    wasi_grants = grants(dirs, env, inherit_env)
+    wasi_grants = grants(dirs, env, inherit_env, net)
     cc = _cc(cc)
     m = decode_module(wasm_bytes)
     host = check_imports(m, wasi_signatures(), unknown_imports)
@@ -384,16 +387,18 @@ def cached_executable(wasm_bytes: bytes, opt_level: int | tuple[int, ...] = 2, p
 def write_output(wasm_bytes: bytes, out_path: str | os.PathLike[str], kind: str = "exe", opt_level: int = 2,
                  target: str | None = None, dirs: Sequence[str] = (), env: Sequence[str] = (),
                  inherit_env: bool = False, source: str | os.PathLike[str] | None = None,
-                 progress=None, link: Sequence[str | os.PathLike[str]] = (), host_cpu: bool = False) -> Path:
+                 progress=None, link: Sequence[str | os.PathLike[str]] = (), host_cpu: bool = False,
+                 net: NetGrants = NetGrants()) -> Path:
     """What `wasmc compile` does: an executable, or the object/assembly/IR file of `kind`."""
     if kind == "exe":
         return build_executable(wasm_bytes, out_path, opt_level, dirs=dirs, env=env, inherit_env=inherit_env,
-                                target=target, source=source, progress=progress, link=link, host_cpu=host_cpu)
+                                target=target, source=source, progress=progress, link=link, host_cpu=host_cpu,
+                                net=net)
     if link:
         raise WasmcError(f"--link makes executables only: link the {kind} output with the host code yourself")
     out = Path(out_path)
     _check_output(out, Path(source) if source is not None else None)
-    data = emit(wasm_bytes, kind, opt_level, target, grants(dirs, env, inherit_env), host_cpu)
+    data = emit(wasm_bytes, kind, opt_level, target, grants(dirs, env, inherit_env, net), host_cpu)
     _write_atomic(out, data if isinstance(data, bytes) else data.encode())
     return out
 

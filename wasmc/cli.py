@@ -108,6 +108,67 @@ def main() -> None:
     `wasmc MODULE ARGS...` is short for `wasmc run MODULE ARGS...`."""
 
 
+# --- network grants, shared by run and compile --------------------------------------------------------------
+class NetworkCommand(click.Command):
+    """A command with --allow-net, which alone means `--allow-net=*`: only `--allow-net=PATTERN,...` carries
+    a value, so `wasmc run --allow-net app.wasm` never takes the module for a pattern."""
+    BARE = {"--allow-net": "--allow-net=*"}
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, self._bare_values(ctx, args))
+
+    def _bare_values(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # Walk the words as click will, skipping option values, up to the first argument where arguments
+        # end the options (`wasmc run`) or to `--`.
+        takes_value = {opt for p in self.get_params(ctx) if isinstance(p, click.Option) and not p.is_flag
+                       for opt in (*p.opts, *p.secondary_opts)}
+        out, i = [], 0
+        while i < len(args):
+            word = args[i]
+            i += 1
+            if word == "--":
+                return out + args[i - 1:]
+            if word in self.BARE:
+                out.append(self.BARE[word])
+                continue
+            out.append(word)
+            if word in takes_value and i < len(args):
+                out.append(args[i])
+                i += 1
+            elif not word.startswith("-") and not ctx.allow_interspersed_args:
+                return out + args[i:]
+        return out
+
+
+class OptionalValue(click.Option):
+    """An option shown as `--name[=VALUE]` in the help (NetworkCommand gives it its bare meaning)."""
+
+    def get_help_record(self, ctx: click.Context):
+        record = super().get_help_record(ctx)
+        return (f"{self.opts[0]}[={self.metavar}]", record[1]) if record else record
+
+
+def network_options(f):
+    options = [
+        click.option("--tcplisten", "tcplisten", multiple=True, metavar="HOST:PORT",
+                     help="Open a listening TCP socket on HOST:PORT for the guest (wasmtime's -S tcplisten): the "
+                          "fds after the preopened directories, in order. Repeatable."),
+        click.option("--allow-net", "allow_net", multiple=True, metavar="PATTERN,...", cls=OptionalValue,
+                     help="Let the guest connect to and bind on addresses matching a PATTERN; alone: every IP "
+                          "address and port. PATTERN: *, ADDR[:PORTS] (ADDR: IPv4, [IPv6], a CIDR range, * or a "
+                          "host name, resolved when the guest starts; PORTS: N, N-M or *) or unix:/PATH (a "
+                          "socket, or all beneath a PATH ending in /; * does not include them). Repeatable."),
+        click.option("--allow-connect", "allow_connect", multiple=True, metavar="PATTERN[,...]",
+                     help="Let the guest connect (TCP, and UDP connect and send_to) to matching addresses only. "
+                          "Repeatable."),
+        click.option("--allow-bind", "allow_bind", multiple=True, metavar="PATTERN[,...]",
+                     help="Let the guest bind (and listen) on matching addresses only. Repeatable."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
 # --- wasmc run ----------------------------------------------------------------------------------------------
 def _not_in_wasmc(ctx: click.Context, param: click.Parameter, value) -> None:
     if value:
@@ -128,7 +189,7 @@ def _wasmtime_options(f):
     return f
 
 
-@main.command("run", context_settings={**CONTEXT, "allow_interspersed_args": False})
+@main.command("run", cls=NetworkCommand, context_settings={**CONTEXT, "allow_interspersed_args": False})
 @click.option("--dir", "dirs", multiple=True, metavar="HOST[::GUEST]",
               help="Grant the guest host directory HOST as guest path GUEST (default: HOST). Repeatable.")
 @click.option("--env", "envs", multiple=True, metavar="NAME[=VALUE]",
@@ -140,7 +201,9 @@ def _wasmtime_options(f):
               help="wasmtime's wasm options: max-wasm-stack=BYTES, max-memory-size=BYTES (memory.grow beyond "
                    "it returns -1), unknown-imports-trap[=y|n] (unknown function imports trap when called).")
 @click.option("-S", "--wasi", "wasi_flags", multiple=True, metavar="KEY[=VAL[,..]]",
-              help="wasmtime's WASI options: inherit-env[=y|n].")
+              help="wasmtime's WASI options: inherit-env[=y|n], inherit-network[=y|n] (as --allow-net), "
+                   "tcplisten=HOST:PORT (as --tcplisten).")
+@network_options
 @click.option("--stack-size", type=click.IntRange(1, 1 << 16), metavar="MiB",
               help=f"Stack for wasm code in MiB (default {DEFAULT_STACK_MIB}), like -W max-wasm-stack in bytes; "
                    "running out is a clean 'call stack exhausted' trap.")
@@ -148,15 +211,18 @@ def _wasmtime_options(f):
 @_wasmtime_options
 @click.argument("module", type=click.Path(path_type=Path))
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def run_command(dirs, envs, inherit_env, argv0, invoke, wasm_flags, wasi_flags, stack_size, opt_level,
-                module: Path, args) -> None:
+def run_command(dirs, envs, inherit_env, argv0, invoke, wasm_flags, wasi_flags, tcplisten, allow_net,
+                allow_connect, allow_bind, stack_size, opt_level, module: Path, args) -> None:
     """Compile MODULE (or take it from the cache) and run it: its `_start` (WASI command) or the export
     named by --invoke. Options go before MODULE; everything after it goes to the guest.
 
     The guest sees argv [basename(MODULE), ARGS...], only the environment given with --env (or all of it
-    with --inherit-env) and only the directories given with --dir, as with `wasmtime run`. Its exit code
-    becomes wasmc's; a trap prints wasmtime's report and exits with 134. A command runs as a cached native
-    executable (no LLVM and no Python in the running process); --invoke runs in-process."""
+    with --inherit-env) and only the directories given with --dir, as with `wasmtime run`. It has no
+    network unless granted: the listeners of --tcplisten, and the addresses --allow-net, --allow-connect
+    and --allow-bind name (the WasmEdge socket calls); any other socket operation fails with EACCES
+    before reaching the network. Its exit code becomes wasmc's; a trap prints wasmtime's report and exits
+    with 134. A command runs as a cached native executable (no LLVM and no Python in the running
+    process); --invoke runs in-process."""
     from . import flags as run_flags
     from . import grants, launch
     options = run_flags.RunFlags()
@@ -169,12 +235,13 @@ def run_command(dirs, envs, inherit_env, argv0, invoke, wasm_flags, wasi_flags, 
             raise WasmcError("--stack-size and -W max-wasm-stack both set the stack: give one")
         preopens = [grants.parse_dir(d) for d in dirs]
         env_specs = [grants.parse_env(e) for e in envs]
+        net = grants.net_grants(tcplisten, allow_net, allow_connect, allow_bind) + options.net()
     except WasmcError as e:
         _fail(str(e), EXIT_USAGE)
     stack = options.max_wasm_stack if stack_size is None else stack_size << 20
     environment = grants.guest_environment(env_specs, inherit_env or options.inherit_env)
     config = launch.Launch([module.name if argv0 is None else argv0, *args], environment, preopens, stack,
-                           options.max_memory_size)
+                           options.max_memory_size, net=net)
     try:
         data = launch.read_module(module)
         for host, guest in preopens:
@@ -241,7 +308,7 @@ def trap_report(module: Path, stage: str, func: str | None, cause: str) -> str:
 
 
 # --- wasmc compile ------------------------------------------------------------------------------------------
-@main.command("compile", context_settings=CONTEXT)
+@main.command("compile", cls=NetworkCommand, context_settings=CONTEXT)
 @opt_level_option
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
               help="Output file; never a directory or the input module.")
@@ -260,23 +327,28 @@ def trap_report(module: Path, stage: str, func: str | None, cause: str) -> str:
 @click.option("--env", "env", multiple=True, metavar="NAME[=VALUE]",
               help="Give the program NAME=VALUE, or NAME's value where it runs. Repeatable.")
 @click.option("--inherit-env", is_flag=True, help="Give the program its whole environment.")
+@network_options
 @click.option("--link", "link", multiple=True, metavar="FILE", type=click.Path(path_type=Path),
               help="A C source (.c, compiled with $CC) or an object or library (.o/.a/.so) defining the "
                    "module's non-WASI imports: import M::N is the C function wasmc_import_M_N "
                    "(runtime_c/wasmc_host.h). Repeatable.")
 @click.argument("module", type=click.Path(path_type=Path))
-def compile_command(opt_level, output, emit, target, cpu, dirs, env, inherit_env, link, module: Path) -> None:
+def compile_command(opt_level, output, emit, target, cpu, dirs, env, inherit_env, tcplisten, allow_net,
+                    allow_connect, allow_bind, link, module: Path) -> None:
     """Compile a WebAssembly module ahead of time. By default the output is a standalone native
     executable for this host that runs the module's WASI command (_start) without Python, as
     `wasmtime run MODULE` would.
 
-    The executable gets its arguments and stdio and, as under wasmtime, no directory and no
-    environment variable unless granted: by --dir/--env/--inherit-env here (stored in the
-    executable), or when it runs, by WASMC_DIR=HOST[::GUEST][:HOST[::GUEST]...] (more
-    directories) and WASMC_INHERIT_ENV=1 (the whole environment). WASMC_STACK_SIZE (e.g. 512m;
-    default 256m) sets the wasm stack, WASMC_MAX_MEMORY_SIZE (bytes, or with k/m/g) the most a
-    memory may grow to. A trap prints wasmtime's report ending "wasm trap: MESSAGE" and exits with
-    134; the exit status is otherwise the module's proc_exit code."""
+    The executable gets its arguments and stdio and, as under wasmtime, no directory, no environment
+    variable and no network unless granted: by --dir, --env, --inherit-env, --tcplisten, --allow-net,
+    --allow-connect and --allow-bind here (stored in the executable), or when it runs, in addition, by
+    WASMC_DIR=HOST[::GUEST][:HOST[::GUEST]...] (more directories), WASMC_INHERIT_ENV=1 (the whole
+    environment), WASMC_TCPLISTEN=HOST:PORT[,...] (more listeners, after the stored ones) and
+    WASMC_ALLOW_NET, WASMC_ALLOW_CONNECT, WASMC_ALLOW_BIND=PATTERN[,...] (more addresses). A socket
+    operation nothing grants fails with EACCES. WASMC_STACK_SIZE (e.g. 512m; default 256m) sets the
+    wasm stack, WASMC_MAX_MEMORY_SIZE (bytes, or with k/m/g) the most a memory may grow to. A trap
+    prints wasmtime's report ending "wasm trap: MESSAGE" and exits with 134; the exit status is
+    otherwise the module's proc_exit code."""
     from . import aot, grants, launch
     if cpu == "native" and target is not None:
         _fail("--cpu native compiles for this machine; it cannot be combined with --target", EXIT_USAGE)
@@ -285,6 +357,7 @@ def compile_command(opt_level, output, emit, target, cpu, dirs, env, inherit_env
             grants.parse_dir(spec)
         for spec in env:
             grants.parse_env(spec)
+        net = grants.net_grants(tcplisten, allow_net, allow_connect, allow_bind)
     except grants.GrantError as e:
         _fail(str(e), EXIT_USAGE)
     if target is not None:
@@ -297,7 +370,7 @@ def compile_command(opt_level, output, emit, target, cpu, dirs, env, inherit_env
         data = launch.read_module(module)
         with _compile_progress(module, data, note="") as progress:
             aot.write_output(data, output, emit, opt_level, target, dirs, env, inherit_env, source=module,
-                             progress=progress, link=link, host_cpu=cpu == "native")
+                             progress=progress, link=link, host_cpu=cpu == "native", net=net)
     except launch.ModuleFileError as e:
         _fail(str(e))
     except WasmcError as e:

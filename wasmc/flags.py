@@ -3,9 +3,10 @@
 what each option does is the business of launch.py and runtime_c."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .errors import WasmcError
+from .grants import EVERYTHING, GrantError, NetGrants, parse_listen
 
 
 class FlagError(WasmcError):
@@ -20,12 +21,18 @@ class RunFlags:
     max_memory_size: int | None = None      # bytes a linear memory may grow to
     unknown_imports_trap: bool = False      # unresolvable function imports trap when called
     inherit_env: bool = False               # the guest gets the whole environment
+    inherit_network: bool = False           # the guest may connect to and bind on any address (allow-net *)
+    tcplisten: list[str] = field(default_factory=list)     # HOST:PORT listeners, in order
+
+    def net(self) -> NetGrants:
+        """The network -S asked for."""
+        return NetGrants(tuple(self.tcplisten), (EVERYTHING,) if self.inherit_network else ())
 
 
 SUPPORTED = {"-W": "max-wasm-stack=N, max-memory-size=N, unknown-imports-trap[=y|n]",
-             "-S": "inherit-env[=y|n]"}
+             "-S": "inherit-env[=y|n], inherit-network[=y|n], tcplisten=HOST:PORT"}
 # wasmtime options wasmc accepts but cannot honour until the runtime grows them.
-NOT_YET = {("-W", "fuel"), ("-W", "timeout"), ("-S", "inherit-network"), ("-S", "tcplisten")}
+NOT_YET = {("-W", "fuel"), ("-W", "timeout")}
 
 
 def parse_bytes(group: str, key: str, value: str | None) -> int:
@@ -66,6 +73,13 @@ def apply(flags: RunFlags, group: str, text: str) -> None:
             flags.unknown_imports_trap = parse_bool(group, key, value)
         elif group == "-S" and key == "inherit-env":
             flags.inherit_env = parse_bool(group, key, value)
+        elif group == "-S" and key == "inherit-network":
+            flags.inherit_network = parse_bool(group, key, value)
+        elif group == "-S" and key == "tcplisten":
+            try:
+                flags.tcplisten.append(parse_listen(value or "", f"{group} tcplisten"))
+            except GrantError as e:
+                raise FlagError(str(e)) from None
         else:
             shown = item.strip() or "''"
             raise FlagError(f"{group} {shown}: not an option wasmc supports (it supports {group} {SUPPORTED[group]})")

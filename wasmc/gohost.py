@@ -12,8 +12,11 @@ cmd/go's SIGQUIT on timeout reach the program itself).
 GOWASIRUNTIMEARGS (split on whitespace, as the script's unquoted expansion does) takes the options of
 `wasmc run` that apply here, spelled as for wasmtime: `-O N`/`--opt-level N`, `--stack-size MiB`, `--dir
 HOST[::GUEST]`, `--env NAME[=VALUE]`, `--inherit-env`, `--argv0 NAME`, `-W KEY[=VAL,..]` (max-wasm-stack,
-max-memory-size, unknown-imports-trap) and `-S KEY[=VAL,..]` (inherit-env); anything else is an error. The
-optimization level is, first to last: GOWASIRUNTIMEARGS, $WASMC_OPT_LEVEL, DEFAULT_OPT_LEVEL.
+max-memory-size, unknown-imports-trap), `-S KEY[=VAL,..]` (inherit-env, inherit-network, tcplisten), and the
+network grants `--tcplisten HOST:PORT` (what Go's internal/runtime/wasitest passes, as
+`--tcplisten=HOST:PORT`), `--allow-net[=PATTERN,...]`, `--allow-connect PATTERN`, `--allow-bind PATTERN`;
+anything else is an error. The optimization level is, first to last: GOWASIRUNTIMEARGS,
+$WASMC_OPT_LEVEL, DEFAULT_OPT_LEVEL.
 
 Why tiered by default (wasmc/tiers.py): under `go test` every package is a fresh 5-20 MB module, run
 once, and compiling it at -O1/-O2 costs 6-8x the CPU of -O0 while the test bodies it speeds up take
@@ -48,10 +51,15 @@ DEFAULT_OPT_LEVEL = None      # tiered (wasmc/tiers.py)
 NAME = "go_wasip1_wasm_exec"
 USAGE = f"usage: {NAME} MODULE [ARGS...]"
 KNOWN_FLAGS = ("-O N, --opt-level N, --stack-size MiB, --dir HOST[::GUEST], --env NAME[=VALUE], --inherit-env, "
-               "--argv0 NAME, -W KEY[=VAL], -S KEY[=VAL]")
+               "--argv0 NAME, -W KEY[=VAL], -S KEY[=VAL], --tcplisten HOST:PORT, --allow-net[=PATTERN,...], "
+               "--allow-connect PATTERN, --allow-bind PATTERN")
 # Options that take a value, by every spelling; the value is the next word or follows `=`.
 VALUE_FLAGS = {"-O": "-O", "--opt-level": "-O", "--stack-size": "--stack-size", "--dir": "--dir",
-               "--env": "--env", "--argv0": "--argv0", "-W": "-W", "--wasm": "-W", "-S": "-S", "--wasi": "-S"}
+               "--env": "--env", "--argv0": "--argv0", "-W": "-W", "--wasm": "-W", "-S": "-S", "--wasi": "-S",
+               "--tcplisten": "--tcplisten", "--allow-net": "--allow-net", "--allow-connect": "--allow-connect",
+               "--allow-bind": "--allow-bind"}
+# Options without a value; --allow-net has one only after `=` (alone it grants everything), as for `wasmc run`.
+BARE_FLAGS = {"--inherit-env": None, "--allow-net": grants.EVERYTHING}
 
 
 class UsageError(Exception):
@@ -68,6 +76,15 @@ class Options:
     inherit_env: bool = False
     argv0: str | None = None
     flags: run_flags.RunFlags = field(default_factory=run_flags.RunFlags)
+    tcplisten: list[str] = field(default_factory=list)
+    allow_net: list[str] = field(default_factory=list)       # pattern lists, as given
+    allow_connect: list[str] = field(default_factory=list)
+    allow_bind: list[str] = field(default_factory=list)
+
+    def net(self) -> grants.NetGrants:
+        """The listeners and network patterns asked for, checked (grants.GrantError)."""
+        return (grants.net_grants(self.tcplisten, self.allow_net, self.allow_connect, self.allow_bind)
+                + self.flags.net())
 
 
 def _int_arg(flag: str, value: str, low: int, high: int) -> int:
@@ -87,8 +104,8 @@ def _words(text: str):
     while i < len(words):
         word = words[i]
         i += 1
-        if word == "--inherit-env":
-            yield word, None
+        if word in BARE_FLAGS:
+            yield word, BARE_FLAGS[word]
             continue
         if word[:2] in ("-O", "-W", "-S") and len(word) > 2 and word[2] != "=":
             yield word[:2], word[2:]
@@ -122,6 +139,11 @@ def parse_runtime_args(text: str) -> Options:
                 opts.inherit_env = True
             elif flag == "--argv0":
                 opts.argv0 = value
+            elif flag == "--tcplisten":
+                opts.tcplisten.append(grants.parse_listen(value, flag))
+            elif flag in ("--allow-net", "--allow-connect", "--allow-bind"):
+                grants.parse_patterns(value, flag)
+                getattr(opts, flag[2:].replace("-", "_")).append(value)
             else:
                 run_flags.apply(opts.flags, flag, value)
         except WasmcError as e:
@@ -175,7 +197,7 @@ def exec_module(argv: list[str], environ=None) -> None:
     stack = opts.flags.max_wasm_stack if opts.stack_mib is None else opts.stack_mib << 20
     config = launch.Launch([opts.argv0 if opts.argv0 is not None else os.path.basename(module), *args],
                            guest_environment(opts, environ), [("/", "/"), *opts.dirs], stack,
-                           opts.flags.max_memory_size)
+                           opts.flags.max_memory_size, net=opts.net())
     if config.max_memory_size is not None:
         launch.check_memory_limit(data, config.max_memory_size)
     with _progress(module, data) as progress:

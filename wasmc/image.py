@@ -13,25 +13,28 @@ from dataclasses import dataclass
 
 from .abi import WASI_MODULE
 from .errors import UnsupportedError
+from .grants import NetGrants
 from .wasm.module import Module, Span
 from .wasm.types import V128, ExternKind, FuncType, GlobalType, Limits, MemoryType, TableType, ValType
 
 MAGIC = b"WMCI"
-VERSION = 2
+VERSION = 3
 MODE = {"active": 0, "passive": 1, "declarative": 2}
 ITEMS_FUNCIDX, ITEMS_EXPRS = 0, 1
 
 
 @dataclass(frozen=True, slots=True)
 class WasiGrants:
-    """What the executable may see: preopened directories and environment variables.
+    """What the executable may see: preopened directories, environment variables and the network.
 
     dirs: (host, guest) pairs; a relative host path is resolved when the program runs.
     env: "NAME=VALUE" (baked in) or "NAME" (the variable's value at run time, if set).
+    net: listeners (opened, and host names resolved, when the program runs) and network patterns.
     """
     dirs: tuple[tuple[str, str], ...] = ()
     env: tuple[str, ...] = ()
     inherit_env: bool = False
+    net: NetGrants = NetGrants()
 
 
 def _uleb(n: int) -> bytes:
@@ -89,6 +92,9 @@ def encode_image(m: Module, grants: WasiGrants = WasiGrants()) -> bytes:
     parts += _vec(grants.dirs, lambda d: _str(d[0]) + _str(d[1]))
     parts += _vec(grants.env, _str)
     parts.append(bytes((int(grants.inherit_env),)))
+    net = grants.net
+    for strings in (net.tcplisten, net.allow_net, net.allow_connect, net.allow_bind):
+        parts += _vec(strings, _str)
     parts += _vec(m.types, lambda ft: (_uleb(len(ft.params)) + bytes(map(int, ft.params))
                                        + _uleb(len(ft.results)) + bytes(map(int, ft.results))))
     parts += _vec(m.imports, lambda imp: (_str(imp.module) + _str(imp.name) + bytes((int(imp.kind),))

@@ -70,8 +70,8 @@ class Call:
 
 def prepare(data: bytes, name: str, launch, opt_level: int, unknown_imports_trap: bool = False,
             progress=None) -> Call:
-    """Compile and instantiate with the guest's grants (`launch`: argv[0], env, dirs, stack, memory limit),
-    run `_initialize` if the module is a reactor, and find export `name`."""
+    """Compile and instantiate with the guest's grants (`launch`: argv[0], env, dirs, network, stack and memory
+    limit), run `_initialize` if the module is a reactor, and find export `name`."""
     import wasmc
     from ._rt import lib
     from .wasi import Wasi, WasiConfig
@@ -80,8 +80,11 @@ def prepare(data: bytes, name: str, launch, opt_level: int, unknown_imports_trap
     module = wasmc.Module(data, opt_level, progress=progress)
     imports = trapping_imports(module) if unknown_imports_trap else {}
     try:
-        wasi = Wasi(WasiConfig(argv=launch.argv[:1], env=list(launch.env.items()), preopens=launch.dirs))
-    except OSError as e:       # the runtime's own words, e.g. "cannot open preopened directory ..."
+        net = launch.net
+        wasi = Wasi(WasiConfig(argv=launch.argv[:1], env=list(launch.env.items()), preopens=launch.dirs,
+                               tcplisten=list(net.tcplisten), allow_net=list(net.allow_net),
+                               allow_connect=list(net.allow_connect), allow_bind=list(net.allow_bind)))
+    except OSError as e:       # the runtime's words: "cannot open preopened directory ...", "cannot listen on ..."
         raise WasmcError(str(e)) from None
     instance = wasmc.Instance(module, imports, wasi=wasi)
     init = instance.exports.get("_initialize")

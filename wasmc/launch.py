@@ -8,7 +8,7 @@ import sys
 from dataclasses import dataclass, field
 
 from .errors import LinkError, WasmcError
-from .grants import check_transportable
+from .grants import NetGrants, check_transportable
 
 WASM_MAGIC = b"\0asm"
 
@@ -27,6 +27,7 @@ class Launch:
     dirs: list[tuple[str, str]] = field(default_factory=list)   # (host, guest) preopens, fds 3, 4, ...
     stack_size: int | None = None          # bytes; None: runtime_c/main.c's default
     max_memory_size: int | None = None     # bytes a memory may grow to; None: no limit beyond the module's
+    net: NetGrants = NetGrants()           # listeners (the fds after `dirs`) and network patterns
 
 
 def read_module(path: str | os.PathLike[str]) -> bytes:
@@ -53,6 +54,7 @@ def runtime_environment(launch: Launch) -> dict[str, str]:
         env["WASMC_STACK_SIZE"] = str(launch.stack_size)
     if launch.max_memory_size is not None:
         env["WASMC_MAX_MEMORY_SIZE"] = str(launch.max_memory_size)
+    env.update(launch.net.environment())
     return env
 
 

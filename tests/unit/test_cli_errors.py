@@ -10,6 +10,7 @@ import dataclasses
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -99,8 +100,25 @@ CASES = [
     run("run", "-W", code=2, stderr=r"Option '-W' requires an argument"),
     run("run", "-S", "frob=1", "{probe}", code=2, stderr=r"-S frob=1: not an option wasmc supports"),
     run("run", "-S", "inherit-env=perhaps", "{probe}", code=2, stderr=r"-S inherit-env=perhaps: expected y or n"),
-    run("run", "-S", "inherit-network", "{probe}", code=2, stderr=r"^error: -S inherit-network: not supported yet"),
-    run("run", "-S", "tcplisten=127.0.0.1:8080", "{probe}", code=2, stderr=r"^error: -S tcplisten: not supported yet"),
+    run("run", "-S", "inherit-network=maybe", "{probe}", code=2, stderr=r"-S inherit-network=maybe: expected y or n"),
+    run("run", "-S", "tcplisten", "{probe}", code=2, stderr=r"^error: -S tcplisten '': expected HOST:PORT \(HOST: "),
+    run("run", "-S", "tcplisten=127.0.0.1", "{probe}", code=2, stderr=r"-S tcplisten '127.0.0.1': expected HOST:PORT"),
+    # the network
+    run("run", "--tcplisten", "nope", "{probe}", code=2, stderr=r"^error: --tcplisten 'nope': expected HOST:PORT"),
+    run("run", "--tcplisten", "127.0.0.1:65536", "{probe}", code=2, stderr=r"PORT: 0 to 65535\)"),
+    run("run", "--tcplisten", code=2, stderr=r"Option '--tcplisten' requires an argument"),
+    run("run", "--tcplisten", "{busy}", "{probe}", code=1, report=True,
+        stderr=r"Caused by:\n    cannot listen on 127.0.0.1:\d+: Address already in use\n"),
+    run("run", "--tcplisten", "{busy}", "--invoke", "add", "{add}", "1", "2", code=1,
+        stderr=r"^error: .*add.wasm: cannot listen on 127.0.0.1:\d+: Address already in use\n"),
+    run("run", "--allow-net=10.0.0.0/33", "{probe}", code=2,
+        stderr=r"^error: --allow-net '10.0.0.0/33': expected \*, ADDR\[:PORTS\] \(ADDR: IPv4, \[IPv6\], a CIDR"),
+    run("run", "--allow-net=", "{probe}", code=2, stderr=r"--allow-net '': an empty pattern"),
+    run("run", "--allow-connect", "127.0.0.1:9-8", "{probe}", code=2, stderr=r"--allow-connect '127.0.0.1:9-8': exp"),
+    run("run", "--allow-connect", code=2, stderr=r"Option '--allow-connect' requires an argument"),
+    run("run", "--allow-bind", "unix:x.sock", "{probe}", code=2, stderr=r"a unix: path must be absolute"),
+    run("run", "--allow-connect", "unix:/no/such/dir/x.sock", "{probe}", code=1, report=True,
+        stderr=r"invalid network grant unix:/no/such/dir/x.sock: No such file or directory\n"),
     # --dir and --env
     run("run", "--dir", "/no/such/dir", "{probe}", "args", code=1,
         stderr=r"^error: cannot open preopened directory /no/such/dir: No such file or directory"),
@@ -181,6 +199,11 @@ CASES = [
     run("compile", "{probe}", "-o", "{tmp}/out", "--env", "=v", code=2, stderr=r"--env '=v': expected NAME"),
     run("compile", "{big_memory}", "-o", "{tmp}/out.o", "--emit", "obj", "--link", "{text}", code=1,
         stderr=r"--link makes executables only"),
+    run("compile", "{probe}", "-o", "{tmp}/out", "--tcplisten", ":80", code=2, stderr=r"--tcplisten ':80': expected"),
+    run("compile", "{probe}", "-o", "{tmp}/out", "--allow-net=300.0.0.1/8", code=2,
+        stderr=r"^error: --allow-net '300.0.0.1/8': expected"),
+    run("compile", "{probe}", "-o", "{tmp}/out", "--allow-connect", "[::1]:x", code=2,
+        stderr=r"--allow-connect '\[::1\]:x': expected"),
 
     # --- executables from wasmc compile: runtime_c/main.c --------------------------------------------
     run("{exe}", "args", env=[("WASMC_STACK_SIZE", "lots")], program="exe", code=1,
@@ -190,6 +213,12 @@ CASES = [
     run("{exe}", "args", env=[("WASMC_DIR", "/no/such/dir")], program="exe", code=1, report=True,
         stderr=r"Caused by:\n    cannot open preopened directory /no/such/dir: No such file or directory\n"),
     run("{exe}", "trap", program="exe", code=134, report=True, stderr=r"wasm trap: wasm `unreachable` instruction"),
+    run("{exe}", "args", env=[("WASMC_TCPLISTEN", "nope")], program="exe", code=1, report=True,
+        stderr=r"Caused by:\n    invalid listener nope: expected HOST:PORT"),
+    run("{exe}", "args", env=[("WASMC_TCPLISTEN", "{busy}")], program="exe", code=1, report=True,
+        stderr=r"cannot listen on 127.0.0.1:\d+: Address already in use"),
+    run("{exe}", "args", env=[("WASMC_ALLOW_NET", "10.0.0.0/33")], program="exe", code=1, report=True,
+        stderr=r"Caused by:\n    invalid network grant 10.0.0.0/33: expected \*, ADDR\[:PORTS\]"),
 
     # --- wasmc wast -----------------------------------------------------------------------------------
     run("wast", code=2, stderr=r"^error: Missing argument 'FILES...'"),
@@ -231,13 +260,19 @@ CASES = [
         stderr=r"WASMC_OPT_LEVEL='fast': expected 0, 1, 2 or 3"),
     run("{big_memory}", program="gohost", env=[("GOWASIRUNTIMEARGS", "-W max-memory-size=65536")], code=1,
         stderr=r"memory minimum size of 2 pages exceeds memory limits"),
+    run("{probe}", program="gohost", env=[("GOWASIRUNTIMEARGS", "--tcplisten=nope")], code=1,
+        stderr=r"^go_wasip1_wasm_exec: GOWASIRUNTIMEARGS: --tcplisten 'nope': expected HOST:PORT"),
+    run("{probe}", program="gohost", env=[("GOWASIRUNTIMEARGS", "--allow-connect")], code=1,
+        stderr=r"GOWASIRUNTIMEARGS: --allow-connect needs a value"),
+    run("{probe}", program="gohost", env=[("GOWASIRUNTIMEARGS", "--tcplisten={busy}")], code=1, report=True,
+        stderr=r"cannot listen on 127.0.0.1:\d+: Address already in use"),
 ]
-EXPECTED_CASES = 111
+EXPECTED_CASES = 132
 
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory):
-    """The modules and files the cases name, as {placeholders}."""
+    """The modules and files the cases name, as {placeholders}; {busy} is a HOST:PORT taken by a listener."""
     tmp = tmp_path_factory.mktemp("cli-errors")
 
     def wat(name: str, text: str, *flags: str) -> str:
@@ -260,7 +295,11 @@ def files(tmp_path_factory):
                  unreadable=str(tmp / "unreadable.wasm"), colon_dir=str(tmp / "colon:dir"),
                  good_wast=str(tmp / "good.wast"), exe=str(tmp / "probe-exe"))
     subprocess.run([WASMC, "compile", "-O0", paths["probe"], "-o", paths["exe"]], check=True)
-    return paths
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        paths["busy"] = "127.0.0.1:%d" % busy.getsockname()[1]
+        yield paths
 
 
 def _command(case: Case, files: dict[str, str]) -> list[str]:
@@ -276,7 +315,7 @@ def test_error_case(case: Case, files):
         pytest.skip("root reads files whatever their mode")
     STARTED.append(case.id)
     env = {k: v for k, v in os.environ.items() if k not in ("GOWASIRUNTIMEARGS", "WASMC_OPT_LEVEL")}
-    env.update(case.env)
+    env.update((name, value.format(**files)) for name, value in case.env)
     result = subprocess.run(_command(case, files), env=env, stdin=subprocess.DEVNULL, capture_output=True,
                             text=True, timeout=300, cwd=files["tmp"])
     shown = f"exit {result.returncode}\nstderr:\n{result.stderr}"

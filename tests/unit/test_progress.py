@@ -96,3 +96,5 @@ def test_strip_report_leaves_the_rest():
     text = ("compiling hello.wasm: 1,611 functions, first run only\ncompiled hello.wasm in 23.4 s\n"
             "go_wasip1_wasm_exec: compiling x: 3 functions, first run only\nguest output\ncompiling foo.c\n")
     assert strip_report(text) == "guest output\ncompiling foo.c\n"
+    # A truncated module's function count cannot be read: its announcement has none.
+    assert strip_report("compiling truncated.wasm, first run only\nerror: x\n") == "error: x\n"
