@@ -186,13 +186,13 @@ static int add_network(wasmc_wasi *wasi, const wasmc_grants *stored)
 }
 
 /* The name of the defined function holding code address pc (the greatest start not above it, counting
- * the `.entry` copies of resumable functions), or NULL. */
+ * the direct-call copies of resumable functions), or NULL. */
 static const char *function_at(uintptr_t pc)
 {
     uint64_t best = wasmc_func_count;
     uintptr_t best_start = 0;
     for (uint64_t i = 0; i < wasmc_func_count; i++) {
-        uintptr_t starts[2] = {(uintptr_t)wasmc_funcs[i], (uintptr_t)wasmc_entry_variants[i]};
+        uintptr_t starts[2] = {(uintptr_t)wasmc_funcs[i], (uintptr_t)wasmc_direct_copies[i]};
         for (int k = 0; k < 2; k++) {
             if (starts[k] != 0 && starts[k] <= pc && (best == wasmc_func_count || starts[k] > best_start)) {
                 best = i;

@@ -155,8 +155,8 @@ void wasmc_host_call(wasmc_host_func *f, uint64_t *args_results);
 
 /* Code of each defined function, by defined_idx. */
 extern void *const wasmc_funcs[];
-/* A resumable function's `.entry` copy, or NULL, by defined_idx (so a trap in one is named too). */
-extern void *const wasmc_entry_variants[];
+/* A resumable function's direct-call copy (lower/resumable.py), or NULL, by defined_idx: traps in it get named. */
+extern void *const wasmc_direct_copies[];
 /* The entry trampoline of each type, by type_idx. */
 extern const wasmc_entry_fn wasmc_entries[];
 /* The host-function adapter of each type, by type_idx (see wasmc_host_func). */

@@ -125,7 +125,7 @@ class Instance:
         """The name of this module's defined function holding code address `pc`, if any."""
         if self._code_starts is None:
             code = self.module.code
-            self._code_starts = sorted((addr, i) for addrs in (code.funcs, code.entry_variants)
+            self._code_starts = sorted((addr, i) for addrs in (code.funcs, code.direct_copies)
                                        for i, addr in enumerate(addrs) if addr)
         k = bisect.bisect_right(self._code_starts, (pc, len(self._code_starts))) - 1
         if k < 0:

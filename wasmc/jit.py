@@ -21,7 +21,7 @@ def _export_runtime_symbols() -> None:
 
 class LoadedCode:
     """A module's shared object mapped in-process: `compiled` (the wasmc_compiled runtime_c instantiates
-    from), and the function, `.entry` copy and entry trampoline addresses Python uses."""
+    from), and the function, direct-call copy and entry trampoline addresses Python uses."""
 
     def __init__(self, path: Path, num_funcs: int, num_types: int):
         _export_runtime_symbols()
@@ -29,7 +29,7 @@ class LoadedCode:
         self.path = path
         self._lib = ctypes.CDLL(str(path), mode=os.RTLD_LOCAL | os.RTLD_NOW)
         self.funcs = self._array("wasmc_funcs", num_funcs)
-        self.entry_variants = self._array("wasmc_entry_variants", num_funcs)   # 0: none
+        self.direct_copies = self._array("wasmc_direct_copies", num_funcs)   # 0: none
         self.entries = self._array("wasmc_entries", num_types)
         compiled = self.compiled = ffi.new("wasmc_compiled*")
         compiled.image = ffi.cast("uint8_t*", self._address("wasmc_image"))

@@ -49,10 +49,14 @@ class CompileProgress:
     hello.wasm in 23.4 s`."""
 
     def __init__(self, name: str, data: bytes, note: str = "", prefix: str = "", stream=None,
-                 delay: float = 1.0):
+                 delay: float = 1.0, terminal_only: bool = False):
+        """`terminal_only`: say nothing unless the stream is a terminal (the Go host's stderr is the
+        test binary's, which Go's own tests read)."""
         self.name, self.data, self.note, self.prefix, self.delay = name, data, note, prefix, delay
         self.stream = stream if stream is not None else sys.stderr
         self.tty = self.stream.isatty()
+        if terminal_only and not self.tty:
+            self.delay = float("inf")
         self._lock = threading.Lock()
         self._timer: threading.Timer | None = None
         self._start = 0.0
@@ -61,9 +65,10 @@ class CompileProgress:
 
     def __enter__(self) -> CompileProgress:
         self._start = time.monotonic()
-        self._timer = threading.Timer(self.delay, self._announce)
-        self._timer.daemon = True
-        self._timer.start()
+        if self.delay != float("inf"):
+            self._timer = threading.Timer(self.delay, self._announce)
+            self._timer.daemon = True
+            self._timer.start()
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:

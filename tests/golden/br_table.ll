@@ -45,13 +45,13 @@ define internal i32 @wasm_host_i_i(ptr %host, i32 %a0) {
   ret i32 %r0
 }
 @wasmc_funcs = constant [1 x ptr] [ptr @wasm_func_0]
-@wasmc_entry_variants = constant [1 x ptr] [ptr null]
+@wasmc_direct_copies = constant [1 x ptr] [ptr null]
 @wasmc_entries = constant [1 x ptr] [ptr @wasm_entry_i_i]
 @wasmc_host_adapters = constant [1 x ptr] [ptr @wasm_host_i_i]
 declare void @wasmc_host_call(ptr, ptr)
 declare void @wasmc_trap(ptr, i32) noreturn cold
 declare ptr @llvm.stacksave.p0()
-attributes #0 = { "disable-tail-calls"="true" }
+attributes #0 = { "disable-tail-calls"="true" nounwind }
 !0 = !{!"branch_weights", i32 1, i32 2000}
 !1 = !{!"wasmc"}
 !2 = !{!"wasm memory", !1, i64 0}

@@ -131,14 +131,14 @@ define internal i32 @wasm_host_iii_i(ptr %host, i32 %a0, i32 %a1, i32 %a2) {
   ret i32 %r0
 }
 @wasmc_funcs = constant [2 x ptr] [ptr @wasm_func_0, ptr @wasm_func_1]
-@wasmc_entry_variants = constant [2 x ptr] [ptr null, ptr null]
+@wasmc_direct_copies = constant [2 x ptr] [ptr null, ptr null]
 @wasmc_entries = constant [2 x ptr] [ptr @wasm_entry_ii_i, ptr @wasm_entry_iii_i]
 @wasmc_host_adapters = constant [2 x ptr] [ptr @wasm_host_ii_i, ptr @wasm_host_iii_i]
 declare void @wasmc_host_call(ptr, ptr)
 declare void @wasmc_trap(ptr, i32) noreturn cold
 declare void @wasmc_trap_null_element(ptr, i32) noreturn cold
 declare ptr @llvm.stacksave.p0()
-attributes #0 = { "disable-tail-calls"="true" }
+attributes #0 = { "disable-tail-calls"="true" nounwind }
 !0 = !{!"branch_weights", i32 1, i32 2000}
 !1 = !{!"wasmc"}
 !2 = !{!"wasm memory", !1, i64 0}

@@ -138,13 +138,13 @@ define internal i64 @wasm_host_ll_l(ptr %host, i64 %a0, i64 %a1) {
   ret i64 %r0
 }
 @wasmc_funcs = constant [3 x ptr] [ptr @wasm_func_0, ptr @wasm_func_1, ptr @wasm_func_2]
-@wasmc_entry_variants = constant [3 x ptr] [ptr null, ptr null, ptr null]
+@wasmc_direct_copies = constant [3 x ptr] [ptr null, ptr null, ptr null]
 @wasmc_entries = constant [2 x ptr] [ptr @wasm_entry_ii_i, ptr @wasm_entry_ll_l]
 @wasmc_host_adapters = constant [2 x ptr] [ptr @wasm_host_ii_i, ptr @wasm_host_ll_l]
 declare void @wasmc_host_call(ptr, ptr)
 declare void @wasmc_trap(ptr, i32) noreturn cold
 declare ptr @llvm.stacksave.p0()
-attributes #0 = { "disable-tail-calls"="true" }
+attributes #0 = { "disable-tail-calls"="true" nounwind }
 !0 = !{!"branch_weights", i32 1, i32 2000}
 !1 = !{!"wasmc"}
 !2 = !{!"wasm memory", !1, i64 0}

@@ -17,7 +17,7 @@ trap_stack_exhausted:
   unreachable
 }
 
-define hidden i32 @wasm_func_1.entry(ptr %vmctx, i32 %p0) #0 {
+define hidden i32 @wasm_func_1.direct(ptr %vmctx, i32 %p0) #0 {
 entry:
   %l0 = alloca i32
   store i32 0, ptr %l0
@@ -77,14 +77,14 @@ define internal i32 @wasm_host_i_i(ptr %host, i32 %a0) {
   ret i32 %r0
 }
 @wasmc_funcs = constant [2 x ptr] [ptr @wasm_func_0, ptr @wasm_func_1]
-@wasmc_entry_variants = constant [2 x ptr] [ptr null, ptr @wasm_func_1.entry]
+@wasmc_direct_copies = constant [2 x ptr] [ptr null, ptr @wasm_func_1.direct]
 @wasmc_entries = constant [1 x ptr] [ptr @wasm_entry_i_i]
 @wasmc_host_adapters = constant [1 x ptr] [ptr @wasm_host_i_i]
 declare void @wasmc_host_call(ptr, ptr)
 declare void @wasmc_trap(ptr, i32) noreturn cold
 declare ptr @llvm.stacksave.p0()
 declare hidden i32 @wasm_func_1(ptr, i32)
-attributes #0 = { "disable-tail-calls"="true" }
+attributes #0 = { "disable-tail-calls"="true" nounwind }
 !0 = !{!"branch_weights", i32 1, i32 2000}
 !1 = !{!"wasmc"}
 !2 = !{!"wasm memory", !1, i64 0}
@@ -104,7 +104,7 @@ entry:
   %direct = icmp eq i32 %p0, 0
   br i1 %direct, label %direct_call, label %prologue
 direct_call:
-  %forwarded = musttail call i32 @wasm_func_1.entry(ptr %vmctx, i32 %p0)
+  %forwarded = musttail call i32 @wasm_func_1.direct(ptr %vmctx, i32 %p0)
   ret i32 %forwarded
 prologue:
   %t3 = getelementptr inbounds i8, ptr %vmctx, i64 16
@@ -147,8 +147,8 @@ declare void @wasmc_host_call(ptr, ptr)
 declare void @wasmc_trap(ptr, i32) noreturn cold
 declare ptr @llvm.stacksave.p0()
 declare hidden i32 @wasm_func_0(ptr, i32)
-declare hidden i32 @wasm_func_1.entry(ptr, i32)
-attributes #0 = { "disable-tail-calls"="true" }
+declare hidden i32 @wasm_func_1.direct(ptr, i32)
+attributes #0 = { "disable-tail-calls"="true" nounwind }
 !0 = !{!"branch_weights", i32 1, i32 2000}
 !1 = !{!"wasmc"}
 !2 = !{!"wasm memory", !1, i64 0}

@@ -64,8 +64,6 @@ def test_flags_parse_as_wasmtime_does():
         flags.RunFlags(None, None, False, True)
     for group, text, message in (("-W", "fuel=1", "-W fuel: not supported yet"),
                                  ("-W", "timeout=10s", "-W timeout: not supported yet"),
-                                 ("-S", "inherit-network", "-S inherit-network: not supported yet"),
-                                 ("-S", "tcplisten=0.0.0.0:80", "-S tcplisten: not supported yet"),
                                  ("-W", "simd=n", "-W simd=n: not an option wasmc supports"),
                                  ("-W", "max-memory-size=1M", "expected max-memory-size=N"),
                                  ("-W", "max-wasm-stack=0", "at least one frame"),

@@ -62,6 +62,18 @@ def test_long_compile_off_a_terminal_prints_a_start_and_an_end_line(tmp_path):
     assert len(lines) == 2 and lines[1].startswith("compiled probe.wasm in ") and lines[1].endswith(" s")
 
 
+def test_terminal_only_says_nothing_off_a_terminal(tmp_path):
+    # The Go host: off a terminal its stderr is the test binary's, which Go's own tests read.
+    stream = Stream(tty=False)
+    with CompileProgress("probe.wasm", probe(tmp_path), stream=stream, delay=0, terminal_only=True) as progress:
+        progress(1, 1)
+    assert stream.getvalue() == ""
+    tty = Stream(tty=True)
+    with CompileProgress("probe.wasm", probe(tmp_path), stream=tty, delay=0, terminal_only=True):
+        assert tty.written.wait(10)
+    assert "compiling probe.wasm" in tty.getvalue()
+
+
 def test_long_compile_on_a_terminal_updates_one_line(tmp_path):
     stream = Stream(tty=True)
     with CompileProgress("probe.wasm", probe(tmp_path), stream=stream, delay=0, prefix="go_wasip1_wasm_exec: ") \

@@ -40,7 +40,7 @@ def script(m: Module, forms: list[Form], functions: list[Linked]) -> str:
         lines.append(f"HIDDEN(wasm_func_{fn.func_idx} = {fn.prefix});")
         direct = f"{fn.prefix}_direct" if fn.has_direct else fn.prefix
         # Direct calls of a function without its own copy take the general body, which handles 0.
-        lines.append(f"HIDDEN(wasm_func_{fn.func_idx}.entry = {direct});")
+        lines.append(f"HIDDEN(wasm_func_{fn.func_idx}.direct = {direct});")
     for fn in functions:
         form = forms[fn.func_idx - n_imported]
         for suffix, path, how in fn.bindings:
@@ -56,7 +56,7 @@ def _value(how: str, value: int) -> str:
     if how == "func":
         return f"wasm_func_{value}"
     if how == "direct":
-        return f"wasm_func_{value}.entry"
+        return f"wasm_func_{value}.direct"
     if how == "funcref":
         return f"ABSOLUTE({value * FUNCREF_SIZE})"
     if how == "type":

@@ -240,7 +240,7 @@ def module_objects(m: Module, info, tiers: list[Tier], glue, data: dict[str, byt
         f = n_imported + d
         if key is None:      # compiled the ordinary way: it defines its own names
             copy = p.tier.direct_copies and _resumable(m, f)
-            names[f] = (f"wasm_func_{f}", f"wasm_func_{f}.entry" if copy else None)
+            names[f] = (f"wasm_func_{f}", f"wasm_func_{f}.direct" if copy else None)
         else:
             names[f] = (f"fn_{key}", f"fn_{key}_direct" if entries[key].has_direct else None)
     last = compile_plan.tier

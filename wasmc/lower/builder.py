@@ -107,9 +107,10 @@ _METADATA = (
     '!6 = !{!"wasmc runtime", !1, i64 0}', '!7 = !{!6, !6, i64 0}',
 )
 # Self-recursion must keep growing the stack so runaway recursion reaches the stack-limit trap;
-# tail-recursion elimination would turn it into an endless loop.
+# tail-recursion elimination would turn it into an endless loop. nounwind: nothing unwinds through wasm
+# frames (traps long-jump), so no unwind tables: smaller objects, faster links.
 FUNCTION_ATTRIBUTES = "#0"
-_ATTRIBUTE_GROUPS = ('attributes #0 = { "disable-tail-calls"="true" }',)
+_ATTRIBUTE_GROUPS = ('attributes #0 = { "disable-tail-calls"="true" nounwind }',)
 
 
 class Declarations:

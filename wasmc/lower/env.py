@@ -17,9 +17,9 @@ class ModuleEnv:
     def __init__(self, module: Module, linkage: str = "internal", direct_copies: bool = False):
         self.module = module
         self.linkage = linkage                     # of wasm_func_*: "hidden" when split across objects
-        self.direct_copies = direct_copies         # emit wasm_func_N.entry for resumable functions
+        self.direct_copies = direct_copies         # emit wasm_func_N.direct for resumable functions
         self.resumable = Resumable(module)
-        self.called_direct_copies: set[int] = set()    # func_idx of .entry copies referenced
+        self.called_direct_copies: set[int] = set()    # func_idx of direct-call copies referenced
         self.called: set[int] = set()               # func_idx of defined functions referenced
         self.defined: set[int] = set()              # func_idx of functions defined in this IR module
 
@@ -27,7 +27,7 @@ class ModuleEnv:
     def declarations(self, defined_general: set[int] | None = None,
                      defined_copies: set[int] | None = None) -> list[str]:
         """Declarations of the wasm functions referenced but not defined in this IR module: general
-        functions (`defined_general`, default self.defined) and `.entry` copies (`defined_copies`,
+        functions (`defined_general`, default self.defined) and direct-call copies (`defined_copies`,
         default self.defined)."""
         general = self.defined if defined_general is None else defined_general
         copies = self.defined if defined_copies is None else defined_copies
@@ -35,7 +35,7 @@ class ModuleEnv:
         for func_idx in sorted(self.called - general):
             out.append(self._declare(func_idx, f"wasm_func_{func_idx}"))
         for func_idx in sorted(self.called_direct_copies - copies):
-            out.append(self._declare(func_idx, f"wasm_func_{func_idx}.entry"))
+            out.append(self._declare(func_idx, f"wasm_func_{func_idx}.direct"))
         return out
 
     def _declare(self, func_idx: int, symbol: str) -> str:
@@ -52,7 +52,7 @@ class ModuleEnv:
         """The symbol of a resumable function's copy for calls passing 0 as the first argument
         (same signature; it ignores that argument: resumable.py)."""
         self.called_direct_copies.add(func_idx)
-        return f"@wasm_func_{func_idx}.entry"
+        return f"@wasm_func_{func_idx}.direct"
 
     def has_direct_copy(self, func_idx: int) -> bool:
         return self.direct_copies and func_idx in self.resumable
@@ -64,7 +64,7 @@ class ModuleEnv:
     def copy_definition(self, func_idx: int) -> str:
         """The name this IR module defines a resumable function's direct-call copy under."""
         self.called_direct_copies.add(func_idx)
-        return f"wasm_func_{func_idx}.entry"
+        return f"wasm_func_{func_idx}.direct"
 
     def constant(self, t, ty: str, value: int) -> Value:
         """An i32/i64.const operand (the function cache makes some of them placeholders)."""

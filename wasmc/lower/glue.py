@@ -1,6 +1,6 @@
 """The glue between the host and a module's functions: per distinct signature an entry trampoline (host ->
 wasm, arguments and results in 8-byte slots) and a host adapter (wasm -> a host function), and the arrays
-the loader reads: @wasmc_funcs and @wasmc_entry_variants (by defined index), @wasmc_entries and
+the loader reads: @wasmc_funcs and @wasmc_direct_copies (by defined index), @wasmc_entries and
 @wasmc_host_adapters (by type_idx). runtime_c/wasmc_rt.h describes the calling conventions.
 """
 from __future__ import annotations
@@ -87,7 +87,7 @@ def glue(m: Module, env: ModuleEnv, decls: Declarations, names: dict | None = No
     if names is None:
         env.called.update(defined)
         funcs = ", ".join(f"ptr @wasm_func_{f}" for f in defined)
-        # Where each function's `.entry` copy starts (null: none), so a trap in one is named too.
+        # Where each function's direct-call copy starts (null: none), so a trap in one is named too.
         variants = ", ".join(f"ptr {env.direct_copy(f)}" if env.has_direct_copy(f) else "ptr null" for f in defined)
     else:
         funcs = ", ".join(f"ptr @{names[f][0]}" for f in defined)
@@ -100,7 +100,7 @@ def glue(m: Module, env: ModuleEnv, decls: Declarations, names: dict | None = No
     entries = ", ".join(f"ptr @wasm_entry_{_sig_name(ft)}" for ft in m.types)
     adapters = ", ".join(f"ptr @wasm_host_{_sig_name(ft)}" for ft in m.types)
     parts.append(f"@wasmc_funcs = constant [{total} x ptr] [{funcs}]")
-    parts.append(f"@wasmc_entry_variants = constant [{total} x ptr] [{variants}]")
+    parts.append(f"@wasmc_direct_copies = constant [{total} x ptr] [{variants}]")
     parts.append(f"@wasmc_entries = constant [{len(m.types)} x ptr] [{entries}]")
     parts.append(f"@wasmc_host_adapters = constant [{len(m.types)} x ptr] [{adapters}]")
     return parts

@@ -57,7 +57,7 @@ def lower_module(m: Module, info=None, defined: range | None = None, glue: bool 
 
 def lower_module_pair(m: Module, info=None, defined: range | None = None, glue: bool = True,
                       on_function=None) -> tuple[str, str]:
-    """Like lower_module, with a `wasm_func_N.entry` copy of every resumable function for the calls
+    """Like lower_module, with a `wasm_func_N.direct` copy of every resumable function for the calls
     that pass 0 (resumable.py), as two IR modules: the first holds those copies and everything else,
     the second the general resumable functions, which only a goroutine switch enters with a non-zero
     first argument. The caller optimizes the first fully and the second lightly."""

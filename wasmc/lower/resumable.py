@@ -25,7 +25,7 @@ What wasmc does with it:
    leaves the function only for a goroutine switch, so that branch is marked unlikely.
 4. Direct-call copies (render, from -O2): the resume switch can enter any block, loop bodies included,
    which leaves LLVM with irreducible loops and no loop optimization. Each resumable function also gets
-   `wasm_func_N.entry`, the same body with parameter 0 fixed to 0, whose loops are natural; direct calls
+   `wasm_func_N.direct`, the same body with parameter 0 fixed to 0, whose loops are natural; direct calls
    that pass 0 call it (direct_call_target). The general function tail-calls the copy when parameter 0
    is 0 and keeps its body only for resuming; compile.py puts it in a second IR module that is
    optimized lightly, since only a goroutine switch ever runs it.

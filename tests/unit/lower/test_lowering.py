@@ -143,15 +143,15 @@ RESUMABLE = """(module
 
 
 def test_resumable_functions_get_a_copy_for_direct_calls(tmp_path):
-    """From -O2 a direct call passing 0 goes to `.entry`, the body with parameter 0 fixed; the general
+    """From -O2 a direct call passing 0 goes to `.direct`, the body with parameter 0 fixed; the general
     function (in its own IR module) forwards 0 there and keeps the body for other values."""
     from wasmc.lower.module import lower_module_pair
     from wasmc.wasm.decode import decode_module
     main, resume = lower_module_pair(decode_module(wat2wasm(RESUMABLE)))
-    assert "define hidden i32 @wasm_func_0.entry(ptr %vmctx, i32 %p0, i32 %p1)" in main
+    assert "define hidden i32 @wasm_func_0.direct(ptr %vmctx, i32 %p0, i32 %p1)" in main
     assert "define hidden i32 @wasm_func_0(" in resume and "define hidden i32 @wasm_func_0(" not in main
     assert "call i32 @wasm_func_0(ptr %vmctx, i32 1," in main         # non-zero: the general function
-    assert main.count("call i32 @wasm_func_0.entry(") == 3            # $walk's own call, direct, _start
+    assert main.count("call i32 @wasm_func_0.direct(") == 3            # $walk's own call, direct, _start
 
     e = wasmc.Instance(wasmc.Module(wat2wasm(RESUMABLE), opt_level=2), {}).exports
     assert (e["direct"](5), e["resume"](5)) == (5, 5)
@@ -173,7 +173,7 @@ def test_small_callees_from_other_slices_are_copied_for_inlining():
     from wasmc.wasm.decode import decode_module
     m = decode_module(wat2wasm(RESUMABLE))
     main, resume = lower_module_pair(m, defined=range(1, 4), glue=False)    # all but $walk
-    assert "define available_externally hidden i32 @wasm_func_0.entry(" in main
-    assert "declare hidden i32 @wasm_func_0.entry(" not in main
+    assert "define available_externally hidden i32 @wasm_func_0.direct(" in main
+    assert "declare hidden i32 @wasm_func_0.direct(" not in main
     assert "declare hidden i32 @wasm_func_0(" in main          # `resume` calls the general function
     assert "define" not in resume       # this slice has no resumable function of its own
