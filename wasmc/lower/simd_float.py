@@ -1,0 +1,90 @@
+"""SIMD float arithmetic and comparison (f32x4, f64x2), as rows keyed by the spec's names.
+
+The NaN rules are the scalar ones (numeric.py), lane by lane: an identity constant operand is hidden so
+LLVM cannot fold x*1.0 to x (which would keep a signalling NaN), and min/max quiet a NaN operand, which
+llvm.minimum/maximum may return unchanged. pmin/pmax are plain selects (a NaN passes through as is).
+"""
+from __future__ import annotations
+
+from .builder import V128, Value, lanes_of, type_suffix
+from .function import FunctionTranslator
+from .numeric import IDENTITY_BITS
+from .simd import compare, intrinsic, popn_as, push, shape_of
+
+_LANE_BITS = {"float": 32, "double": 64}
+
+
+def _has_identity_lane(v: Value, shape: str) -> bool:
+    """Whether constant v128 `v` has a lane (of `shape`) that is ±0.0 or ±1.0."""
+    if v.const is None or v.type != V128:
+        return False
+    elem = lanes_of(shape)[1]
+    bits = _LANE_BITS[elem]
+    identities = IDENTITY_BITS[elem]
+    return any((v.const >> (k * bits)) & ((1 << bits) - 1) in identities for k in range(128 // bits))
+
+
+def float_binary(instr: str):
+    """fadd/fsub/fmul/fdiv lane by lane; a constant operand with an identity lane is hidden from the
+    optimizer, as numeric.float_binary does for scalars."""
+    def lower(t: FunctionTranslator, op, imm) -> None:
+        shape = shape_of(op.name)
+        b, a = t.pop(), t.pop()
+        a, b = (t.b.opaque(v) if _has_identity_lane(v, shape) else v for v in (a, b))
+        x, y = (t.b.cast("bitcast", v, shape) for v in (a, b))
+        push(t, t.b.binop(instr, x, y))
+    return lower
+
+
+def min_max(name: str):
+    """llvm.minimum/maximum give Wasm's NaN propagation and -0 < +0 per lane; a NaN lane is made a quiet
+    NaN by a + b, as Wasm requires."""
+    def lower(t: FunctionTranslator, op, imm) -> None:
+        b = t.b
+        x, y = popn_as(t, 2, shape_of(op.name))
+        m = b.intrinsic(f"llvm.{name}.{type_suffix(x.type)}", x.type, [x, y])
+        push(t, b.select(b.fcmp("uno", x, y), b.binop("fadd", x, y), m))
+    return lower
+
+
+def pseudo_min_max(is_max: bool):
+    """pmin(a, b) = b < a ? b : a and pmax(a, b) = a < b ? b : a: selects, so NaNs and zeros pass
+    through bit for bit (x86 minps/maxps with the operands in this order)."""
+    def lower(t: FunctionTranslator, op, imm) -> None:
+        b = t.b
+        x, y = popn_as(t, 2, shape_of(op.name))
+        take_y = b.fcmp("olt", x, y) if is_max else b.fcmp("olt", y, x)
+        push(t, b.select(take_y, y, x))
+    return lower
+
+
+def lower_fneg(t: FunctionTranslator, op, imm) -> None:
+    x, = popn_as(t, 1, shape_of(op.name))
+    push(t, t.b.fneg(x))
+
+
+HANDLERS = {
+    # comparison: ordered comparisons are false on NaN; `ne` is the one unordered comparison
+    "f32x4.eq": compare("fcmp", "oeq"), "f64x2.eq": compare("fcmp", "oeq"),
+    "f32x4.ne": compare("fcmp", "une"), "f64x2.ne": compare("fcmp", "une"),
+    "f32x4.lt": compare("fcmp", "olt"), "f64x2.lt": compare("fcmp", "olt"),
+    "f32x4.gt": compare("fcmp", "ogt"), "f64x2.gt": compare("fcmp", "ogt"),
+    "f32x4.le": compare("fcmp", "ole"), "f64x2.le": compare("fcmp", "ole"),
+    "f32x4.ge": compare("fcmp", "oge"), "f64x2.ge": compare("fcmp", "oge"),
+    # arithmetic
+    "f32x4.abs": intrinsic("fabs", 1), "f64x2.abs": intrinsic("fabs", 1),
+    "f32x4.neg": lower_fneg, "f64x2.neg": lower_fneg,
+    "f32x4.sqrt": intrinsic("sqrt", 1), "f64x2.sqrt": intrinsic("sqrt", 1),
+    "f32x4.ceil": intrinsic("ceil", 1), "f64x2.ceil": intrinsic("ceil", 1),
+    "f32x4.floor": intrinsic("floor", 1), "f64x2.floor": intrinsic("floor", 1),
+    "f32x4.trunc": intrinsic("trunc", 1), "f64x2.trunc": intrinsic("trunc", 1),
+    "f32x4.nearest": intrinsic("roundeven", 1), "f64x2.nearest": intrinsic("roundeven", 1),   # half to even
+    "f32x4.add": float_binary("fadd"), "f64x2.add": float_binary("fadd"),
+    "f32x4.sub": float_binary("fsub"), "f64x2.sub": float_binary("fsub"),
+    "f32x4.mul": float_binary("fmul"), "f64x2.mul": float_binary("fmul"),
+    "f32x4.div": float_binary("fdiv"), "f64x2.div": float_binary("fdiv"),
+    "f32x4.min": min_max("minimum"), "f64x2.min": min_max("minimum"),
+    "f32x4.max": min_max("maximum"), "f64x2.max": min_max("maximum"),
+    "f32x4.pmin": pseudo_min_max(False), "f64x2.pmin": pseudo_min_max(False),
+    "f32x4.pmax": pseudo_min_max(True), "f64x2.pmax": pseudo_min_max(True),
+}
