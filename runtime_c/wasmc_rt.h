@@ -170,6 +170,9 @@ extern void *const wasmc_host_adapters[];
 extern const uint8_t wasmc_image[];
 /* Its size in bytes. */
 extern const uint64_t wasmc_image_size;
+/* What the code needs of a CPU (wasmc/codegen.py): the CPU or --cpu level it was compiled for, then the
+ * features it uses, space-separated, in __builtin_cpu_supports's names ("x86-64-v2 sse3 ssse3 ..."). */
+extern const char wasmc_cpu_required[];
 /* Executables only: by func_idx of each function import, its --link host function, or NULL for WASI. */
 extern void *const wasmc_import_funcs[];
 /* Executables only: the defined functions' names for trap reports, NUL-separated, by defined_idx. */

@@ -17,6 +17,8 @@ C_DIR = HERE / "c"
 GO_DIR = HERE / "go"
 REPO = HERE.parents[1]
 C_FLAGS = ("--target=wasm32-wasi", "-O2", "-Wall")
+# Flags some C programs add to C_FLAGS.
+C_PROGRAM_FLAGS = {"simd": ("-msimd128",)}
 # -trimpath keeps the checkout's location out of the binary (Go panics print source paths).
 GO_FLAGS = ("-trimpath",)
 
@@ -102,9 +104,10 @@ def _go_env() -> dict[str, str]:
 def build_c(name: str) -> Path:
     """tests/programs/c/NAME.c -> a cached NAME.wasm (named so, because argv[0] is the module's basename)."""
     src = C_DIR / f"{name}.c"
-    key = _digest(src.read_bytes(), zig_version(), *C_FLAGS)
+    flags = (*C_FLAGS, *C_PROGRAM_FLAGS.get(name, ()))
+    key = _digest(src.read_bytes(), zig_version(), *flags)
     final = cache_dir() / "wasm" / f"c-{name}-{key}" / f"{name}.wasm"
-    return _publish(lambda out: _run([sys.executable, "-m", "ziglang", "cc", *C_FLAGS, str(src), "-o", str(out)],
+    return _publish(lambda out: _run([sys.executable, "-m", "ziglang", "cc", *flags, str(src), "-o", str(out)],
                                      f"zig cc {src.name}"), final)
 
 

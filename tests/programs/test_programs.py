@@ -70,6 +70,7 @@ SPECS = [
     Spec("c/poll", stdin=b"ready to read\n"),
     Spec("c/sockets", dir="/tmp"),
     Spec("c/compute"),
+    Spec("c/simd"),
     Spec("c/stdio", ("200000",)),
     Spec("c/memory", ("64",)),
     *(Spec("c/traps", (kind,), variant=kind, code=134) for kind in

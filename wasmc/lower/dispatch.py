@@ -9,11 +9,11 @@ from typing import NamedTuple
 from ..errors import UnsupportedError
 from ..wasm.opcodes import ALL_OPS, Op
 from . import (calls, control, convert, memory, numeric, simd_bits, simd_convert, simd_float, simd_int, simd_lanes,
-               simd_memory, tables, variables)
+               simd_memory, simd_relaxed, tables, variables)
 from .function import FunctionTranslator
 
 FAMILIES = (control, variables, numeric, convert, memory, tables, calls,
-            simd_memory, simd_lanes, simd_bits, simd_int, simd_float, simd_convert)
+            simd_memory, simd_lanes, simd_bits, simd_int, simd_float, simd_convert, simd_relaxed)
 
 # Operators decoded and validated but not compiled yet, by the feature the CLI reports (none today).
 UNSUPPORTED: dict[str, str] = {}

@@ -55,6 +55,13 @@ def half(t: FunctionTranslator, v: Value, high: bool) -> Value:
     return t.b.shuffle(v, poison(v.type), list(range(first, first + count)))
 
 
+def even_odd(t: FunctionTranslator, v: Value) -> tuple[Value, Value]:
+    """The even-numbered and the odd-numbered lanes of v, each as a vector of half as many."""
+    count = lanes_of(v.type)[0]
+    return (t.b.shuffle(v, poison(v.type), list(range(0, count, 2))),
+            t.b.shuffle(v, poison(v.type), list(range(1, count, 2))))
+
+
 def concat(t: FunctionTranslator, a: Value, b: Value) -> Value:
     """a's lanes followed by b's, as one vector of twice as many."""
     return t.b.shuffle(a, b, list(range(2 * lanes_of(a.type)[0])))

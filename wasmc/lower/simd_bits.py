@@ -2,9 +2,9 @@
 bitmask)."""
 from __future__ import annotations
 
-from .builder import I8, I16, I32, I64, V128, Value, const_int, lanes_of, splat_constant, vector, zero
+from .builder import I8, I16, I32, Value, const_int, lanes_of, splat_constant, zero
 from .function import FunctionTranslator
-from .simd import pop_as, popn_as, push, shape_of, splat
+from .simd import pop_as, push, shape_of, splat
 
 
 def _not(t: FunctionTranslator, v: Value) -> Value:

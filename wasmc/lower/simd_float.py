@@ -14,24 +14,22 @@ from .simd import compare, intrinsic, popn_as, push, shape_of
 _LANE_BITS = {"float": 32, "double": 64}
 
 
-def _has_identity_lane(v: Value, shape: str) -> bool:
-    """Whether constant v128 `v` has a lane (of `shape`) that is ±0.0 or ±1.0."""
-    if v.const is None or v.type != V128:
-        return False
-    elem = lanes_of(shape)[1]
-    bits = _LANE_BITS[elem]
-    identities = IDENTITY_BITS[elem]
-    return any((v.const >> (k * bits)) & ((1 << bits) - 1) in identities for k in range(128 // bits))
+def float_operand(t: FunctionTranslator, v: Value, shape: str) -> Value:
+    """A v128 operand of float arithmetic in `shape`; a constant with a lane of ±0.0 or ±1.0 is hidden
+    from the optimizer, as numeric.float_binary does for scalars, so x*1.0 is not folded to x."""
+    if v.const is not None and v.type == V128:
+        elem = lanes_of(shape)[1]
+        bits = _LANE_BITS[elem]
+        if any((v.const >> (k * bits)) & ((1 << bits) - 1) in IDENTITY_BITS[elem] for k in range(128 // bits)):
+            v = t.b.opaque(v)
+    return t.b.cast("bitcast", v, shape)
 
 
 def float_binary(instr: str):
-    """fadd/fsub/fmul/fdiv lane by lane; a constant operand with an identity lane is hidden from the
-    optimizer, as numeric.float_binary does for scalars."""
+    """fadd/fsub/fmul/fdiv lane by lane, identity constants hidden (float_operand)."""
     def lower(t: FunctionTranslator, op, imm) -> None:
         shape = shape_of(op.name)
-        b, a = t.pop(), t.pop()
-        a, b = (t.b.opaque(v) if _has_identity_lane(v, shape) else v for v in (a, b))
-        x, y = (t.b.cast("bitcast", v, shape) for v in (a, b))
+        x, y = (float_operand(t, v, shape) for v in t.popn(2))
         push(t, t.b.binop(instr, x, y))
     return lower
 

@@ -6,9 +6,9 @@ extadd_pairwise, extmul and dot (lanes combined across widths).
 """
 from __future__ import annotations
 
-from .builder import FALSE, I8X16, I16X8, I32, I32X4, Value, const_int, lanes_of, poison, splat_constant, vector, zero
+from .builder import FALSE, I8X16, I16X8, I32X4, Value, lanes_of, splat_constant, zero
 from .function import FunctionTranslator
-from .simd import binary, compare, half, intrinsic, pop_as, popn_as, push, shape_of, widen
+from .simd import binary, compare, even_odd, half, intrinsic, pop_as, popn_as, push, shape_of, widen
 
 
 def lower_neg(t: FunctionTranslator, op, imm) -> None:
@@ -26,18 +26,11 @@ def lower_avgr_u(t: FunctionTranslator, op, imm) -> None:
     push(t, b.cast("trunc", b.binop("lshr", total, splat_constant(wide, 1)), x.type))
 
 
-def _even_odd(t: FunctionTranslator, v: Value) -> tuple[Value, Value]:
-    """The even-numbered and the odd-numbered lanes of v, each as a vector of half as many."""
-    count = lanes_of(v.type)[0]
-    return (t.b.shuffle(v, poison(v.type), list(range(0, count, 2))),
-            t.b.shuffle(v, poison(v.type), list(range(1, count, 2))))
-
-
 def extadd_pairwise(source: str, extend: str):
     """Each result lane is the sum of two neighbouring source lanes, extended to twice their width."""
     def lower(t: FunctionTranslator, op, imm) -> None:
         b = t.b
-        even, odd = _even_odd(t, pop_as(t, source))
+        even, odd = even_odd(t, pop_as(t, source))
         wide = widen(even.type)
         push(t, b.binop("add", b.cast(extend, even, wide), b.cast(extend, odd, wide)))
     return lower
@@ -74,7 +67,7 @@ def dot(t: FunctionTranslator, x: Value, y: Value, extend: str = "sext") -> Valu
     b = t.b
     wide = widen(x.type)
     products = b.binop("mul", b.cast("sext", x, wide), b.cast(extend, y, wide))
-    even, odd = _even_odd(t, products)
+    even, odd = even_odd(t, products)
     return b.binop("add", even, odd)
 
 

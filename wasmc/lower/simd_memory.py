@@ -7,7 +7,7 @@ from __future__ import annotations
 from .builder import I8, I16, I32, I64, V128, Alias, Value, const_int, vector, zero
 from .function import FunctionTranslator
 from .memory import address
-from .simd import pop_as, push, splat
+from .simd import pop_as, splat
 
 _BYTES = {I8: 1, I16: 2, I32: 4, I64: 8}
 
