@@ -22,12 +22,15 @@ def vector(lanes: int, elem: str) -> str:
 
 
 # A v128 value (a local, global, parameter, result, block value or stack operand) is always the one
-# canonical type <4 x i32>, as clang's wasm_simd128.h spells v128_t; each SIMD operator bitcasts to the
-# lane shape it works on and back. Bitcasts are free in LLVM and instcombine folds chains of them, so
-# one storage type costs nothing and keeps phis, locals and signatures of one type.
-V128 = vector(4, I32)
-I8X16, I16X8, I32X4, I64X2 = vector(16, I8), vector(8, I16), V128, vector(2, I64)
+# canonical type <4 x float>; each SIMD operator bitcasts to the lane shape it works on and back. Bitcasts
+# are free in LLVM and instcombine folds chains of them, so one storage type costs nothing and keeps
+# phis, locals and signatures of one type. Why float lanes: instcombine moves a select whose operands
+# are bitcasts into the operands' type, and x86 forms minps/maxps (f32x4.pmin/pmax/min/max) only from
+# a select on floats; with <4 x i32> storage every such select became an integer blend. Selects on
+# other lane counts (f64x2, i8x16, i16x8) cannot move, and integer code does not care about the type.
 F32X4, F64X2 = vector(4, F32), vector(2, F64)
+I8X16, I16X8, I32X4, I64X2 = vector(16, I8), vector(8, I16), vector(4, I32), vector(2, I64)
+V128 = F32X4
 
 LLVM_TYPE = {
     ValType.I32: I32, ValType.I64: I64, ValType.F32: F32, ValType.F64: F64,
@@ -140,9 +143,18 @@ def splat_constant(ty: str, value: int) -> Value:
     return const_vector(ty, [value] * lanes_of(ty)[0])
 
 
+def splat_float(ty: str, value: float) -> Value:
+    """A constant float vector with every lane `value` (exactly representable, not a NaN)."""
+    count, elem = lanes_of(ty)
+    lane = const_float(elem, value).ref
+    return Value(ty, "<" + ", ".join([f"{elem} {lane}"] * count) + ">")
+
+
 def const_v128(bits: int) -> Value:
-    """A v128 constant (the canonical <4 x i32>) from its 128 bits, lane 0 of any shape lowest."""
-    return const_vector(V128, [(bits >> (32 * k)) & 0xFFFFFFFF for k in range(4)])
+    """A v128 constant (of the canonical type) from its 128 bits, lane 0 of any shape lowest: written as
+    i32 lanes, since a float literal cannot spell every NaN."""
+    lanes = const_vector(I32X4, [(bits >> (32 * k)) & 0xFFFFFFFF for k in range(4)])
+    return Value(V128, f"bitcast ({lanes.typed} to {V128})", bits)
 
 
 def results_type(types) -> str:

@@ -1,9 +1,9 @@
 """What the SIMD families (simd_*.py) share: lane shapes, moving v128 operands between the canonical
-<4 x i32> (builder.V128) and the shape an operator works on, splats, and the row factories most rows use.
+type (builder.V128) and the shape an operator works on, splats, and the row factories most rows use.
 """
 from __future__ import annotations
 
-from .builder import (F32X4, F64X2, I8X16, I16X8, I32, I32X4, I64X2, V128, Value, const_int,
+from .builder import (F32X4, F64X2, I8X16, I16X8, I32, I32X4, I64X2, V128, Value, const_int, const_v128,
                       is_vector, lanes_of, poison, splat_constant, type_suffix, vector)
 from .function import FunctionTranslator
 
@@ -30,8 +30,8 @@ def popn_as(t: FunctionTranslator, n: int, shape: str) -> list[Value]:
 
 
 def push(t: FunctionTranslator, v: Value) -> None:
-    """Push a 128-bit vector of any shape as the canonical v128."""
-    t.push(t.b.cast("bitcast", v, V128))
+    """Push a 128-bit vector of any shape as the canonical v128 (a constant stays a constant)."""
+    t.push(const_v128(v.const) if v.const is not None else t.b.cast("bitcast", v, V128))
 
 
 def splat(t: FunctionTranslator, scalar: Value, shape: str) -> Value:

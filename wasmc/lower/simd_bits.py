@@ -2,9 +2,13 @@
 bitmask)."""
 from __future__ import annotations
 
-from .builder import I8, I16, I32, Value, const_int, lanes_of, splat_constant, zero
+from .builder import I8, I16, I32, I64X2, Value, const_int, lanes_of, splat_constant, zero
 from .function import FunctionTranslator
-from .simd import pop_as, push, shape_of, splat
+from .simd import pop_as, popn_as, push, shape_of, splat
+
+
+# Whole-vector bit operations work on 64-bit lanes (any integer shape would do).
+_BITS = I64X2
 
 
 def _not(t: FunctionTranslator, v: Value) -> Value:
@@ -12,31 +16,30 @@ def _not(t: FunctionTranslator, v: Value) -> Value:
 
 
 def lower_v128_not(t: FunctionTranslator, op, imm) -> None:
-    t.push(_not(t, t.pop()))
+    push(t, _not(t, pop_as(t, _BITS)))
 
 
 def bitwise(instr: str):
     """and/or/xor of the whole 128 bits."""
     def lower(t: FunctionTranslator, op, imm) -> None:
-        b, a = t.pop(), t.pop()
-        t.push(t.b.binop(instr, a, b))
+        a, b = popn_as(t, 2, _BITS)
+        push(t, t.b.binop(instr, a, b))
     return lower
 
 
 def lower_v128_andnot(t: FunctionTranslator, op, imm) -> None:
-    b, a = t.pop(), t.pop()
-    t.push(t.b.binop("and", a, _not(t, b)))
+    a, b = popn_as(t, 2, _BITS)
+    push(t, t.b.binop("and", a, _not(t, b)))
 
 
 def bitselect(t: FunctionTranslator, v1: Value, v2: Value, c: Value) -> Value:
-    """Each bit from v1 where c's bit is 1, else from v2."""
+    """Each bit from v1 where c's bit is 1, else from v2 (integer vectors of one shape)."""
     b = t.b
     return b.binop("or", b.binop("and", v1, c), b.binop("and", v2, _not(t, c)))
 
 
 def lower_v128_bitselect(t: FunctionTranslator, op, imm) -> None:
-    v1, v2, c = t.popn(3)
-    t.push(bitselect(t, v1, v2, c))
+    push(t, bitselect(t, *popn_as(t, 3, _BITS)))
 
 
 def lower_v128_any_true(t: FunctionTranslator, op, imm) -> None:

@@ -1,12 +1,13 @@
 """SIMD conversions: integer extend and narrow, float-to-integer saturating truncation, integer-to-float
 conversion, f32/f64 demote and promote.
 
-LLVM's fptosi/fptoui are poison out of range, so truncation uses llvm.fpto[su]i.sat, Wasm's trunc_sat
-rule exactly (NaN is 0); narrowing saturates with smax/smin before truncating (x86 packss/packus).
+LLVM's fptosi/fptoui are poison out of range, so truncation saturates around them with selects (Wasm's
+trunc_sat: NaN is 0); narrowing saturates with smax/smin before truncating (x86 packss/packus).
 """
 from __future__ import annotations
 
-from .builder import F32X4, F64X2, I8X16, I16X8, I32X4, Value, lanes_of, splat_constant, type_suffix, vector, zero
+from .builder import (F32X4, F64X2, I8X16, I16X8, I32X4, V128, Value, lanes_of, splat_constant, splat_float, type_suffix,
+                      vector, zero)
 from .function import FunctionTranslator
 from .simd import concat, half, pop_as, popn_as, push, widen
 
@@ -34,10 +35,30 @@ def narrow(source: str, signed: bool):
     return lower
 
 
+# (lo, hi) by (source shape, signedness): a lane truncates to an i32 without saturating iff lo < x < hi;
+# each bound is the first value outside the range that the source type can represent.
+_TRUNC_BOUNDS = {
+    (F32X4, "s"): (-2147483904.0, 2147483648.0), (F32X4, "u"): (-1.0, 4294967296.0),
+    (F64X2, "s"): (-2147483649.0, 2147483648.0), (F64X2, "u"): (-1.0, 4294967296.0),
+}
+_I32_LIMITS = {"s": (-(1 << 31), (1 << 31) - 1), "u": (0, (1 << 32) - 1)}
+
+
 def saturating_trunc(t: FunctionTranslator, v: Value, sign: str) -> Value:
-    """Float lanes to i32 lanes, saturating, NaN to 0 (llvm.fpto[su]i.sat: defined for every input)."""
-    to = vector(lanes_of(v.type)[0], "i32")
-    return t.b.intrinsic(f"llvm.fpto{sign}i.sat.{type_suffix(to)}.{type_suffix(v.type)}", to, [v])
+    """Float lanes to i32 lanes, saturating, NaN to 0 (Wasm's trunc_sat). llvm.fpto[su]i.sat says the
+    same but x86-64 scalarizes it (some 30 instructions); selects around a plain fptosi/fptoui, which is
+    poison only out of range, make it seven or so: a lane at or past the top becomes 0 before the
+    conversion and the maximum after, one at or past the bottom the minimum, a NaN 0."""
+    b = t.b
+    lo, hi = _TRUNC_BOUNDS[(v.type, sign)]
+    least, most = _I32_LIMITS[sign]
+    count, elem = lanes_of(v.type)
+    to = vector(count, "i32")
+    below_top = b.fcmp("olt", v, splat_float(v.type, hi))
+    x = b.select(below_top, v, zero(v.type))
+    x = b.select(b.fcmp("ogt", x, splat_float(v.type, lo)), x, splat_float(v.type, float(least)))
+    r = b.cast("fptosi" if sign == "s" else "fptoui", x, to)
+    return b.select(b.fcmp("oge", v, splat_float(v.type, hi)), splat_constant(to, most), r)
 
 
 def with_zero_lanes(t: FunctionTranslator, v: Value) -> Value:
@@ -65,7 +86,7 @@ def convert(low: bool, instr: str):
 
 
 def lower_f64x2_promote_low_f32x4(t: FunctionTranslator, op, imm) -> None:
-    pushed = t.b.cast("bitcast", t.b.cast("fpext", half(t, pop_as(t, F32X4), high=False), F64X2), I32X4)
+    pushed = t.b.cast("bitcast", t.b.cast("fpext", half(t, pop_as(t, F32X4), high=False), F64X2), V128)
     t.recent.promoted.add(pushed.ref)
     t.push(pushed)
 

@@ -77,8 +77,8 @@ HANDLERS = {
     "i32x4.relaxed_laneselect": lower_v128_bitselect, "i64x2.relaxed_laneselect": lower_v128_bitselect,
     # NaN and ±0 operands may give either operand (x86 minps/maxps); chosen: f32x4.min/max's NaN
     # propagation and -0 < +0 (AArch64 fmin/fmax directly; x86-64 minps/maxps with fix-ups).
-    "f32x4.relaxed_min": min_max("minimum"), "f32x4.relaxed_max": min_max("maximum"),
-    "f64x2.relaxed_min": min_max("minimum"), "f64x2.relaxed_max": min_max("maximum"),
+    "f32x4.relaxed_min": min_max(False), "f32x4.relaxed_max": min_max(True),
+    "f64x2.relaxed_min": min_max(False), "f64x2.relaxed_max": min_max(True),
     # -32768 * -32768 may give -32768 (x86 pmulhrsw); chosen: 32767, as q15mulr_sat_s (AArch64 sqrdmulh).
     "i16x8.relaxed_q15mulr_s": lower_i16x8_q15mulr_sat_s,
     "i16x8.relaxed_dot_i8x16_i7x16_s": lower_i16x8_relaxed_dot_i8x16_i7x16_s,
