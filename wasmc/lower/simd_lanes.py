@@ -18,8 +18,9 @@ def lower_i8x16_shuffle(t: FunctionTranslator, op, lanes: tuple[int, ...]) -> No
 
 def swizzle(t: FunctionTranslator, table: Value, idx: Value) -> Value:
     """Lane k is table[idx[k]], or 0 where idx[k] >= 16 (Wasm's rule; LLVM has no such operation).
-    Written as a vector of extracts at variable indices, which the x86 backend turns into pshufb and
-    AArch64's into tbl; lanes whose index is out of range were poison and are zeroed."""
+    Written as a vector of extracts at variable indices, which the x86 backend turns into one pshufb
+    (AArch64's does not match it to tbl yet and extracts lane by lane); lanes whose index is out of
+    range were poison and are zeroed."""
     b = t.b
     r = poison(I8X16)
     for k in range(16):

@@ -4,8 +4,10 @@ The choice is a global parameter fixed for the implementation, not per call; the
 profile sets every one to its first option. wasmc takes that option for all twenty, so a module gives
 the same results whatever CPU runs it and whether it runs under `wasmc run` (host CPU) or as a `wasmc
 compile` executable (the x86-64-v2 baseline), and each relaxed operator computes what its strict
-counterpart does. Where that costs instructions on one architecture the row says so; every choice below
-is one instruction or a short fixed sequence on x86-64 (SSE4.1) and on AArch64 (NEON).
+counterpart does. Each row says what the spec allows and what the choice costs: the x86-64 code is
+what the strict lowering gives on SSE4.1; AArch64 has a one-instruction form of every choice (tbl,
+fcvtzs/fcvtzu, fmin/fmax, bsl, sqrdmulh), which the target-independent lowering does not reach for all
+of them yet (swizzle, min/max and trunc_sat are short sequences there; see simd_lanes and simd_float).
 """
 from __future__ import annotations
 
@@ -62,10 +64,10 @@ def lower_i32x4_relaxed_dot_i8x16_i7x16_add_s(t: FunctionTranslator, op, imm) ->
 
 HANDLERS = {
     # The spec allows an index of 16..127 to pick lane index mod 16 (x86 pshufb); chosen: 0, as
-    # i8x16.swizzle gives (AArch64 tbl directly; x86-64 pshufb and a compare to zero those lanes).
+    # i8x16.swizzle gives (AArch64 tbl's rule; x86-64 pshufb and a compare to zero those lanes).
     "i8x16.relaxed_swizzle": lower_i8x16_swizzle,
     # NaN and out-of-range lanes may give INT_MIN (x86 cvttps2dq) or other fixed values; chosen: trunc_sat's
-    # saturation and NaN -> 0 (AArch64 fcvtzs/fcvtzu directly; x86-64 cvttps2dq with a few fix-ups).
+    # saturation and NaN -> 0 (AArch64 fcvtzs/fcvtzu's rule; x86-64 cvttps2dq with selects around it).
     "i32x4.relaxed_trunc_f32x4_s": trunc_sat(F32X4, "s"), "i32x4.relaxed_trunc_f32x4_u": trunc_sat(F32X4, "u"),
     "i32x4.relaxed_trunc_f64x2_s_zero": trunc_sat(F64X2, "s"),
     "i32x4.relaxed_trunc_f64x2_u_zero": trunc_sat(F64X2, "u"),
@@ -76,10 +78,11 @@ HANDLERS = {
     "i8x16.relaxed_laneselect": lower_v128_bitselect, "i16x8.relaxed_laneselect": lower_v128_bitselect,
     "i32x4.relaxed_laneselect": lower_v128_bitselect, "i64x2.relaxed_laneselect": lower_v128_bitselect,
     # NaN and ±0 operands may give either operand (x86 minps/maxps); chosen: f32x4.min/max's NaN
-    # propagation and -0 < +0 (AArch64 fmin/fmax directly; x86-64 minps/maxps with fix-ups).
+    # propagation and -0 < +0 (AArch64 fmin/fmax's rule; x86-64 two minps/maxps, an or/and, a blend).
     "f32x4.relaxed_min": min_max(False), "f32x4.relaxed_max": min_max(True),
     "f64x2.relaxed_min": min_max(False), "f64x2.relaxed_max": min_max(True),
-    # -32768 * -32768 may give -32768 (x86 pmulhrsw); chosen: 32767, as q15mulr_sat_s (AArch64 sqrdmulh).
+    # -32768 * -32768 may give -32768 (x86 pmulhrsw); chosen: 32767, as q15mulr_sat_s (AArch64 sqrdmulh's
+    # rule; x86-64 pmaddwd-based, some 15 instructions).
     "i16x8.relaxed_q15mulr_s": lower_i16x8_q15mulr_sat_s,
     "i16x8.relaxed_dot_i8x16_i7x16_s": lower_i16x8_relaxed_dot_i8x16_i7x16_s,
     "i32x4.relaxed_dot_i8x16_i7x16_add_s": lower_i32x4_relaxed_dot_i8x16_i7x16_add_s,
