@@ -89,7 +89,7 @@ def _host_trampoline(handle, slots) -> int:
     try:
         ft = func.type
         results = func._pyfn(read_slots(slots, ft.params))
-        write_slots(slots, ft.results, results[:len(ft.results)])
+        write_slots(slots, ft.results, [results[i] for i in range(len(ft.results))])   # too few: IndexError
         return 0
     except BaseException as e:  # noqa: BLE001 - any host failure becomes a trap carrying it
         host_failed(e)

@@ -66,7 +66,8 @@ def bool_type(ty: str) -> str:
 
 class Value:
     """An IR operand: its LLVM type, its operand text (`%t4`, `12`, `null`, ...) and, for a constant,
-    `const`: the integer (signed), or a float's bit pattern. None when not known to be constant."""
+    `const`: the integer (signed), a float's bit pattern, or a vector's bits (unsigned, lane 0 lowest).
+    None when not known to be constant."""
     __slots__ = ("type", "ref", "const")
 
     def __init__(self, type: str, ref: str, const: int | None = None):
@@ -317,8 +318,8 @@ class FuncBuilder:
         return self._def(vec.type, f"insertelement {vec.type} {vec.ref}, {item.typed}, {index.typed}")
 
     def shuffle(self, a: Value, b: Value, mask: list[int]) -> Value:
-        """The vector whose lane k is lane mask[k] of a's lanes followed by b's (-1: poison)."""
-        lanes = ", ".join("i32 poison" if m < 0 else f"i32 {m}" for m in mask)
+        """The vector whose lane k is lane mask[k] of a's lanes followed by b's."""
+        lanes = ", ".join(f"i32 {m}" for m in mask)
         ty = vector(len(mask), lanes_of(a.type)[1])
         return self._def(ty, f"shufflevector {a.typed}, {b.typed}, <{len(mask)} x i32> <{lanes}>")
 
