@@ -341,7 +341,7 @@ def wast_command(opt_level: int, summary: bool, column: str, timeout: float, ver
         line = f"{path}: {result.passed} passed, {result.failed} failed, {result.skipped} skipped"
         expected = wast.manifest_count(path, column) if summary else None
         if expected is not None:
-            assertions_passed = result.count(wast.Status.PASSED, assertions_only=True)
+            assertions_passed = wast.passed_in_scope(result, expected)
             in_scope, in_scope_passed = in_scope + expected, in_scope_passed + assertions_passed
             line += f" (assertions passed {assertions_passed}/{expected} {column})"
         click.echo(line)

@@ -317,6 +317,15 @@ def test_cli_counts_and_exit_status(tmp_path, monkeypatch):
     assert lines[-1] == "1 passed, 1 failed, 1 skipped"
 
 
+def test_passes_count_up_to_the_columns_scope_and_failures_count_against_it():
+    # A script at a lower level (in_scalar2) holds SIMD assertions that now pass too.
+    ok, bad = Outcome(1, "assert_return", Status.PASSED), Outcome(2, "assert_trap", Status.FAILED, "x")
+    assert wast.passed_in_scope(FileResult(Path("a"), [ok] * 30), 10) == 10
+    assert wast.passed_in_scope(FileResult(Path("a"), [ok] * 30 + [bad]), 10) == 9
+    assert wast.passed_in_scope(FileResult(Path("a"), [ok] * 5 + [bad] * 2), 10) == 5
+    assert wast.passed_in_scope(FileResult(Path("a"), [Outcome(1, "module", Status.PASSED)] + [bad] * 12), 10) == 0
+
+
 def test_cli_missing_file_is_one_line(tmp_path):
     out = CliRunner().invoke(main, ["wast", str(tmp_path / "nope.wast")])
     assert out.exit_code == 1

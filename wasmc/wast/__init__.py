@@ -658,6 +658,16 @@ def _read_exact(fd: int, size: int, timeout: float | None) -> bytes | None:
 
 # --- the spec suite's manifest ------------------------------------------------------------------------------------
 
+def passed_in_scope(result: FileResult, in_scope: int) -> int:
+    """How many of a script's `in_scope` assertions (its MANIFEST count at some level) passed, as far as
+    the runner can tell: a script also holds assertions on modules of other levels (SIMD modules among
+    in_scalar2's), which may pass too, so passes count only up to the in-scope total, and every failed
+    assertion is taken to be in scope (the count is never too high)."""
+    passed = result.count(Status.PASSED, assertions_only=True)
+    failed = result.count(Status.FAILED, assertions_only=True)
+    return min(passed, max(0, in_scope - failed))
+
+
 def manifest_count(path: Path, column: str = "in_scalar2") -> int | None:
     """The MANIFEST.tsv count in `column` for a script: from a MANIFEST.tsv beside it (rows named by file
     name, as in spec-testsuite/wasm2) or one directory up (rows named `core/address.wast`, as at the suite's
