@@ -72,7 +72,11 @@ def shift(instr: str):
         shape = shape_of(op.name)
         v = pop_as(t, shape)
         elem = lanes_of(shape)[1]
-        count = b.binop("and", count, const_int(I32, int(elem[1:]) - 1))
+        width_mask = int(elem[1:]) - 1
+        if count.const is not None:      # the usual case: a constant count is a constant vector at once
+            push(t, b.binop(instr, v, splat_constant(shape, count.const & width_mask)))
+            return
+        count = b.binop("and", count, const_int(I32, width_mask))
         count = b.cast("trunc" if elem in (I8, I16) else "zext", count, elem)
         push(t, b.binop(instr, v, splat(t, count, shape)))
     return lower
