@@ -37,7 +37,13 @@ def lower_i8x16_swizzle(t: FunctionTranslator, op, imm) -> None:
 def _lane_value(t: FunctionTranslator, x: Value, shape: str) -> Value:
     """A scalar operand as a lane of `shape`: i8 and i16 lanes take an i32's low bits."""
     elem = lanes_of(shape)[1]
-    return t.b.cast("trunc", x, elem) if elem in (I8, I16) else x
+    if elem not in (I8, I16):
+        return x
+    if x.const is not None:          # so that a splat of a constant is a constant
+        bits = int(elem[1:])
+        low = x.const & ((1 << bits) - 1)
+        return const_int(elem, low - (1 << bits) if low >> (bits - 1) else low)
+    return t.b.cast("trunc", x, elem)
 
 
 def lower_splat(t: FunctionTranslator, op, imm) -> None:
