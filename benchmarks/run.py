@@ -35,6 +35,10 @@ TIMER = HERE / "wasmtime_timer.py"
 
 C_WASM_FLAGS = ("--target=wasm32-wasi", "-O2", "-s")
 C_NATIVE_FLAGS = ("-O2",)
+# The SIMD programs (c/simd_*): Wasm SIMD for wasm; natively the same clang (zig's) for wasmc's portable
+# baseline CPU, so native runs the same vector code with SSE4.2 where wasm has v128.
+C_SIMD_WASM_FLAGS = (*C_WASM_FLAGS, "-msimd128")
+C_SIMD_NATIVE_FLAGS = ("-O2", "-mcpu=x86_64_v2")
 # purego: crypto/sha256 and friends use their portable Go code natively too (wasm has no assembly
 # versions), so the native column measures the same algorithm rather than SHA-NI instructions.
 GO_FLAGS = ("-trimpath", "-tags", "purego")
@@ -145,10 +149,15 @@ def build_program(p: Program, build_dir: Path, ids: dict[str, str]) -> None:
     out = build_dir / f"{p.lang}-{p.name}"
     if p.lang == "c":
         src = p.sources[0]
-        p.wasm = cached(out / digest(src_key, ids["zig"], *C_WASM_FLAGS) / f"{p.name}.wasm", lambda o: run_checked(
-            [sys.executable, "-m", "ziglang", "cc", *C_WASM_FLAGS, str(src), "-o", str(o)], f"zig cc {src.name}"))
-        p.native = cached(out / digest(src_key, ids["cc"], *C_NATIVE_FLAGS) / p.name, lambda o: run_checked(
-            ["cc", *C_NATIVE_FLAGS, str(src), "-o", str(o), "-lm"], f"cc {src.name}"))
+        simd = p.name.startswith("simd_")
+        wasm_flags = C_SIMD_WASM_FLAGS if simd else C_WASM_FLAGS
+        zig_cc = [sys.executable, "-m", "ziglang", "cc"]
+        native_cc, native_flags = (zig_cc, C_SIMD_NATIVE_FLAGS) if simd else (["cc"], C_NATIVE_FLAGS)
+        native_id = ids["zig"] if simd else ids["cc"]
+        p.wasm = cached(out / digest(src_key, ids["zig"], *wasm_flags) / f"{p.name}.wasm", lambda o: run_checked(
+            [*zig_cc, *wasm_flags, str(src), "-o", str(o)], f"zig cc {src.name}"))
+        p.native = cached(out / digest(src_key, native_id, *native_flags) / p.name, lambda o: run_checked(
+            [*native_cc, *native_flags, str(src), "-o", str(o), "-lm"], f"native build of {src.name}"))
     else:
         go = tool("go")
         p.wasm = cached(out / digest(src_key, ids["go"], "wasm", *GO_FLAGS) / f"{p.name}.wasm", lambda o: run_checked(

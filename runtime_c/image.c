@@ -108,6 +108,11 @@ static const uint8_t *rd_expr(reader *r)
         case 0x41: case 0x42: rd_sleb(r); break;                 /* i32/i64.const */
         case 0x43: rd_bytes(r, 4); break;                        /* f32.const */
         case 0x44: rd_bytes(r, 8); break;                        /* f64.const */
+        case 0xFD:                                               /* v128.const: sub-opcode 12, 16 bytes */
+            if (rd_uleb(r) != 12)
+                r->failed = 1;
+            rd_bytes(r, 16);
+            break;
         case 0x23: case 0xD2: rd_uleb(r); break;                 /* global.get, ref.func */
         case 0xD0: rd_u8(r); break;                              /* ref.null */
         case 0x6A: case 0x6B: case 0x6C: case 0x7C: case 0x7D: case 0x7E: break;   /* add/sub/mul */

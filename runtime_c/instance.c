@@ -74,14 +74,15 @@ static uint64_t canonical_type_id(const uint8_t *bytes, size_t len)
     return id;
 }
 
-/* ---- Constant expressions, in the Wasm encoding. References are funcref addresses (0: null);
- * global.get may read the first `num_globals` globals. ---- */
+/* ---- Constant expressions, in the Wasm encoding. Values are global cells: a v128 fills both words,
+ * everything else the low one; references are funcref addresses (0: null); global.get may read the
+ * first `num_globals` globals. ---- */
 
 /* The value of the expression at rd, which is left after its 0x0B. */
-static uint64_t eval_next(const wasmc_instance *inst, reader *rd, uint32_t num_globals, int *failed)
+static wasmc_global eval_next(const wasmc_instance *inst, reader *rd, uint32_t num_globals, int *failed)
 {
     reader r = *rd;
-    uint64_t stack[EXPR_STACK];
+    wasmc_global stack[EXPR_STACK];
     int sp = 0;
     for (;;) {
         uint8_t op = rd_u8(&r);
@@ -91,29 +92,42 @@ static uint64_t eval_next(const wasmc_instance *inst, reader *rd, uint32_t num_g
             r.failed = 1;
             break;
         }
-        uint64_t b = sp > 0 ? stack[sp - 1] : 0, a = sp > 1 ? stack[sp - 2] : 0;
+        uint64_t b = sp > 0 ? stack[sp - 1].bits[0] : 0, a = sp > 1 ? stack[sp - 2].bits[0] : 0;
+        wasmc_global *top = &stack[sp];
+        *top = (wasmc_global){{0, 0}};
         switch (op) {
-        case 0x41: stack[sp++] = (uint32_t)rd_sleb(&r); break;                      /* i32.const */
-        case 0x42: stack[sp++] = (uint64_t)rd_sleb(&r); break;                      /* i64.const */
-        case 0x43: stack[sp++] = rd_le(&r, 4); break;                               /* f32.const */
-        case 0x44: stack[sp++] = rd_le(&r, 8); break;                               /* f64.const */
+        case 0x41: top->bits[0] = (uint32_t)rd_sleb(&r); sp++; break;                /* i32.const */
+        case 0x42: top->bits[0] = (uint64_t)rd_sleb(&r); sp++; break;                /* i64.const */
+        case 0x43: top->bits[0] = rd_le(&r, 4); sp++; break;                         /* f32.const */
+        case 0x44: top->bits[0] = rd_le(&r, 8); sp++; break;                         /* f64.const */
+        case 0xFD:                                                                  /* v128.const */
+            if (rd_uleb(&r) != 12) {
+                r.failed = 1;
+                break;
+            }
+            top->bits[0] = rd_le(&r, 8);
+            top->bits[1] = rd_le(&r, 8);
+            sp++;
+            break;
         case 0x23: {                                                                /* global.get */
             uint64_t idx = rd_uleb(&r);
             if (idx >= num_globals) {
                 r.failed = 1;
                 break;
             }
-            stack[sp++] = inst->vm.globals[idx]->bits[0];
+            *top = *inst->vm.globals[idx];
+            sp++;
             break;
         }
-        case 0xD0: rd_u8(&r); stack[sp++] = 0; break;                               /* ref.null */
+        case 0xD0: rd_u8(&r); sp++; break;                                          /* ref.null */
         case 0xD2: {                                                                /* ref.func */
             uint64_t idx = rd_uleb(&r);
             if (idx >= inst->num_funcs) {
                 r.failed = 1;
                 break;
             }
-            stack[sp++] = (uintptr_t)&inst->vm.funcrefs[idx];
+            top->bits[0] = (uintptr_t)&inst->vm.funcrefs[idx];
+            sp++;
             break;
         }
         case 0x6A: case 0x6B: case 0x6C: case 0x7C: case 0x7D: case 0x7E: {         /* add/sub/mul */
@@ -122,7 +136,7 @@ static uint64_t eval_next(const wasmc_instance *inst, reader *rd, uint32_t num_g
                 break;
             }
             uint64_t v = op == 0x6A || op == 0x7C ? a + b : op == 0x6B || op == 0x7D ? a - b : a * b;
-            stack[sp - 2] = op < 0x70 ? (uint32_t)v : v;
+            stack[sp - 2].bits[0] = op < 0x70 ? (uint32_t)v : v;
             sp--;
             break;
         }
@@ -133,11 +147,11 @@ static uint64_t eval_next(const wasmc_instance *inst, reader *rd, uint32_t num_g
     if (r.failed || sp != 1)
         *failed = 1;
     *rd = r;
-    return sp > 0 ? stack[sp - 1] : 0;
+    return sp > 0 ? stack[sp - 1] : (wasmc_global){{0, 0}};
 }
 
 /* The value of the expression at `expr`. */
-static uint64_t eval_expr(const wasmc_instance *inst, const uint8_t *expr, uint32_t num_globals, int *failed)
+static wasmc_global eval_expr(const wasmc_instance *inst, const uint8_t *expr, uint32_t num_globals, int *failed)
 {
     reader r = {expr, inst->img.end, 0};
     return eval_next(inst, &r, num_globals, failed);
@@ -150,7 +164,7 @@ static uint64_t eval_expr(const wasmc_instance *inst, const uint8_t *expr, uint3
 static void sig_of(const image *img, uint32_t type_idx, char *out, size_t out_size)
 {
     static const char letters[256] = {[0x7F] = 'i', [0x7E] = 'l', [0x7D] = 'f', [0x7C] = 'd',
-                                      [0x70] = 'r', [0x6F] = 'r'};
+                                      [0x7B] = 'v', [0x70] = 'r', [0x6F] = 'r'};
     reader types = {img->type_start[type_idx], img->type_start[type_idx] + img->type_len[type_idx], 0};
     size_t n = 0;
     for (int part = 0; part < 2; part++) {
@@ -305,7 +319,7 @@ static void init_globals(wasmc_instance *inst, int *failed)
     uint32_t num_imported = inst->img.num_imported[KIND_GLOBAL];
     for (uint32_t g = 0; g < inst->img.num_globals; g++) {
         inst->vm.globals[num_imported + g] = &inst->cells[g];
-        inst->cells[g].bits[0] = eval_expr(inst, inst->img.globals[g].init, num_imported + g, failed);
+        inst->cells[g] = eval_expr(inst, inst->img.globals[g].init, num_imported + g, failed);
     }
 }
 
@@ -318,7 +332,7 @@ static void init_segments(wasmc_instance *inst, uint64_t *elem_offsets, uint64_t
     for (uint32_t s = 0; s < img->num_elems && !*failed; s++) {
         const image_elem *seg = &img->elems[s];
         if (seg->mode == MODE_ACTIVE) {
-            elem_offsets[s] = eval_expr(inst, seg->offset, inst->num_globals, failed);
+            elem_offsets[s] = eval_expr(inst, seg->offset, inst->num_globals, failed).bits[0];
             *failed |= seg->table_idx >= inst->num_tables;
         }
         reader r = {seg->items, img->end, 0};
@@ -332,14 +346,14 @@ static void init_segments(wasmc_instance *inst, uint64_t *elem_offsets, uint64_t
                 items[k] = &vm->funcrefs[func_idx < inst->num_funcs ? func_idx : 0];
                 continue;
             }
-            items[k] = (void *)(uintptr_t)eval_next(inst, &r, inst->num_globals, failed);
+            items[k] = (void *)(uintptr_t)eval_next(inst, &r, inst->num_globals, failed).bits[0];
         }
         *failed |= items == NULL || r.failed;
     }
     for (uint32_t s = 0; s < img->num_datas && !*failed; s++) {
         const image_data *seg = &img->datas[s];
         if (seg->mode == MODE_ACTIVE) {
-            data_offsets[s] = eval_expr(inst, seg->offset, inst->num_globals, failed);
+            data_offsets[s] = eval_expr(inst, seg->offset, inst->num_globals, failed).bits[0];
             *failed |= seg->mem_idx >= inst->num_memories;
         }
         vm->datas[s] = (wasmc_segment){seg->bytes, seg->len};

@@ -21,7 +21,8 @@
  *     WASMC_ALLOW_CONNECT=PATTERN[,...]            may connect to (TCP, UDP connect and send_to)
  *     WASMC_ALLOW_BIND=PATTERN[,...]               may bind
  * Exit status: the guest's proc_exit code, 0 when _start returns, 134 on a trap (wasmtime's
- * 128 + SIGABRT), 1 when the module cannot be set up. Reports are wasmtime's, to the blank line ending them.
+ * 128 + SIGABRT), 1 when the module cannot be set up or this CPU lacks a feature the code was compiled
+ * to use (wasmc_cpu_required). Reports are wasmtime's, to the blank line ending them.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -236,8 +237,47 @@ static int finish(int trap, const char *name, const char *stage)
     return failed_host ? EXIT_SETUP : EXIT_TRAP;
 }
 
+/* Whether this CPU has feature `f` (`n` bytes, a name from wasmc/codegen.py's X86_64_LEVELS); a name
+ * this runtime cannot test counts as present. */
+static int cpu_has(const char *f, size_t n)
+{
+#if defined(__x86_64__)
+#define HAS(name) \
+    if (n == sizeof name - 1 && memcmp(f, name, n) == 0) \
+        return __builtin_cpu_supports(name) != 0;
+    HAS("sse3") HAS("ssse3") HAS("sse4.1") HAS("sse4.2") HAS("popcnt")
+    HAS("avx") HAS("avx2") HAS("bmi") HAS("bmi2") HAS("fma")
+    HAS("avx512f") HAS("avx512bw") HAS("avx512cd") HAS("avx512dq") HAS("avx512vl")
+#undef HAS
+#endif
+    (void)f, (void)n;
+    return 1;
+}
+
+/* Code compiled for features this CPU lacks would die of SIGILL wherever it first uses one: refuse to
+ * start instead, before anything has run, naming the first missing feature. */
+static void check_cpu(const char *name)
+{
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+#endif
+    const char *p = wasmc_cpu_required, *target = p;
+    size_t target_len = strcspn(p, " ");
+    for (p += target_len; *p != '\0';) {
+        p += strspn(p, " ");
+        size_t n = strcspn(p, " ");
+        if (n > 0 && !cpu_has(p, n)) {
+            fprintf(stderr, "Error: %s needs a CPU with %.*s, which this one lacks (it was compiled for %.*s; "
+                    "`wasmc compile --cpu` chooses the CPU)\n", name, (int)n, p, (int)target_len, target);
+            exit(EXIT_SETUP);
+        }
+        p += n;
+    }
+}
+
 int main(int argc, char **argv)
 {
+    check_cpu(program_name(argc > 0 ? argv[0] : NULL));
     wasmc_runtime_init();
     const wasmc_compiled code = {wasmc_image, (size_t)wasmc_image_size, wasmc_funcs, wasmc_entries,
                                  wasmc_host_adapters, wasmc_import_funcs};

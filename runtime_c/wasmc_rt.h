@@ -92,8 +92,8 @@ struct wasmc_funcref {
     void *vmctx;          /* 16: first argument to pass to fn (the owning instance, or a host context) */
 };
 
-/* A global's value cell: i32 and f32 in the low 4 bytes, i64, f64 and references in the low 8; 16 bytes
- * leave room for v128. An imported global is the exporter's cell. */
+/* A global's value cell: i32 and f32 in the low 4 bytes, i64, f64 and references in the low 8, a v128 in
+ * all 16 (lane 0 lowest: bits[0] is its low half). An imported global is the exporter's cell. */
 struct wasmc_global {
     uint64_t bits[2];
 };
@@ -104,9 +104,14 @@ struct wasmc_segment {
     uint64_t len;         /* 8: bytes for data, entries for elements */
 };
 
+/* Values cross between host and wasm in arrays of 8-byte slots (uint64_t): one slot per value in order,
+ * i32 and f32 in its low 4 bytes; a v128 takes two consecutive slots, its low 64 bits first (lane 0 of
+ * any shape is in the first). Results come back in the same array from slot 0, laid out the same way, so
+ * it must hold max(slots of the params, slots of the results, 1) slots. */
+
 /* A host function, for imports implemented outside wasm. Its funcref holds the importing module's
  * adapter for the import's type as `fn` and the wasmc_host_func* as `vmctx`; the adapter spills
- * arguments into 8-byte slots and calls wasmc_host_call, which reads results back from the same slots.
+ * arguments into slots and calls wasmc_host_call, which reads results back from the same slots.
  * `call` returns 0 on success; anything else traps with WASMC_TRAP_HOST (the host keeps the error). */
 typedef struct wasmc_host_func {
     int (*call)(void *handle, uint64_t *args_results);
@@ -114,7 +119,7 @@ typedef struct wasmc_host_func {
 } wasmc_host_func;
 
 /* An entry trampoline, generated per signature: reads params from args_results[0..], calls `callee`
- * with `vmctx`, writes results to args_results[0..] (one 8-byte slot per value). */
+ * with `vmctx`, writes results to args_results[0..] (slots as described above: two for a v128). */
 typedef void (*wasmc_entry_fn)(void *vmctx, void *callee, uint64_t *args_results);
 
 /* ---- Called by generated code; indices are the module's own (mem_idx, table_idx, data/elem idx) ---- */
@@ -165,6 +170,9 @@ extern void *const wasmc_host_adapters[];
 extern const uint8_t wasmc_image[];
 /* Its size in bytes. */
 extern const uint64_t wasmc_image_size;
+/* What the code needs of a CPU (wasmc/codegen.py): the CPU or --cpu level it was compiled for, then the
+ * features it uses, space-separated, in __builtin_cpu_supports's names ("x86-64-v2 sse3 ssse3 ..."). */
+extern const char wasmc_cpu_required[];
 /* Executables only: by func_idx of each function import, its --link host function, or NULL for WASI. */
 extern void *const wasmc_import_funcs[];
 /* Executables only: the defined functions' names for trap reports, NUL-separated, by defined_idx. */

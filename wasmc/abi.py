@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import enum
 
-from .wasm.types import F32, F64, I32, I64, FuncType, ValType
+from .wasm.types import F32, F64, I32, I64, V128, FuncType, ValType
 
 ABI_VERSION = 2
 
@@ -79,8 +79,8 @@ RUNTIME_CALLS: dict[str, tuple[str, tuple[str, ...], str]] = {
 }
 
 # Signature letters, as runtime_c's WASI table and the glue's symbol names spell a function type:
-# params '_' results ("iiii_i"); references are "r".
-_LETTER = {I32: "i", I64: "l", F32: "f", F64: "d", ValType.FUNCREF: "r", ValType.EXTERNREF: "r"}
+# params '_' results ("iiii_i"); references are "r", v128 "v".
+_LETTER = {I32: "i", I64: "l", F32: "f", F64: "d", V128: "v", ValType.FUNCREF: "r", ValType.EXTERNREF: "r"}
 _FROM_LETTER = {"i": I32, "l": I64, "f": F32, "d": F64}
 
 
@@ -93,3 +93,26 @@ def functype_of(sig: str) -> FuncType:
     """The function type a signature of numbers spells (the inverse of signature(): "ili_i")."""
     params, _, results = sig.partition("_")
     return FuncType(tuple(_FROM_LETTER[c] for c in params), tuple(_FROM_LETTER[c] for c in results))
+
+
+# Entry trampolines and host adapters pass values in 8-byte slots (wasmc_entry_fn): one per value, two
+# consecutive ones for a v128 (its low 64 bits first).
+SLOT_SIZE = 8
+
+
+def slot_count(t: ValType) -> int:
+    return 2 if t is V128 else 1
+
+
+def slot_indices(types) -> list[int]:
+    """The first slot of each value of `types` laid out one after another."""
+    out, at = [], 0
+    for t in types:
+        out.append(at)
+        at += slot_count(t)
+    return out
+
+
+def slots_needed(ft: FuncType) -> int:
+    """Slots an entry call of `ft` needs: its parameters, then its results in the same slots (at least one)."""
+    return max(sum(map(slot_count, ft.params)), sum(map(slot_count, ft.results)), 1)

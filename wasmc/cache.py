@@ -43,10 +43,18 @@ def compiler_fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
-def module_key(data: bytes, opt_level: int, kind: str = "so", host_cpu: bool = False) -> str:
-    """The key of code compiled from `data`; `host_cpu`: code for this machine's CPU (host_cpu_id)."""
+def cpu_key(host_cpu: bool | str) -> str:
+    """What in a cache key names the CPU code is for (host_cpu as codegen.target_machine takes it): this
+    machine's (host_cpu_id), an x86-64 level's name, or "portable"."""
+    if isinstance(host_cpu, str):
+        return host_cpu
+    return host_cpu_id() if host_cpu else "portable"
+
+
+def module_key(data: bytes, opt_level: int, kind: str = "so", host_cpu: bool | str = False) -> str:
+    """The key of code compiled from `data`; `host_cpu`: the CPU it is for (cpu_key)."""
     h = hashlib.sha256(data)
-    cpu = host_cpu_id() if host_cpu else "portable"
+    cpu = cpu_key(host_cpu)
     h.update(f"\0{compiler_fingerprint()}\0O{opt_level}\0{kind}\0{platform.machine()}\0{cpu}".encode())
     return h.hexdigest()[:32]
 

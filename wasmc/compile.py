@@ -146,14 +146,15 @@ def function_cache_usable(triple: str | None = None) -> bool:
             and os.environ.get("WASMC_FUNCTION_CACHE", "1") != "0")
 
 
-def cache_options(opt_level: int, triple: str | None, host_cpu: bool) -> str:
-    """What, besides a function's form and the compiler, decides its object code."""
+def cache_options(opt_level: int, triple: str | None, host_cpu: bool | str) -> str:
+    """What, besides a function's form and the compiler, decides its object code (host_cpu as
+    codegen.target_machine takes it: each x86-64 level is keyed apart)."""
     import platform
-    cpu = cache.host_cpu_id() if host_cpu else "portable"
+    cpu = cache.cpu_key(host_cpu)
     return f"O{opt_level}|{triple or platform.machine()}|{cpu}|copies{int(direct_copies(opt_level))}"
 
 
-def tier(opt_level: int, host_cpu: bool = False):
+def tier(opt_level: int, host_cpu: bool | str = False):
     """The function cache's tier for compiling at `opt_level` (fcache.pipeline.Tier)."""
     from .fcache.pipeline import Tier
     return Tier(opt_level, cache_options(opt_level, None, host_cpu), direct_copies(opt_level))

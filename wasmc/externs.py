@@ -7,7 +7,8 @@ from __future__ import annotations
 from .errors import InstantiationError, LinkError
 from .runtime import runtime
 from .traps import host_failed, raise_trap
-from .values import MASK, from_bits, from_python, to_bits, to_python
+from .abi import slots_needed
+from .values import MASK, from_bits, from_python, read_slots, to_bits, to_python, write_slots
 from .wasm.types import MAX_PAGES, FuncType, GlobalType, MemoryType, TableType
 
 
@@ -62,18 +63,17 @@ class Func:
         if len(args) != len(ft.params):
             raise TypeError(f"expected {len(ft.params)} arguments, got {len(args)}")
         if self._pyfn is not None:
-            return [to_bits(t, v) & MASK.get(t, -1) if t.is_num else v
+            return [to_bits(t, v) & MASK[t] if not t.is_ref else v
                     for t, v in zip(ft.results, self._pyfn(list(args)))]
         ffi, lib = runtime()
-        slots = ffi.new("uint64_t[]", max(len(ft.params), len(ft.results), 1))
-        for i, (t, v) in enumerate(zip(ft.params, args)):
-            slots[i] = to_bits(t, v)
+        slots = ffi.new("uint64_t[]", slots_needed(ft))
+        write_slots(slots, ft.params, args)
         rec = self.record
         kind = lib.wasmc_invoke(ffi.cast("wasmc_entry_fn", self._entry), rec.vmctx, rec.fn, slots,
                                 self.stack_size)
         if kind:
             raise_trap(kind, self._owner)
-        return [from_bits(t, slots[i]) for i, t in enumerate(ft.results)]
+        return read_slots(slots, ft.results)
 
     def __call__(self, *args):
         ft = self.type
@@ -88,10 +88,8 @@ def _host_trampoline(handle, slots) -> int:
     func: Func = ffi.from_handle(handle)
     try:
         ft = func.type
-        args = [from_bits(t, slots[i]) for i, t in enumerate(ft.params)]
-        results = func._pyfn(args)
-        for i, t in enumerate(ft.results):
-            slots[i] = to_bits(t, results[i])
+        results = func._pyfn(read_slots(slots, ft.params))
+        write_slots(slots, ft.results, [results[i] for i in range(len(ft.results))])   # too few: IndexError
         return 0
     except BaseException as e:  # noqa: BLE001 - any host failure becomes a trap carrying it
         host_failed(e)
@@ -125,7 +123,7 @@ class Global:
         self._users: list = []          # instances whose function records this global may hold
         if cell is None:
             cell = ffi.new("wasmc_global*")
-            cell.bits[0] = to_bits(gt.type, value)
+            write_slots(cell.bits, (gt.type,), (value,))
         self.cell = cell                # cdata wasmc_global*
 
     def keep_alive(self, instance) -> None:
@@ -133,10 +131,10 @@ class Global:
         self._users.append(instance)
 
     def get_raw(self):
-        return from_bits(self.type.type, self.cell.bits[0])
+        return read_slots(self.cell.bits, (self.type.type,))[0]
 
     def set_raw(self, value) -> None:
-        self.cell.bits[0] = to_bits(self.type.type, value)
+        write_slots(self.cell.bits, (self.type.type,), (value,))
 
     @property
     def value(self):

@@ -12,10 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .abi import WASI_MODULE
-from .errors import UnsupportedError
 from .grants import NetGrants
 from .wasm.module import Module, Span
-from .wasm.types import V128, ExternKind, FuncType, GlobalType, Limits, MemoryType, TableType, ValType
+from .wasm.types import ExternKind, FuncType, GlobalType, Limits, MemoryType, TableType, ValType
 
 MAGIC = b"WMCI"
 VERSION = 3
@@ -80,8 +79,6 @@ def _vec(items, encode) -> list[bytes]:
 def encode_image(m: Module, grants: WasiGrants = WasiGrants()) -> bytes:
     """The image of `m` (decoded and validated), in the format of runtime_c/image.h. Constant expressions
     and element item vectors are the module's own bytes: runtime_c/instance.c evaluates them."""
-    if any(g.type.type is V128 for g in m.globals):
-        raise UnsupportedError("simd")
     data = m.data
 
     def span(s: Span) -> bytes:

@@ -1,17 +1,21 @@
-"""Wasm values as they cross into Python: raw 64-bit slot contents (to_bits/from_bits), Python numbers
-(to_python/from_python), FuncRef for function references and small handles for externref objects.
+"""Wasm values as they cross into Python: raw slot contents (to_bits/from_bits, read_slots/write_slots),
+Python numbers (to_python/from_python), FuncRef for function references and small handles for externref
+objects.
 
-Raw values are what the spec tests need: i32/f32 as u32 bit patterns, i64/f64 as u64 bit patterns,
-references as FuncRef or any Python object (externref), None for null.
+Raw values are what the spec tests need: i32/f32 as u32 bit patterns, i64/f64 as u64 bit patterns, v128
+as a u128 (lane 0 in the low bits; two 8-byte slots, abi.slot_count), references as FuncRef or any
+Python object (externref), None for null.
 """
 from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
 
-from .wasm.types import F32, F64, FUNCREF, I32, I64, ValType
+from .abi import slot_count, slot_indices
+from .wasm.types import F32, F64, FUNCREF, I32, I64, V128, ValType
 
-MASK = {I32: 0xFFFFFFFF, F32: 0xFFFFFFFF, I64: (1 << 64) - 1, F64: (1 << 64) - 1}
+MASK = {I32: 0xFFFFFFFF, F32: 0xFFFFFFFF, I64: (1 << 64) - 1, F64: (1 << 64) - 1, V128: (1 << 128) - 1}
+_U64 = (1 << 64) - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +54,8 @@ _externs = _ExternRegistry()
 
 
 def to_bits(t: ValType, v) -> int:
-    """A raw value -> the 64-bit slot content. A funcref may also be a Func with a record."""
+    """A raw value -> its bits (a v128's 128, everything else's fit one 64-bit slot). A funcref may also
+    be a Func with a record."""
     if t is FUNCREF:
         return 0 if v is None else (v.address if isinstance(v, FuncRef) else v.record_address())
     if t is ValType.EXTERNREF:
@@ -59,7 +64,7 @@ def to_bits(t: ValType, v) -> int:
 
 
 def from_bits(t: ValType, bits: int):
-    """A 64-bit slot content -> the raw value."""
+    """Bits (a slot's content, a v128's two) -> the raw value."""
     if t is FUNCREF:
         return None if bits == 0 else FuncRef(bits)
     if t is ValType.EXTERNREF:
@@ -68,7 +73,8 @@ def from_bits(t: ValType, bits: int):
 
 
 def to_python(t: ValType, bits):
-    """A raw value -> a Python int (signed) or float; references pass through."""
+    """A raw value -> a Python int (signed; a v128 unsigned, all 128 bits) or float; references pass
+    through."""
     if t is F32:
         return struct.unpack("<f", struct.pack("<I", bits))[0]
     if t is F64:
@@ -87,3 +93,21 @@ def from_python(t: ValType, v):
     if t is F64:
         return struct.unpack("<Q", struct.pack("<d", v))[0]
     return v
+
+
+def write_slots(slots, types, values) -> None:
+    """Raw `values` of `types` into consecutive 8-byte slots (a uint64_t array), a v128 in two."""
+    for t, at, v in zip(types, slot_indices(types), values):
+        bits = to_bits(t, v)
+        slots[at] = bits & _U64
+        if slot_count(t) == 2:
+            slots[at + 1] = bits >> 64
+
+
+def read_slots(slots, types) -> list:
+    """The raw values of `types` in consecutive 8-byte slots, as write_slots lays them out."""
+    out = []
+    for t, at in zip(types, slot_indices(types)):
+        bits = slots[at] | (slots[at + 1] << 64 if slot_count(t) == 2 else 0)
+        out.append(from_bits(t, bits))
+    return out

@@ -17,8 +17,12 @@ C_DIR = HERE / "c"
 GO_DIR = HERE / "go"
 REPO = HERE.parents[1]
 C_FLAGS = ("--target=wasm32-wasi", "-O2", "-Wall")
+# Flags some C programs add to C_FLAGS.
+C_PROGRAM_FLAGS = {"simd": ("-msimd128",)}
 # -trimpath keeps the checkout's location out of the binary (Go panics print source paths).
 GO_FLAGS = ("-trimpath",)
+# Environment some Go programs build with: simd/archsimd, which Go lowers to Wasm SIMD on GOARCH=wasm.
+GO_PROGRAM_ENV = {"simd": {"GOEXPERIMENT": "simd"}}
 
 
 class ToolchainMissing(Exception):
@@ -90,21 +94,24 @@ def go_binary() -> str:
 
 @functools.cache
 def go_version() -> str:
-    return _run([go_binary(), "version"], "go version", env=_go_env()).strip()
+    return _run([go_binary(), "version"], "go version", env=go_env()).strip()
 
 
-def _go_env() -> dict[str, str]:
+def go_env(name: str = "") -> dict[str, str]:
+    """The environment program `name` is built in (GO_PROGRAM_ENV added)."""
     # No network and no toolchain switching: go.mod has no dependencies and names no toolchain.
     return {**os.environ, "GOOS": "wasip1", "GOARCH": "wasm", "GOCACHE": str(cache_dir() / "gocache"),
-            "GOTOOLCHAIN": "local", "GOPROXY": "off", "GOFLAGS": "", "GOWORK": "off", "CGO_ENABLED": "0"}
+            "GOTOOLCHAIN": "local", "GOPROXY": "off", "GOFLAGS": "", "GOWORK": "off", "CGO_ENABLED": "0",
+            **GO_PROGRAM_ENV.get(name, {})}
 
 
 def build_c(name: str) -> Path:
     """tests/programs/c/NAME.c -> a cached NAME.wasm (named so, because argv[0] is the module's basename)."""
     src = C_DIR / f"{name}.c"
-    key = _digest(src.read_bytes(), zig_version(), *C_FLAGS)
+    flags = (*C_FLAGS, *C_PROGRAM_FLAGS.get(name, ()))
+    key = _digest(src.read_bytes(), zig_version(), *flags)
     final = cache_dir() / "wasm" / f"c-{name}-{key}" / f"{name}.wasm"
-    return _publish(lambda out: _run([sys.executable, "-m", "ziglang", "cc", *C_FLAGS, str(src), "-o", str(out)],
+    return _publish(lambda out: _run([sys.executable, "-m", "ziglang", "cc", *flags, str(src), "-o", str(out)],
                                      f"zig cc {src.name}"), final)
 
 
@@ -112,10 +119,11 @@ def build_go(name: str) -> Path:
     """tests/programs/go/NAME (a package of module wasmcprogs) -> a cached NAME.wasm."""
     pkg = GO_DIR / name
     sources = [GO_DIR / "go.mod"] + sorted(p for p in pkg.rglob("*") if p.is_file())
-    key = _digest(go_version(), *GO_FLAGS, *(f"{p.relative_to(GO_DIR)}\0".encode() + p.read_bytes() for p in sources))
+    key = _digest(go_version(), *GO_FLAGS, repr(sorted(GO_PROGRAM_ENV.get(name, {}).items())),
+                  *(f"{p.relative_to(GO_DIR)}\0".encode() + p.read_bytes() for p in sources))
     final = cache_dir() / "wasm" / f"go-{name}-{key}" / f"{name}.wasm"
     return _publish(lambda out: _run([go_binary(), "build", *GO_FLAGS, "-o", str(out), f"./{name}"],
-                                     f"go build ./{name}", cwd=GO_DIR, env=_go_env()), final)
+                                     f"go build ./{name}", cwd=GO_DIR, env=go_env(name)), final)
 
 
 def build(program: str) -> Path:

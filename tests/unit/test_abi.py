@@ -136,12 +136,15 @@ def test_runtime_calls_exist_in_the_runtime():
 
 def test_generated_code_defines_the_declared_symbols():
     wasmtime = pytest.importorskip("wasmtime")
+    from wasmc.codegen import cpu_requirement_ir, target_machine
     from wasmc.compile import module_ir
     from wasmc.image import encode_image, host_imports_ir, image_ir, names_ir
     from wasmc.wasm.decode import decode_module
     data = wasmtime.wat2wasm('(module (import "env" "f" (func)) (func (export "g") (call 0)))')
     m = decode_module(data)
-    ir = module_ir(data) + image_ir(encode_image(m)) + host_imports_ir(m) + names_ir(m)
+    # The lowering, the image and, in every object codegen makes, the CPU requirement.
+    ir = (module_ir(data) + image_ir(encode_image(m)) + host_imports_ir(m) + names_ir(m)
+          + cpu_requirement_ir(target_machine()))
     defined = set(re.findall(r"^@(wasmc_\w+) = ", ir, re.M))
     declared = set(re.findall(r"\bextern\b[^;]*?\b(wasmc_\w+)\s*(?:\[\])?;",
                               without_comments(section("Defined by generated code"))))

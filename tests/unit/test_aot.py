@@ -401,6 +401,47 @@ def test_cpu_native_is_opt_in_and_keyed_apart(tmp_path):
     assert result.exit_code != 0 and "cannot be combined with --target" in result.output
 
 
+def _host_has(feature: str) -> bool:
+    import llvmlite.binding as llvm
+    from wasmc.codegen import target_machine
+    target_machine()                                  # initializes LLVM's targets
+    return bool(llvm.get_host_cpu_features().get(feature))
+
+
+@pytest.mark.skipif(os.uname().machine != "x86_64", reason="x86-64 levels")
+def test_cpu_levels_run_where_the_cpu_has_them_and_refuse_politely_elsewhere(tmp_path):
+    """An executable for a level this CPU lacks exits with one line naming the missing feature (not
+    SIGILL); one for a level it has runs. Levels are keyed apart in the cache."""
+    from wasmc import cache
+    wasm = wat(PRINT.replace("EXIT", "0"))
+    assert len({cache.module_key(wasm, 2, host_cpu=c) for c in (False, True, "x86-64-v3", "x86-64-v4")}) == 4
+    for level, feature in (("x86-64-v2", "sse4.2"), ("x86-64-v3", "avx2"), ("x86-64-v4", "avx512f")):
+        result = build_and_run(wasm, tmp_path, host_cpu=level)
+        if _host_has(feature):
+            assert result.returncode == 0 and result.stdout == b"hello from wasm\npassive bytes\n"
+        else:
+            assert result.returncode == 1 and result.stdout == b""
+            line = result.stderr.decode()
+            assert line.count("\n") == 1 and f"needs a CPU with {feature}" in line and level in line
+
+
+def test_cpu_requirement_is_recorded_for_each_choice():
+    from wasmc.codegen import cpu_requirement_ir, level_features, target_machine
+    assert level_features("x86-64-v3")[:5] == ("sse3", "ssse3", "sse4.1", "sse4.2", "popcnt")
+    portable = cpu_requirement_ir(target_machine(2, "x86_64-unknown-linux-gnu"))
+    assert 'c"x86-64-v2 sse3 ssse3 sse4.1 sse4.2 popcnt\\00"' in portable and "weak_odr" in portable
+    assert 'c"generic\\00"' in cpu_requirement_ir(target_machine(2, "aarch64-unknown-linux-gnu"))
+    assert "avx2 bmi bmi2 fma" in cpu_requirement_ir(target_machine(2, None, "x86-64-v3"))
+
+
+def test_cpu_level_needs_an_x86_64_target(tmp_path):
+    from click.testing import CliRunner
+    from wasmc.cli import main
+    result = CliRunner().invoke(main, ["compile", "--cpu", "x86-64-v3", "--emit", "obj", "--target",
+                                       "aarch64-unknown-linux-gnu", "-o", str(tmp_path / "x.o"), "x.wasm"])
+    assert result.exit_code == 2 and "is an x86-64 level" in result.output
+
+
 @pytest.mark.parametrize("kind", ["obj", "asm", "llvm-ir"])
 def test_emit_cross_target(tmp_path, kind):
     out = aot.write_output(wat(PRINT.replace("EXIT", "0")), tmp_path / f"m.{kind}", kind,

@@ -104,6 +104,11 @@ VALID = {
         (v128.store64_lane align=8 1 (i32.const 0) (local.get 0))
         (v128.bitselect (v128.load align=16 (i32.const 0)) (v128.load8x8_s align=8 (i32.const 0))
             (v128.load16_lane align=2 7 (i32.const 0) (v128.load32_zero align=4 (i32.const 0))))))""",
+    "relaxed simd": """(module (func (param v128) (result v128)
+        (f64x2.relaxed_nmadd (i8x16.relaxed_swizzle (local.get 0) (local.get 0))
+            (i32x4.relaxed_trunc_f64x2_u_zero (local.get 0))
+            (i32x4.relaxed_dot_i8x16_i7x16_add_s (local.get 0) (local.get 0)
+                (i64x2.relaxed_laneselect (local.get 0) (local.get 0) (f32x4.relaxed_min (local.get 0) (local.get 0)))))))""",
 }
 
 
@@ -206,7 +211,20 @@ INVALID = {
         (v128.store8_lane align=2 0 (i32.const 0) (local.get 0))))""",
                                    "alignment must not be larger than natural"),
     "v128 global initializer type": ("(module (global v128 (i32.const 0)))", "type mismatch"),
+    "relaxed simd operand count": ("""(module (func (param v128) (result v128)
+        (i32x4.relaxed_laneselect (local.get 0) (local.get 0))))""", "type mismatch"),
+    "relaxed simd operand type": ("""(module (func (param v128) (result v128)
+        (i16x8.relaxed_q15mulr_s (local.get 0) (f64.const 1))))""", "type mismatch"),
 }
+
+
+def test_relaxed_simd_opcodes_end_at_0x113():
+    # 0xFD then the LEB128 sub-opcode: 0x113 is the last relaxed operator, 0x114 is not an operator.
+    for sub, name in ((b"\x93\x02", "i32x4.relaxed_dot_i8x16_i7x16_add_s"), (b"\x80\x02", "i8x16.relaxed_swizzle")):
+        op, _ = read_op(Reader(b"\xfd" + sub, 0, 3))
+        assert op.name == name
+    with pytest.raises(DecodeError, match="illegal opcode 0xfd 0x114"):
+        read_op(Reader(b"\xfd\x94\x02", 0, 3))
 
 
 @pytest.mark.parametrize("wat, message", INVALID.values(), ids=INVALID.keys())

@@ -175,7 +175,8 @@ def test_skipped_module_skips_its_assertions_until_the_next_module(run):
               module("m.wasm"),
               {"type": "assert_return", "action": invoke("add", i32(1), i32(2)), "expected": [i32(3)]},
               {"type": "assert_trap", "action": invoke("div0", module="S"), "text": "x"},
-              {"type": "assert_return", "action": invoke("id"), "expected": [{"type": "v128", "value": ["0"] * 4}]},
+              {"type": "assert_return", "action": invoke("id", module="S"),
+               "expected": [{"type": "v128", "lane_type": "i32", "value": ["0"] * 4}]},
               files={"s.wasm": b"simd", "m.wasm": b"ok"})
     assert statuses(out) == ["skipped", "skipped", "skipped", "passed", "passed", "skipped", "skipped"]
     assert {o.reason for o in out if o.status is Status.SKIPPED} == {"simd"}
@@ -225,6 +226,17 @@ def f32(x):
     ({"type": "funcref", "value": "null"}, object(), False),
     ({"type": "funcref"}, object(), True),
     ({"type": "either", "values": [{"type": "i32", "value": "1"}, {"type": "i32", "value": "2"}]}, 2, True),
+    # v128: lane by lane in the expected lane type, lane 0 in the low bits, each float lane its own NaN class
+    ({"type": "v128", "lane_type": "i8", "value": ["-1"] + ["0"] * 15}, 0xFF, True),
+    ({"type": "v128", "lane_type": "i16", "value": ["1", "2"] + ["0"] * 6}, 0x0002_0001, True),
+    ({"type": "v128", "lane_type": "i16", "value": ["2", "1"] + ["0"] * 6}, 0x0002_0001, False),
+    ({"type": "v128", "lane_type": "i64", "value": ["0", "-1"]}, 0xFFFF_FFFF_FFFF_FFFF << 64, True),
+    ({"type": "v128", "lane_type": "f32", "value": ["nan:canonical", "nan:arithmetic", "0", "1065353216"]},
+     0x3F80_0000 << 96 | 0x7FC0_0001 << 32 | 0xFFC0_0000, True),
+    ({"type": "v128", "lane_type": "f32", "value": ["nan:canonical", "nan:arithmetic", "0", "1065353216"]},
+     0x3F80_0000 << 96 | 0x7FA0_0000 << 32 | 0xFFC0_0000, False),      # lane 1 signalling
+    ({"type": "v128", "lane_type": "f64", "value": ["nan:arithmetic", "0"]}, 0x7FF8_0000_0000_0001, True),
+    ({"type": "v128", "lane_type": "i32", "value": ["0"] * 4}, None, False),
 ])
 def test_value_matches(expected, actual, ok):
     assert value_matches(expected, actual) is ok
@@ -235,6 +247,14 @@ def test_arg_values():
     assert arg_value({"type": "f64", "value": "4607182418800017408"}) == 0x3FF0_0000_0000_0000
     assert arg_value({"type": "externref", "value": "3"}) == ExternRef(3)
     assert arg_value({"type": "funcref", "value": "null"}) is None
+    assert arg_value({"type": "v128", "lane_type": "i16", "value": ["-1", "2"] + ["0"] * 6}) == 0x0002_FFFF
+    assert arg_value({"type": "v128", "lane_type": "f64", "value": ["0", "4607182418800017408"]}) == 0x3FF << 116
+
+
+def test_v128_results_in_failure_messages():
+    want = {"type": "v128", "lane_type": "i32", "value": ["1", "-1", "nan:canonical", "0"]}
+    assert wast.format_expected(want) == "v128:i32x4 [0x00000001 0xffffffff nan:canonical 0x00000000]"
+    assert wast.format_value("v128", 0xAB << 120, "i8").endswith("0x00 0xab]")
 
 
 def _have_wasm_tools() -> bool:
@@ -295,6 +315,15 @@ def test_cli_counts_and_exit_status(tmp_path, monkeypatch):
     assert lines[1] == "  line 2: assert_return: why"
     assert lines[2] == f"{paths[1]}: 0 passed, 0 failed, 1 skipped"
     assert lines[-1] == "1 passed, 1 failed, 1 skipped"
+
+
+def test_passes_count_up_to_the_columns_scope_and_failures_count_against_it():
+    # A script at a lower level (in_scalar2) holds SIMD assertions that now pass too.
+    ok, bad = Outcome(1, "assert_return", Status.PASSED), Outcome(2, "assert_trap", Status.FAILED, "x")
+    assert wast.passed_in_scope(FileResult(Path("a"), [ok] * 30), 10) == 10
+    assert wast.passed_in_scope(FileResult(Path("a"), [ok] * 30 + [bad]), 10) == 9
+    assert wast.passed_in_scope(FileResult(Path("a"), [ok] * 5 + [bad] * 2), 10) == 5
+    assert wast.passed_in_scope(FileResult(Path("a"), [Outcome(1, "module", Status.PASSED)] + [bad] * 12), 10) == 0
 
 
 def test_cli_missing_file_is_one_line(tmp_path):

@@ -12,22 +12,62 @@ import struct
 from ..abi import RUNTIME_CALLS
 from ..wasm.types import ValType
 
-# LLVM types. Wasm values use the first six; i1, i8 and i16 appear inside lowerings.
+# LLVM types. Wasm values use I32, I64, F32, F64, PTR and V128; i1, i8 and i16 appear inside lowerings.
 I1, I8, I16, I32, I64, F32, F64, PTR = "i1", "i8", "i16", "i32", "i64", "float", "double", "ptr"
 VOID = "void"
 
+
+def vector(lanes: int, elem: str) -> str:
+    return f"<{lanes} x {elem}>"
+
+
+# A v128 value (a local, global, parameter, result, block value or stack operand) is always the one
+# canonical type <4 x float>; each SIMD operator bitcasts to the lane shape it works on and back. Bitcasts
+# are free in LLVM and instcombine folds chains of them, so one storage type costs nothing and keeps
+# phis, locals and signatures of one type. Why float lanes: instcombine moves a select whose operands
+# are bitcasts into the operands' type, and x86 forms minps/maxps (f32x4.pmin/pmax/min/max) only from
+# a select on floats; with <4 x i32> storage every such select became an integer blend. Selects on
+# other lane counts (f64x2, i8x16, i16x8) cannot move, and integer code does not care about the type.
+F32X4, F64X2 = vector(4, F32), vector(2, F64)
+I8X16, I16X8, I32X4, I64X2 = vector(16, I8), vector(8, I16), vector(4, I32), vector(2, I64)
+V128 = F32X4
+
 LLVM_TYPE = {
     ValType.I32: I32, ValType.I64: I64, ValType.F32: F32, ValType.F64: F64,
-    ValType.FUNCREF: PTR, ValType.EXTERNREF: PTR,
+    ValType.FUNCREF: PTR, ValType.EXTERNREF: PTR, ValType.V128: V128,
 }
 BITS = {I32: 32, I64: 64, F32: 32, F64: 64}
 INT_OF = {F32: I32, F64: I64}              # the integer type with a float's bits
 SUFFIX = {I32: "i32", I64: "i64", F32: "f32", F64: "f64"}   # intrinsic name suffixes
 
 
+def is_vector(ty: str) -> bool:
+    return ty[0] == "<"
+
+
+def lanes_of(ty: str) -> tuple[int, str]:
+    """(lane count, element type) of a vector type: <8 x i16> -> (8, "i16")."""
+    count, elem = ty[1:-1].split(" x ")
+    return int(count), elem
+
+
+def type_suffix(ty: str) -> str:
+    """An overloaded intrinsic's name suffix for `ty`: i32, f64, v16i8, v4f32."""
+    if not is_vector(ty):
+        return SUFFIX.get(ty, ty)
+    count, elem = lanes_of(ty)
+    return f"v{count}{SUFFIX.get(elem, elem)}"
+
+
+def bool_type(ty: str) -> str:
+    """The type of a comparison of `ty` operands: i1, or a vector of i1 with as many lanes."""
+    return vector(lanes_of(ty)[0], I1) if is_vector(ty) else I1
+
+
 class Value:
     """An IR operand: its LLVM type, its operand text (`%t4`, `12`, `null`, ...) and, for a constant,
-    `const`: the integer (signed), or a float's bit pattern. None when not known to be constant."""
+    `const`: the integer (signed), a float's bit pattern, or a vector's bits (unsigned, lane 0 lowest).
+    None when not known to be constant."""
     __slots__ = ("type", "ref", "const")
 
     def __init__(self, type: str, ref: str, const: int | None = None):
@@ -78,7 +118,44 @@ def const_float(ty: str, value: float) -> Value:
 
 def zero(ty: str) -> Value:
     """The value a local of type `ty` starts with."""
+    if is_vector(ty):
+        return Value(ty, "zeroinitializer", 0)
     return NULL if ty == PTR else Value(ty, "0.0", 0) if ty in (F32, F64) else const_int(ty, 0)
+
+
+def poison(ty: str) -> Value:
+    """An operand whose value does not matter (the unused lanes of a splat's first step)."""
+    return Value(ty, "poison")
+
+
+def const_vector(ty: str, items: list[int]) -> Value:
+    """A constant integer vector of type `ty` from its lanes (lane 0 first, any sign); `const` is the
+    whole vector's bits as an unsigned integer, lane 0 lowest."""
+    count, elem = lanes_of(ty)
+    bits = int(elem[1:])
+    mask = (1 << bits) - 1
+    lanes = [v & mask for v in items]
+    text = ", ".join(f"{elem} {v - (1 << bits) if v >> (bits - 1) else v}" for v in lanes)
+    return Value(ty, f"<{text}>", sum(v << (k * bits) for k, v in enumerate(lanes)))
+
+
+def splat_constant(ty: str, value: int) -> Value:
+    """A constant integer vector with every lane `value`."""
+    return const_vector(ty, [value] * lanes_of(ty)[0])
+
+
+def splat_float(ty: str, value: float) -> Value:
+    """A constant float vector with every lane `value` (exactly representable, not a NaN)."""
+    count, elem = lanes_of(ty)
+    lane = const_float(elem, value).ref
+    return Value(ty, "<" + ", ".join([f"{elem} {lane}"] * count) + ">")
+
+
+def const_v128(bits: int) -> Value:
+    """A v128 constant (of the canonical type) from its 128 bits, lane 0 of any shape lowest: written as
+    i32 lanes, since a float literal cannot spell every NaN."""
+    lanes = const_vector(I32X4, [(bits >> (32 * k)) & 0xFFFFFFFF for k in range(4)])
+    return Value(V128, f"bitcast ({lanes.typed} to {V128})", bits)
 
 
 def results_type(types) -> str:
@@ -188,10 +265,11 @@ class FuncBuilder:
         return self._def(a.type, f"fneg {a.type} {a.ref}")
 
     def icmp(self, pred: str, a: Value, b: Value, name: str | None = None) -> Value:
-        return self._def(I1, f"icmp {pred} {a.type} {a.ref}, {b.ref}", name=name)
+        """An i1, or for vector operands a vector of i1 (one per lane)."""
+        return self._def(bool_type(a.type), f"icmp {pred} {a.type} {a.ref}, {b.ref}", name=name)
 
     def fcmp(self, pred: str, a: Value, b: Value) -> Value:
-        return self._def(I1, f"fcmp {pred} {a.type} {a.ref}, {b.ref}")
+        return self._def(bool_type(a.type), f"fcmp {pred} {a.type} {a.ref}, {b.ref}")
 
     def is_true(self, a: Value) -> Value:
         """A Wasm condition (i32, non-zero is true) as an i1."""
@@ -199,15 +277,25 @@ class FuncBuilder:
 
     def cast(self, instr: str, a: Value, to: str) -> Value:
         """zext, sext, trunc, sitofp, fptrunc, bitcast, ptrtoint, ...; a no-op cast returns `a`."""
+        if a.type == to:
+            return a
         return self._def(to, f"{instr} {a.type} {a.ref} to {to}")
 
     def select(self, cond: Value, a: Value, b: Value) -> Value:
-        """`cond ? a : b` on the values' bits (no float semantics: NaN payloads survive)."""
-        return self._def(a.type, f"select i1 {cond.ref}, {a.type} {a.ref}, {a.type} {b.ref}")
+        """`cond ? a : b` on the values' bits (no float semantics: NaN payloads survive); a vector of
+        i1 chooses lane by lane."""
+        return self._def(a.type, f"select {cond.type} {cond.ref}, {a.type} {a.ref}, {a.type} {b.ref}")
 
     def opaque(self, a: Value) -> Value:
         """The same bits, hidden from the optimizer behind an empty inline asm (a float through its
-        integer bits), so folding rules that would change Wasm's result cannot apply."""
+        integer bits, a vector through its two 64-bit halves: "r" is a general register on every
+        target), so folding rules that would change Wasm's result cannot apply."""
+        if is_vector(a.type):
+            halves = self.cast("bitcast", a, I64X2)
+            for k in range(2):
+                lane = const_int(I32, k)
+                halves = self.insert_element(halves, self.opaque(self.extract_element(halves, lane)), lane)
+            return self.cast("bitcast", halves, a.type)
         if a.type in INT_OF:
             bits = self.cast("bitcast", a, INT_OF[a.type])
             return self.cast("bitcast", self.opaque(bits), a.type)
@@ -220,6 +308,20 @@ class FuncBuilder:
         sign-extended 32-bit immediate) that is wrong for an absolute value."""
         text = "movabsq $$%s, $0" % name if wide else "movl $$%s, %s" % (name, "${0:k}" if ty == I64 else "$0")
         return self._def(ty, f'call {ty} asm "{text}", "=r"()', block)
+
+    # --- vectors --------------------------------------------------------------------------------
+    def extract_element(self, vec: Value, index: Value) -> Value:
+        """Lane `index` of a vector (an index out of range gives poison)."""
+        return self._def(lanes_of(vec.type)[1], f"extractelement {vec.type} {vec.ref}, {index.typed}")
+
+    def insert_element(self, vec: Value, item: Value, index: Value) -> Value:
+        return self._def(vec.type, f"insertelement {vec.type} {vec.ref}, {item.typed}, {index.typed}")
+
+    def shuffle(self, a: Value, b: Value, mask: list[int]) -> Value:
+        """The vector whose lane k is lane mask[k] of a's lanes followed by b's."""
+        lanes = ", ".join(f"i32 {m}" for m in mask)
+        ty = vector(len(mask), lanes_of(a.type)[1])
+        return self._def(ty, f"shufflevector {a.typed}, {b.typed}, <{len(mask)} x i32> <{lanes}>")
 
     def extract(self, agg: Value, index: int, ty: str) -> Value:
         return self._def(ty, f"extractvalue {agg.type} {agg.ref}, {index}")

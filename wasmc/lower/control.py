@@ -7,7 +7,7 @@ switch are threaded by resumable.py.
 from __future__ import annotations
 
 from ..abi import TrapKind
-from ..errors import DecodeError, UnsupportedError
+from ..errors import DecodeError
 from ..wasm.types import ValType
 from . import resumable
 from .builder import LLVM_TYPE, Value
@@ -18,8 +18,6 @@ def block_signature(t: FunctionTranslator, imm) -> tuple[list[str], list[str]]:
     """The LLVM types of a blocktype's parameters and results."""
     if imm is None:
         return [], []
-    if imm is ValType.V128:
-        raise UnsupportedError("simd")
     if isinstance(imm, ValType):
         return [], [LLVM_TYPE[imm]]
     ft = t.module.types[imm]

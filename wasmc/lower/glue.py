@@ -1,42 +1,42 @@
 """The glue between the host and a module's functions: per distinct signature an entry trampoline (host ->
-wasm, arguments and results in 8-byte slots) and a host adapter (wasm -> a host function), and the arrays
-the loader reads: @wasmc_funcs and @wasmc_direct_copies (by defined index), @wasmc_entries and
+wasm, arguments and results in 8-byte slots, two for a v128) and a host adapter (wasm -> a host function), and
+the arrays the loader reads: @wasmc_funcs and @wasmc_direct_copies (by defined index), @wasmc_entries and
 @wasmc_host_adapters (by type_idx). runtime_c/wasmc_rt.h describes the calling conventions.
 """
 from __future__ import annotations
 
+from ..abi import signature, slot_indices, slots_needed
 from ..wasm.module import Module
 from ..wasm.types import FuncType
-from .builder import LLVM_TYPE, Declarations, results_type
+from .builder import LLVM_TYPE, V128, Declarations, results_type
 from .env import ModuleEnv
 
 
-def _sig_name(ft: FuncType) -> str:
-    code = {"i32": "i", "i64": "l", "float": "f", "double": "d", "ptr": "r"}
-    p = "".join(code[LLVM_TYPE[x]] for x in ft.params)
-    r = "".join(code[LLVM_TYPE[x]] for x in ft.results)
-    return f"{p}_{r}"
+
+def _align(lt: str) -> str:
+    """Slots are 8-byte aligned; LLVM would assume a v128 in them 16-byte aligned."""
+    return ", align 8" if lt == V128 else ""
 
 
 def _entry_trampoline(ft: FuncType, name: str) -> str:
     lines = [f"define internal void @wasm_entry_{name}(ptr %vmctx, ptr %callee, ptr %slots) {{"]
     args = ["ptr %vmctx"]
-    for i, ty in enumerate(ft.params):
+    for i, (ty, slot) in enumerate(zip(ft.params, slot_indices(ft.params))):
         lt = LLVM_TYPE[ty]
-        lines.append(f"  %ap{i} = getelementptr i64, ptr %slots, i64 {i}")
-        lines.append(f"  %a{i} = load {lt}, ptr %ap{i}")
+        lines.append(f"  %ap{i} = getelementptr i64, ptr %slots, i64 {slot}")
+        lines.append(f"  %a{i} = load {lt}, ptr %ap{i}{_align(lt)}")
         args.append(f"{lt} %a{i}")
     ret = results_type([LLVM_TYPE[r] for r in ft.results])
     call = f"call {ret} %callee({', '.join(args)})"
     lines.append(f"  {call}" if ret == "void" else f"  %r = {call}")
-    for i, ty in enumerate(ft.results):
+    for i, (ty, slot) in enumerate(zip(ft.results, slot_indices(ft.results))):
         lt = LLVM_TYPE[ty]
         val = "%r"
         if len(ft.results) > 1:
             lines.append(f"  %r{i} = extractvalue {ret} %r, {i}")
             val = f"%r{i}"
-        lines.append(f"  %rp{i} = getelementptr i64, ptr %slots, i64 {i}")
-        lines.append(f"  store {lt} {val}, ptr %rp{i}")
+        lines.append(f"  %rp{i} = getelementptr i64, ptr %slots, i64 {slot}")
+        lines.append(f"  store {lt} {val}, ptr %rp{i}{_align(lt)}")
     lines += ["  ret void", "}"]
     return "\n".join(lines)
 
@@ -44,17 +44,16 @@ def _entry_trampoline(ft: FuncType, name: str) -> str:
 def _host_adapter(ft: FuncType, name: str) -> str:
     params = ", ".join(["ptr %host"] + [f"{LLVM_TYPE[t]} %a{i}" for i, t in enumerate(ft.params)])
     ret = results_type([LLVM_TYPE[r] for r in ft.results])
-    n = max(len(ft.params), len(ft.results), 1)
     lines = [f"define internal {ret} @wasm_host_{name}({params}) {{",
-             f"  %slots = alloca [{n} x i64], align 8"]
-    for i, ty in enumerate(ft.params):
-        lines.append(f"  %ap{i} = getelementptr i64, ptr %slots, i64 {i}")
-        lines.append(f"  store {LLVM_TYPE[ty]} %a{i}, ptr %ap{i}")
+             f"  %slots = alloca [{slots_needed(ft)} x i64], align 8"]
+    for i, (ty, slot) in enumerate(zip(ft.params, slot_indices(ft.params))):
+        lines.append(f"  %ap{i} = getelementptr i64, ptr %slots, i64 {slot}")
+        lines.append(f"  store {LLVM_TYPE[ty]} %a{i}, ptr %ap{i}{_align(LLVM_TYPE[ty])}")
     lines.append("  call void @wasmc_host_call(ptr %host, ptr %slots)")
     agg = "undef"
-    for i, ty in enumerate(ft.results):
-        lines.append(f"  %rp{i} = getelementptr i64, ptr %slots, i64 {i}")
-        lines.append(f"  %r{i} = load {LLVM_TYPE[ty]}, ptr %rp{i}")
+    for i, (ty, slot) in enumerate(zip(ft.results, slot_indices(ft.results))):
+        lines.append(f"  %rp{i} = getelementptr i64, ptr %slots, i64 {slot}")
+        lines.append(f"  %r{i} = load {LLVM_TYPE[ty]}, ptr %rp{i}{_align(LLVM_TYPE[ty])}")
         if len(ft.results) > 1:
             lines.append(f"  %g{i} = insertvalue {ret} {agg}, {LLVM_TYPE[ty]} %r{i}, {i}")
             agg = f"%g{i}"
@@ -77,7 +76,7 @@ def glue(m: Module, env: ModuleEnv, decls: Declarations, names: dict | None = No
     decls.runtime.add("wasmc_host_call")
     sig_names = {}
     for ft in m.types:
-        name = _sig_name(ft)
+        name = signature(ft)
         if name not in sig_names:
             sig_names[name] = ft
             parts.append(_entry_trampoline(ft, name))
@@ -97,8 +96,8 @@ def glue(m: Module, env: ModuleEnv, decls: Declarations, names: dict | None = No
             ret = results_type([LLVM_TYPE[r] for r in ft.results])
             params = ", ".join(["ptr"] + [LLVM_TYPE[p] for p in ft.params])
             parts.extend(f"declare hidden {ret} @{sym}({params})" for sym in names[f] if sym)
-    entries = ", ".join(f"ptr @wasm_entry_{_sig_name(ft)}" for ft in m.types)
-    adapters = ", ".join(f"ptr @wasm_host_{_sig_name(ft)}" for ft in m.types)
+    entries = ", ".join(f"ptr @wasm_entry_{signature(ft)}" for ft in m.types)
+    adapters = ", ".join(f"ptr @wasm_host_{signature(ft)}" for ft in m.types)
     parts.append(f"@wasmc_funcs = constant [{total} x ptr] [{funcs}]")
     parts.append(f"@wasmc_direct_copies = constant [{total} x ptr] [{variants}]")
     parts.append(f"@wasmc_entries = constant [{len(m.types)} x ptr] [{entries}]")

@@ -11,7 +11,6 @@ from typing import NamedTuple
 
 from ..errors import UnsupportedError
 from ..wasm.module import Module
-from ..wasm.types import V128
 from ..wasm.validate import FuncValidator, validate_function, validate_module
 from . import resumable
 from .builder import Declarations, finish_module
@@ -22,22 +21,15 @@ from .glue import glue
 from .placeholders import CanonicalEnv
 
 
-def _uses_v128(m: Module) -> bool:
-    return (any(V128 in ft.params or V128 in ft.results for ft in m.types)
-            or any(g.type is V128 for g in m.global_types)
-            or any(V128 in body.locals for body in m.code))
-
-
 def check_supported(m: Module, info) -> None:
-    """Raise UnsupportedError("simd") for a valid module that uses v128 in a signature, global or local
-    (after validating every body, so an invalid module is rejected as invalid)."""
-    if _uses_v128(m):
-        raise unsupported_simd(m, info, m.num_imported_funcs)
+    """Nothing a valid module holds is refused at module level any more (v128 was, until SIMD was
+    lowered); compile.py still calls this before a function-cache compile."""
 
 
 def unsupported_simd(m: Module, info, first_func_idx: int) -> UnsupportedError:
-    """The error for a module using SIMD, once the bodies from `first_func_idx` on are validated: an
-    invalid module must be rejected as invalid, not reported unsupported."""
+    """The error for a module using a feature the lowering refuses, once the bodies from `first_func_idx`
+    on are validated: an invalid module must be rejected as invalid, not reported unsupported. SIMD is
+    lowered now, so nothing raises UnsupportedError("simd"); fcache/pipeline.py still names this."""
     for func_idx in range(first_func_idx, m.num_imported_funcs + len(m.code)):
         validate_function(m, info, func_idx)
     return UnsupportedError("simd")
@@ -75,9 +67,6 @@ def _lower(m: Module, info, defined: range | None, with_glue: bool, on_function,
     total = len(m.code)
     whole = defined is None or (defined.start == 0 and defined.stop >= total)
     defined = range(total) if defined is None else defined
-    # v128 has no LLVM type here yet: signatures, globals and locals of that type cannot be lowered.
-    if _uses_v128(m):
-        raise unsupported_simd(m, info, n_imported + defined.start)
     linkage = "internal" if whole and with_glue and not direct_copies else "hidden"
     env = ModuleEnv(m, linkage=linkage, direct_copies=direct_copies)
     decls = Declarations()
@@ -85,12 +74,7 @@ def _lower(m: Module, info, defined: range | None, with_glue: bool, on_function,
     resume_defined = set()
     for done, defined_idx in enumerate(defined, 1):
         func_idx = n_imported + defined_idx
-        try:
-            t = translate(m, info, env, decls, func_idx)
-        except UnsupportedError as e:
-            if e.feature != "simd":
-                raise
-            raise unsupported_simd(m, info, func_idx) from None
+        t = translate(m, info, env, decls, func_idx)
         if env.has_direct_copy(func_idx):
             copy, general = resumable.render(t, env.linkage)
             parts.append(copy)

@@ -44,14 +44,14 @@ def binary(instr: str):
 
 # ±0.0 and ±1.0, by type: the operands that make LLVM fold x-0.0, x+(-0.0), x*1.0, x/1.0 (and their
 # negated forms) to x or -x.
-_IDENTITY_BITS = {
+IDENTITY_BITS = {
     F32: frozenset((0, 0x80000000, 0x3F800000, 0xBF800000)),
     F64: frozenset((0, 1 << 63, 0x3FF0000000000000, 0xBFF0000000000000)),
 }
 
 
 def _hide_identity(t: FunctionTranslator, v: Value) -> Value:
-    return t.b.opaque(v) if v.const is not None and v.const in _IDENTITY_BITS[v.type] else v
+    return t.b.opaque(v) if v.const is not None and v.const in IDENTITY_BITS[v.type] else v
 
 
 def float_binary(instr: str):

@@ -1,8 +1,11 @@
 """Locals (entry-block allocas that mem2reg promotes) and globals (16-byte cells reached through vmctx)."""
 from __future__ import annotations
 
-from .builder import I32, LLVM_TYPE, Alias
+from .builder import I32, LLVM_TYPE, V128, Alias
 from .function import FunctionTranslator
+
+# A cell is 8-byte aligned (struct wasmc_global); LLVM would assume a v128 load 16-byte aligned.
+_CELL_ALIGN = {V128: 8}
 
 
 def lower_local_get(t: FunctionTranslator, op, idx: int) -> None:
@@ -26,11 +29,12 @@ def lower_local_tee(t: FunctionTranslator, op, idx: int) -> None:
 
 def lower_global_get(t: FunctionTranslator, op, idx: int) -> None:
     ty = LLVM_TYPE[t.module.global_types[idx].type]
-    t.push(t.b.load(ty, t.env.global_cell(t, idx), alias=Alias.GLOBAL))
+    t.push(t.b.load(ty, t.env.global_cell(t, idx), align=_CELL_ALIGN.get(ty), alias=Alias.GLOBAL))
 
 
 def lower_global_set(t: FunctionTranslator, op, idx: int) -> None:
-    t.b.store(t.pop(), t.env.global_cell(t, idx), alias=Alias.GLOBAL)
+    value = t.pop()
+    t.b.store(value, t.env.global_cell(t, idx), align=_CELL_ALIGN.get(value.type), alias=Alias.GLOBAL)
 
 
 HANDLERS = {

@@ -1,4 +1,5 @@
-"""The operator table: one row per Wasm 2.0 operator, with the facts from the spec.
+"""The operator table: one row per Wasm 2.0 operator, and the relaxed SIMD operators of Wasm 3.0, with the
+facts from the spec.
 
 `params`/`results` are given for operators whose stack signature is fixed; operators whose typing depends
 on context (control, locals, globals, select, references) have `None` there and are typed by hand in
@@ -183,6 +184,7 @@ _LANE = ("laneidx",)
 _MEM_LANE = ("memarg", "laneidx")
 _UNARY = {"params": (V128,), "results": (V128,)}
 _BINARY = {"params": (V128, V128), "results": (V128,)}
+_TERNARY = {"params": (V128, V128, V128), "results": (V128,)}
 _TEST = {"params": (V128,), "results": (I32,)}          # any_true, all_true, bitmask
 _SHIFT = {"params": (V128, I32), "results": (V128,)}
 
@@ -227,7 +229,7 @@ _SIMD_ROWS: list[Op] = [
     *_simd_rows(0x47, _cmp("f64x2", _FLOAT_CMP), **_BINARY),
     _simd(0x4D, "v128.not", **_UNARY),
     *_simd_rows(0x4E, "v128.and v128.andnot v128.or v128.xor", **_BINARY),
-    _simd(0x52, "v128.bitselect", params=(V128, V128, V128)),
+    _simd(0x52, "v128.bitselect", **_TERNARY),
     _simd(0x53, "v128.any_true", **_TEST),
     *_simd_rows(0x54, "v128.load8_lane v128.load16_lane v128.load32_lane v128.load64_lane",
                 imm=_MEM_LANE, params=(I32, V128)),
@@ -292,6 +294,16 @@ _SIMD_ROWS: list[Op] = [
     *_simd_rows(0xF8, "i32x4.trunc_sat_f32x4_s i32x4.trunc_sat_f32x4_u f32x4.convert_i32x4_s "
                       "f32x4.convert_i32x4_u i32x4.trunc_sat_f64x2_s_zero i32x4.trunc_sat_f64x2_u_zero "
                       "f64x2.convert_low_i32x4_s f64x2.convert_low_i32x4_u", **_UNARY),
+    # relaxed SIMD (Wasm 3.0): results the spec leaves to the implementation within a set of choices
+    _simd(0x100, "i8x16.relaxed_swizzle", **_BINARY),
+    *_simd_rows(0x101, "i32x4.relaxed_trunc_f32x4_s i32x4.relaxed_trunc_f32x4_u i32x4.relaxed_trunc_f64x2_s_zero "
+                       "i32x4.relaxed_trunc_f64x2_u_zero", **_UNARY),
+    *_simd_rows(0x105, "f32x4.relaxed_madd f32x4.relaxed_nmadd f64x2.relaxed_madd f64x2.relaxed_nmadd "
+                       "i8x16.relaxed_laneselect i16x8.relaxed_laneselect i32x4.relaxed_laneselect "
+                       "i64x2.relaxed_laneselect", **_TERNARY),
+    *_simd_rows(0x10D, "f32x4.relaxed_min f32x4.relaxed_max f64x2.relaxed_min f64x2.relaxed_max "
+                       "i16x8.relaxed_q15mulr_s i16x8.relaxed_dot_i8x16_i7x16_s", **_BINARY),
+    _simd(0x113, "i32x4.relaxed_dot_i8x16_i7x16_add_s", **_TERNARY),
 ]
 _ROWS += _SIMD_ROWS
 
