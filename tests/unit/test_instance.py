@@ -9,7 +9,7 @@ import pytest
 
 import wasmc
 from wasmc.wasi import Wasi, WasiConfig
-from wasmc.wasm.types import FUNCREF, I32, FuncType, GlobalType, Limits, MemoryType, TableType
+from wasmc.wasm.types import F64, FUNCREF, I32, FuncType, GlobalType, Limits, MemoryType, TableType
 
 wat2wasm = pytest.importorskip("wasmtime").wat2wasm
 
@@ -126,3 +126,12 @@ def test_link_errors_name_the_import():
     small = wasmc.Memory(MemoryType(Limits(0, 1)))
     with pytest.raises(wasmc.LinkError, match="incompatible import type for m::mem"):
         wasmc.Instance(IMPORTER, {"m": {"mem": small}})
+
+
+@pytest.mark.parametrize("opt_level", [0, 2])
+def test_several_float_results_of_a_host_function_keep_their_nan_bits(opt_level):
+    """A third float result once travelled on the x87 stack, which quiets a signalling NaN."""
+    three = wasmc.Func.host(FuncType((), (F64, F64, F64)), lambda args: [0, 0, 0xFFF7FFFFFFFFFFFF])  # raw bits
+    m = wasmc.Module(wat2wasm("""(module (import "env" "three" (func $t (result f64 f64 f64)))
+      (func (export "bits") (result i64) (call $t) (i64.reinterpret_f64) (return)))"""), opt_level=opt_level)
+    assert wasmc.Instance(m, {"env": {"three": three}}).exports["bits"]() == -0x8000000000001

@@ -56,3 +56,26 @@
   (func $b (param i32) (result i32) (call $a (local.get 0)))
   (func (export "run") (result i32) (call $a (i32.const 0))))
 (assert_exhaustion (invoke "run") "call stack exhausted")
+
+;; Several float results keep a signalling NaN's bits: found by the fuzzer, where x86-64's return
+;; convention put the third float on the x87 stack, whose load quiets it. Returned to the host, through
+;; a call (and a call_indirect) inside the module, and from a block.
+(module
+  (type $r (func (result f32 f32 f64 i64)))
+  (table funcref (elem $three))
+  (func $three (type $r)
+    (f32.const -nan:0x200001) (f32.const nan:0x1) (f64.const -nan:0x7ffffffffffff) (i64.const 1))
+  (func (export "host") (type $r) (call $three))
+  (func (export "direct") (result i64) (local $bits i64)
+    (call $three) (drop) (local.set $bits (i64.reinterpret_f64)) (drop) (drop) (local.get $bits))
+  (func (export "indirect") (result i32)
+    (call_indirect (type $r) (i32.const 0)) (drop) (drop) (drop) (i32.reinterpret_f32))
+  (func (export "many") (result f64 f64 f64 f64 f32 f32)
+    (f64.const nan:0x1) (f64.const -nan:0x2) (f64.const nan:0x3) (f64.const nan:0x4)
+    (f32.const nan:0x5) (f32.const -nan:0x6)))
+(assert_return (invoke "host")
+  (f32.const -nan:0x200001) (f32.const nan:0x1) (f64.const -nan:0x7ffffffffffff) (i64.const 1))
+(assert_return (invoke "direct") (i64.const 0xfff7ffffffffffff))
+(assert_return (invoke "indirect") (i32.const 0xffa00001))
+(assert_return (invoke "many") (f64.const nan:0x1) (f64.const -nan:0x2) (f64.const nan:0x3)
+  (f64.const nan:0x4) (f32.const nan:0x5) (f32.const -nan:0x6))

@@ -158,13 +158,24 @@ def const_v128(bits: int) -> Value:
     return Value(V128, f"bitcast ({lanes.typed} to {V128})", bits)
 
 
+# Several results travel as a literal struct in which floats are their integer bits: x86-64 returns two
+# scalar floats in XMM0/XMM1 and a third on the x87 stack, whose load quiets a signalling NaN (Wasm keeps
+# its bits); integers beyond RAX/RDX/RCX go to memory, bit for bit.
+_BITS_OF = {F32: I32, F64: I64}
+
+
+def in_results(ty: str) -> str:
+    """The type a result of LLVM type `ty` has inside a struct of several results."""
+    return _BITS_OF.get(ty, ty)
+
+
 def results_type(types) -> str:
     """The LLVM return type for LLVM result types: void, the type, or a literal struct of several."""
     if not types:
         return VOID
     if len(types) == 1:
         return types[0]
-    return "{" + ", ".join(types) + "}"
+    return "{" + ", ".join(in_results(t) for t in types) + "}"
 
 
 # --- module-level metadata: numbered here and nowhere else ------------------------------------------
@@ -326,6 +337,10 @@ class FuncBuilder:
     def extract(self, agg: Value, index: int, ty: str) -> Value:
         return self._def(ty, f"extractvalue {agg.type} {agg.ref}, {index}")
 
+    def result(self, results: Value, index: int, ty: str) -> Value:
+        """Result `index`, of LLVM type `ty`, of a call returning several (results_type)."""
+        return self.cast("bitcast", self.extract(results, index, in_results(ty)), ty)
+
     def insert(self, agg: Value, item: Value, index: int) -> Value:
         return self._def(agg.type, f"insertvalue {agg.type} {agg.ref}, {item.type} {item.ref}, {index}")
 
@@ -408,7 +423,7 @@ class FuncBuilder:
         else:
             agg = Value(results_type([v.type for v in values]), "undef")
             for i, v in enumerate(values):
-                agg = self.insert(agg, v, i)
+                agg = self.insert(agg, self.cast("bitcast", v, in_results(v.type)), i)
             self._terminate(f"ret {agg.typed}")
 
     def unreachable(self) -> None:

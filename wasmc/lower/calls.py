@@ -18,7 +18,7 @@ def _emit_call(t: FunctionTranslator, ft: FuncType, callee: str, args: list[Valu
         t.recent.call_result = result
     else:
         for i, ty in enumerate(result_types):
-            t.push(t.b.extract(result, i, ty))
+            t.push(t.b.result(result, i, ty))
 
 
 def _call_funcref(t: FunctionTranslator, ft: FuncType, record: Value) -> None:

@@ -8,9 +8,8 @@ from __future__ import annotations
 from ..abi import signature, slot_indices, slots_needed
 from ..wasm.module import Module
 from ..wasm.types import FuncType
-from .builder import LLVM_TYPE, V128, Declarations, results_type
+from .builder import LLVM_TYPE, V128, Declarations, in_results, results_type
 from .env import ModuleEnv
-
 
 
 def _align(lt: str) -> str:
@@ -32,7 +31,8 @@ def _entry_trampoline(ft: FuncType, name: str) -> str:
     for i, (ty, slot) in enumerate(zip(ft.results, slot_indices(ft.results))):
         lt = LLVM_TYPE[ty]
         val = "%r"
-        if len(ft.results) > 1:
+        if len(ft.results) > 1:      # a float as its bits (builder.in_results), stored as such
+            lt = in_results(lt)
             lines.append(f"  %r{i} = extractvalue {ret} %r, {i}")
             val = f"%r{i}"
         lines.append(f"  %rp{i} = getelementptr i64, ptr %slots, i64 {slot}")
@@ -52,10 +52,11 @@ def _host_adapter(ft: FuncType, name: str) -> str:
     lines.append("  call void @wasmc_host_call(ptr %host, ptr %slots)")
     agg = "undef"
     for i, (ty, slot) in enumerate(zip(ft.results, slot_indices(ft.results))):
+        lt = LLVM_TYPE[ty] if len(ft.results) == 1 else in_results(LLVM_TYPE[ty])
         lines.append(f"  %rp{i} = getelementptr i64, ptr %slots, i64 {slot}")
-        lines.append(f"  %r{i} = load {LLVM_TYPE[ty]}, ptr %rp{i}{_align(LLVM_TYPE[ty])}")
+        lines.append(f"  %r{i} = load {lt}, ptr %rp{i}{_align(lt)}")
         if len(ft.results) > 1:
-            lines.append(f"  %g{i} = insertvalue {ret} {agg}, {LLVM_TYPE[ty]} %r{i}, {i}")
+            lines.append(f"  %g{i} = insertvalue {ret} {agg}, {lt} %r{i}, {i}")
             agg = f"%g{i}"
     if not ft.results:
         lines.append("  ret void")
