@@ -13,7 +13,6 @@ WASMC_TIERS=0 turns the background upgrade off (first runs stay on the mixed cod
 """
 from __future__ import annotations
 
-import fcntl
 import os
 import subprocess
 import sys
@@ -28,7 +27,7 @@ QUICK = (2, 0)         # a first run: each function at -O2 if cached, else at -O
 RETRY_SECONDS = 600
 
 
-def _queue() -> Path:
+def queue_dir() -> Path:
     return cache.cache_root() / "tier-up"
 
 
@@ -38,7 +37,7 @@ def request_upgrade(data: bytes, kind: str) -> None:
     if os.environ.get("WASMC_TIERS", "1") == "0":
         return
     try:
-        queue = _queue()
+        queue = queue_dir()
         queue.mkdir(parents=True, exist_ok=True)
         item = queue / f"{cache.module_key(data, OPTIMIZED, kind=kind, host_cpu=True)}.{kind}.wasm"
         try:
@@ -58,52 +57,10 @@ def _spawn_worker() -> None:
     # A new session: no controlling terminal; no inherited descriptors, so a parent reading our stdout
     # (go test) sees end-of-file when the program exits, not when the upgrade does.
     env = {**os.environ, "WASMC_BACKGROUND": "1"}     # its compiles are marked so in `cache info`
-    subprocess.Popen([sys.executable, "-m", "wasmc.tiers"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+    subprocess.Popen([sys.executable, "-m", "wasmc.tier_worker"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                      stderr=subprocess.DEVNULL, close_fds=True, start_new_session=True, env=env)
 
 
 def pending() -> int:
     """How many modules wait for their background -O2 build (benchmarks wait for none)."""
-    return len(list(_queue().glob("*.wasm")))
-
-
-def work() -> None:
-    """The background worker: while it holds the queue's lock, build every queued module at -O2."""
-    queue = _queue()
-    queue.mkdir(parents=True, exist_ok=True)
-    os.nice(19)
-    while True:
-        with open(queue / "worker.lock", "a") as lock:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                return                      # another worker has the queue
-            while True:
-                items = sorted(queue.glob("*.wasm"), key=lambda p: p.stat().st_mtime)
-                if not items:
-                    break
-                _upgrade(items[0])
-        # An item queued just as the lock was released: go round again.
-        if not any(queue.glob("*.wasm")):
-            return
-
-
-def _upgrade(item: Path) -> None:
-    try:
-        data = item.read_bytes()
-        kind = item.name.split(".")[1]
-        if kind == "exe":
-            from .launch import executable
-            executable(data, OPTIMIZED)
-        else:
-            from .compile import shared_object
-            from .wasm.decode import decode_module
-            shared_object(data, decode_module(data), OPTIMIZED, jobs=1)
-    except Exception:           # noqa: BLE001 - a module that cannot be upgraded keeps its tier
-        pass
-    finally:
-        item.unlink(missing_ok=True)
-
-
-if __name__ == "__main__":
-    work()
+    return len(list(queue_dir().glob("*.wasm")))
