@@ -26,7 +26,7 @@ from pathlib import Path
 
 from . import cache
 from .compile import cached_link_inputs, compile_decoded, compile_objects, function_cache_usable
-from .errors import LinkError, WasmcError
+from .errors import LinkError, WasmcError, run_tool
 from .abi import WASI_MODULE, signature
 from .grants import NetGrants, parse_dir, parse_env
 from .image import WasiGrants, encode_image, host_imports_ir, image_data, image_ir, import_symbol, names_ir
@@ -410,9 +410,5 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 def _run(argv: list[str], failure: str | None = None) -> None:
-    try:
-        result = subprocess.run(argv, capture_output=True, text=True)
-    except FileNotFoundError:
-        raise WasmcError(f"cannot run {argv[0]}: a C compiler is needed to link executables (set CC)") from None
-    if result.returncode != 0:
-        raise WasmcError(f"{failure or argv[0] + ' failed'}: {' '.join(argv)}\n{result.stderr.strip()}")
+    run_tool(argv, "a C compiler is needed to link executables (set CC)",
+             f"{failure or argv[0] + ' failed'}: {' '.join(argv)}")

@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from . import cache
-from .errors import WasmcError
+from .errors import WasmcError, run_tool
 from .image import encode_image, image_ir
 from .wasm.module import Module
 
@@ -128,12 +128,7 @@ def link_shared(objects: list[bytes], out: Path) -> None:
             p.write_bytes(obj)
             paths.append(str(p))
         argv = linker() + ["-o", str(out)] + paths
-        try:
-            result = subprocess.run(argv, capture_output=True, text=True)
-        except FileNotFoundError:
-            raise WasmcError(f"cannot run {argv[0]}: a linker is needed to load compiled code") from None
-        if result.returncode != 0:
-            raise WasmcError(f"linking compiled code failed: {result.stderr.strip()}")
+        run_tool(argv, "a linker is needed to load compiled code", "linking compiled code failed")
 
 
 def function_cache_usable(triple: str | None = None) -> bool:

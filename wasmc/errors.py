@@ -1,5 +1,8 @@
-"""The errors users see. Library code raises these; only the CLI prints them."""
+"""The errors users see. Library code raises these; only the CLI prints them. run_tool turns a failing
+C compiler or linker into one."""
 from __future__ import annotations
+
+import subprocess
 
 
 def _rebuild(cls, args, state):
@@ -86,3 +89,14 @@ class ProcExit(WasmcError):
     def __init__(self, code: int):
         self.code = code
         super().__init__(f"exit status {code}")
+
+
+def run_tool(argv: list[str], missing: str, failure: str) -> None:
+    """Run a C compiler or linker: a WasmcError when it cannot start (`missing`: what is needed) or
+    fails (`failure`, then what it printed)."""
+    try:
+        result = subprocess.run(argv, capture_output=True, text=True)
+    except FileNotFoundError:
+        raise WasmcError(f"cannot run {argv[0]}: {missing}") from None
+    if result.returncode != 0:
+        raise WasmcError(f"{failure}: {result.stderr.strip()[:4000]}")

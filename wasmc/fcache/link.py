@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..abi import FUNCREF_SIZE
-from ..errors import WasmcError
+from ..errors import WasmcError, run_tool
 from ..wasm.module import Module
 from .canonical import Form
 
@@ -91,7 +91,7 @@ def link_shared(linker_args: list[str], out: Path) -> None:
     linker = gold()
     if linker is None:
         raise WasmcError("linking cached functions needs ld.gold or ld.lld")
-    _run([linker, "-shared", "-o", str(out), *linker_args])
+    run_tool([linker, "-shared", "-o", str(out), *linker_args], "a C compiler is needed to link", "linking failed")
 
 
 def executable_flags() -> list[str]:
@@ -102,11 +102,4 @@ def executable_flags() -> list[str]:
     return ["-fuse-ld=gold" if linker.endswith("gold") else "-fuse-ld=lld"]
 
 
-def _run(argv: list[str]) -> None:
-    try:
-        result = subprocess.run(argv, capture_output=True, text=True)
-    except FileNotFoundError:
-        raise WasmcError(f"cannot run {argv[0]}") from None
-    if result.returncode != 0:
-        raise WasmcError(f"linking failed: {result.stderr.strip()[:2000]}")
 
