@@ -37,6 +37,9 @@ def main(path: str) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
+    if len(sys.argv) != 2 or sys.argv[1] in ("-h", "--help"):
         sys.exit(__doc__.strip())
-    main(sys.argv[1])
+    try:
+        main(sys.argv[1])
+    except OSError as e:
+        sys.exit(f"error: cannot read {sys.argv[1]}: {e.strerror}")
