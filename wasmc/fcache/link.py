@@ -91,7 +91,8 @@ def link_shared(linker_args: list[str], out: Path) -> None:
     linker = gold()
     if linker is None:
         raise WasmcError("linking cached functions needs ld.gold or ld.lld")
-    run_tool([linker, "-shared", "-o", str(out), *linker_args], "a C compiler is needed to link", "linking failed")
+    run_tool([linker, "-shared", "-o", str(out), *linker_args], "ld.gold or ld.lld is needed to link cached functions",
+             "linking failed")
 
 
 def executable_flags() -> list[str]:
