@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import DecodeError, ValidationError
+from .features import WASM3, Features
 from .instr import read_op
 from .module import ConstExpr, Module
 from .opcodes import ALL_OPS, Op
@@ -41,8 +42,9 @@ class ModuleInfo:
     declared_funcs: frozenset[int]   # C.refs: funcs named by ref.func in globals/elems, or exported
 
 
-def validate_module(m: Module) -> ModuleInfo:
-    """Everything except function bodies. Raises ValidationError."""
+def validate_module(m: Module, features: Features = WASM3) -> ModuleInfo:
+    """Everything except function bodies, at the level of `features`. Raises ValidationError, or
+    UnsupportedError for a 3.0 feature that `features` leaves out."""
     for imp in m.imports:
         where = f'import "{imp.module}" "{imp.name}"'
         if imp.kind == ExternKind.FUNC:
@@ -62,25 +64,28 @@ def validate_module(m: Module) -> ModuleInfo:
 
     refs: set[int] = set()
     for defined_idx, g in enumerate(m.globals):
-        _check_const(m, g.init, g.type.type, refs, f"global {m.num_imported_globals + defined_idx}")
+        global_idx = m.num_imported_globals + defined_idx
+        # An initializer sees the globals before its own (Wasm 3.0; 2.0 allowed imported ones only).
+        visible = global_idx if features.extended_const else m.num_imported_globals
+        _check_const(m, g.init, g.type.type, refs, f"global {global_idx}", visible, features)
     for elem_idx, seg in enumerate(m.elems):
         where = f"elem {elem_idx}"
         if seg.mode == "active":
             if seg.table_idx >= len(m.table_types):
                 raise ValidationError(f"unknown table {seg.table_idx}", where)
-            _check_const(m, seg.offset, I32, refs, where)
+            _check_const(m, seg.offset, I32, refs, where, features=features)
             table_elem = m.table_types[seg.table_idx].elem
             if table_elem is not seg.elem_type:
                 raise ValidationError(f"type mismatch: {seg.elem_type.text} segment for a "
                                       f"{table_elem.text} table", where)
         for item in seg.items:
-            _check_const(m, item, seg.elem_type, refs, where)
+            _check_const(m, item, seg.elem_type, refs, where, features=features)
     for data_idx, seg in enumerate(m.datas):
         if seg.mode == "active":
             where = f"data {data_idx}"
             if seg.mem_idx >= len(m.memory_types):
                 raise ValidationError(f"unknown memory {seg.mem_idx}", where)
-            _check_const(m, seg.offset, I32, refs, where)
+            _check_const(m, seg.offset, I32, refs, where, features=features)
 
     if m.start is not None:
         if m.start >= len(m.func_type_idx):
@@ -119,15 +124,29 @@ def _check_limits(limits: Limits, max_pages: int | None, where: str) -> None:
 
 
 _CONST_TYPES = {"i32.const": I32, "i64.const": I64, "f32.const": F32, "f64.const": F64, "v128.const": V128}
+# Extended constant expressions (Wasm 3.0): integer add, sub and mul, [t t] -> [t].
+_CONST_BINARY = {"i32.add": I32, "i32.sub": I32, "i32.mul": I32, "i64.add": I64, "i64.sub": I64, "i64.mul": I64}
 
 
-def _check_const(m: Module, expr: ConstExpr, expected: ValType, refs: set[int], where: str) -> None:
-    """A constant expression yielding one `expected`; its ref.func targets are added to refs."""
+def _check_const(m: Module, expr: ConstExpr, expected: ValType, refs: set[int], where: str,
+                 visible_globals: int | None = None, features: Features = WASM3) -> None:
+    """A constant expression yielding one `expected`; its ref.func targets are added to refs.
+    global.get may read the first `visible_globals` globals (default: all at 3.0, the imported ones at
+    2.0), if immutable."""
+    if visible_globals is None:
+        visible_globals = len(m.global_types) if features.extended_const else m.num_imported_globals
+    binary = _CONST_BINARY if features.extended_const else {}
     stack: list[ValType] = []
     for name, imm in expr:
         t = _CONST_TYPES.get(name)
         if t is not None:
             stack.append(t)
+        elif name in binary:
+            t = binary[name]
+            if len(stack) < 2 or stack[-1] is not t or stack[-2] is not t:
+                found = " ".join(x.text for x in stack[-2:]) or "nothing"
+                raise ValidationError(f"type mismatch: {name} expected {t.text} {t.text}, found {found}", where)
+            stack.pop()
         elif name == "ref.null":
             stack.append(imm)
         elif name == "ref.func":
@@ -136,8 +155,7 @@ def _check_const(m: Module, expr: ConstExpr, expected: ValType, refs: set[int], 
             refs.add(imm)
             stack.append(FUNCREF)
         elif name == "global.get":
-            # Wasm 2.0: only imported globals are visible to constant expressions, and only immutable ones.
-            if imm >= m.num_imported_globals:
+            if imm >= visible_globals:
                 raise ValidationError(f"unknown global {imm}", where)
             g = m.global_types[imm]
             if g.mutable:
