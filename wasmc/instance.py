@@ -41,10 +41,11 @@ class Module:
         from .jit import LoadedCode
         from .wasm.decode import decode_module
         data = bytes(data)
-        self.wasm: WasmModule = decode_module(data)
+        self.wasm: WasmModule = decode_module(data, features)
         if features is not WASM3:
             # Compiling validates at 3.0, which accepts all of 2.0; the stricter rules differ only in
-            # module-level checks, so checking those first is enough (and survives cache hits).
+            # decoding and module-level checks, so checking those first is enough (and survives cache
+            # hits).
             from .wasm.validate import validate_module
             validate_module(self.wasm, features)
         so = shared_object(data, self.wasm, opt_level, use_cache=cache, progress=progress)
@@ -181,6 +182,9 @@ def _matches(imp, ext: Extern, m: WasmModule) -> bool:
         return ext.type == m.types[imp.desc]
     if imp.kind == ExternKind.GLOBAL:
         return ext.type == imp.desc
+    # Address types must be equal (Wasm 3.0: an i32 memory or table never matches an i64 one).
+    if ext.type.is64 != imp.desc.is64:
+        return False
     if imp.kind == ExternKind.MEMORY:
         return _limits_match(Limits(ext.size_pages(), ext.type.limits.max), imp.desc.limits)
     return (ext.type.elem == imp.desc.elem

@@ -322,3 +322,23 @@ def test_wasm2_rules_refuse_extended_constants():
         validate_module(decode(wat))
         with pytest.raises(ValidationError, match=message):
             validate_module(decode(wat), WASM2)
+
+
+def test_address_types_of_memory64_and_table64():
+    """Operands take the memory's or table's address type; table.copy's length the narrower one."""
+    validate_bodies(decode("""(module (memory i64 1) (table $a i64 1 funcref) (table $b 1 funcref)
+        (func (result i64)
+          (memory.fill (i64.const 0) (i32.const 0) (i64.const 0))
+          (table.copy $a $b (i64.const 0) (i32.const 0) (i32.const 0))
+          (table.copy $b $a (i32.const 0) (i64.const 0) (i32.const 0))
+          (table.copy $a $a (i64.const 0) (i64.const 0) (i64.const 0))
+          (drop (table.grow $a (ref.null func) (i64.const 1)))
+          (i64.add (memory.size) (i64.load offset=0x1_0000_0000 (i64.const 0)))))"""))
+    for body in ("(table.copy $a $b (i64.const 0) (i32.const 0) (i64.const 0))",
+                 "(memory.fill (i64.const 0) (i64.const 0) (i64.const 0))",
+                 "(drop (table.get $a (i32.const 0)))"):
+        with pytest.raises(ValidationError, match="type mismatch"):
+            validate_bodies(decode(f"""(module (memory i64 1) (table $a i64 1 funcref)
+                (table $b 1 funcref) (func {body}))"""))
+    with pytest.raises(ValidationError, match="offset out of range"):
+        validate_bodies(decode("(module (memory 1) (func (drop (i32.load offset=0x1_0000_0000 (i32.const 0)))))"))

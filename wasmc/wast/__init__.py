@@ -333,6 +333,7 @@ def spectest_exports(api: Any) -> dict[str, Any]:
     exports["global_f32"] = api.Global(GlobalType(F32, False), _f32_bits(666.6))
     exports["global_f64"] = api.Global(GlobalType(F64, False), _f64_bits(666.6))
     exports["table"] = api.Table(TableType(FUNCREF, Limits(10, 20)))
+    exports["table64"] = api.Table(TableType(FUNCREF, Limits(10, 20), is64=True))
     exports["memory"] = api.Memory(MemoryType(Limits(1, 2)))
     return exports
 
