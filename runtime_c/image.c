@@ -89,7 +89,9 @@ static char *rd_str(reader *r)
 static image_limits rd_limits(reader *r)
 {
     image_limits l = {0};
-    l.has_max = rd_u8(r);
+    uint8_t flags = rd_u8(r);
+    l.has_max = flags & 1;
+    l.is64 = (flags >> 2) & 1;
     l.min = rd_uleb(r);
     if (l.has_max)
         l.max = rd_uleb(r);

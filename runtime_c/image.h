@@ -3,7 +3,7 @@
  * of this (its contract is wasmc_rt.h); hosts see instance.h.
  *
  * Format, version 3. uleb/sleb are LEB128 as in Wasm binaries; str is uleb length + UTF-8 bytes (no NUL);
- * limits is u8 has_max, uleb min, [uleb max]; expr is a constant expression copied from the module, in
+ * limits is u8 flags (bit 0: has max, bit 2: 64-bit, as in Wasm), uleb min, [uleb max]; expr is a constant expression copied from the module, in
  * the Wasm binary encoding and ending with 0x0B (i32/i64/f32/f64.const, global.get, ref.null, ref.func,
  * i32/i64 add/sub/mul).
  *
@@ -62,6 +62,7 @@ RT_HIDDEN uint32_t rd_count(reader *r);                        /* a vector lengt
 typedef struct image_limits {
     uint64_t min, max;
     int has_max;
+    int is64;                         /* memory64 / table64: offsets are i64s */
 } image_limits;
 
 typedef struct image_import {

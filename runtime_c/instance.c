@@ -12,6 +12,7 @@
 #include "image.h"
 
 #define MAX_PAGES 65536u
+#define MAX_PAGES64 (1ULL << 48)      /* the spec's bound on a 64-bit memory (wasmc_memory_new caps lower) */
 #define EXPR_STACK 16
 
 struct wasmc_instance {
@@ -294,6 +295,8 @@ static int create_tables_and_memories(wasmc_instance *inst, char *err, size_t er
     for (uint32_t t = 0; t < img->num_tables; t++) {
         image_limits l = img->tables[t];
         uint64_t max = l.has_max ? l.max : UINT32_MAX;
+        if (l.is64 && max > UINT32_MAX)
+            max = UINT32_MAX;          /* a table64's maximum may be any u64; wasmc_table_new caps far below */
         wasmc_table **slot = &vm->tables[img->num_imported[KIND_TABLE] + t];
         *slot = l.min <= UINT32_MAX && max <= UINT32_MAX ? wasmc_table_new((uint32_t)l.min, (uint32_t)max) : NULL;
         if (*slot == NULL)
@@ -302,9 +305,10 @@ static int create_tables_and_memories(wasmc_instance *inst, char *err, size_t er
     }
     for (uint32_t m = 0; m < img->num_memories; m++) {
         image_limits l = img->memories[m];
-        uint64_t max = l.has_max ? l.max : MAX_PAGES;
+        uint64_t bound = l.is64 ? MAX_PAGES64 : MAX_PAGES;
+        uint64_t max = l.has_max ? l.max : bound;
         wasmc_memory **slot = &vm->memories[img->num_imported[KIND_MEMORY] + m];
-        *slot = l.min <= MAX_PAGES && max <= MAX_PAGES ? wasmc_memory_new((uint32_t)l.min, (uint32_t)max) : NULL;
+        *slot = l.min <= bound && max <= bound ? wasmc_memory_new(l.min, max) : NULL;
         if (*slot == NULL)
             return fail(WASMC_SETUP_ERROR, err, err_size, "cannot reserve memory %u",
                         img->num_imported[KIND_MEMORY] + m);
@@ -360,6 +364,26 @@ static void init_segments(wasmc_instance *inst, uint64_t *elem_offsets, uint64_t
     }
 }
 
+/* Whether table or memory `idx` (kind KIND_TABLE or KIND_MEMORY, imports first) is 64-bit. */
+static int is64(const image *img, uint8_t kind, uint32_t idx)
+{
+    if (idx >= img->num_imported[kind]) {
+        uint32_t defined_idx = idx - img->num_imported[kind];
+        return kind == KIND_TABLE ? img->tables[defined_idx].is64 : img->memories[defined_idx].is64;
+    }
+    for (uint32_t i = 0; i < img->num_imports; i++) {
+        if (img->imports[i].kind == kind && idx-- == 0)
+            return img->imports[i].limits.is64;
+    }
+    return 0;
+}
+
+/* offset + len > size, for a 64-bit offset that offset + len may wrap. */
+static int segment_out_of_bounds(uint64_t offset, uint64_t len, uint64_t size)
+{
+    return offset > size || len > size - offset;
+}
+
 /* Active element segments, then active data segments, in order (the spec's table.init/elem.drop and
  * memory.init/data.drop per segment). Declarative element segments are dropped too. */
 static int apply_segments(wasmc_instance *inst, const uint64_t *elem_offsets, const uint64_t *data_offsets)
@@ -369,9 +393,10 @@ static int apply_segments(wasmc_instance *inst, const uint64_t *elem_offsets, co
     for (uint32_t s = 0; s < img->num_elems; s++) {
         wasmc_segment *seg = &vm->elems[s];
         if (img->elems[s].mode == MODE_ACTIVE) {
-            wasmc_table *table = vm->tables[img->elems[s].table_idx];
-            uint64_t offset = (uint32_t)elem_offsets[s];
-            if (offset + seg->len > table->size)
+            uint32_t table_idx = img->elems[s].table_idx;
+            wasmc_table *table = vm->tables[table_idx];
+            uint64_t offset = is64(img, KIND_TABLE, table_idx) ? elem_offsets[s] : (uint32_t)elem_offsets[s];
+            if (segment_out_of_bounds(offset, seg->len, table->size))
                 return WASMC_TRAP_TABLE_OOB;
             memcpy(table->elems + offset, seg->ptr, seg->len * sizeof(void *));
         }
@@ -381,10 +406,11 @@ static int apply_segments(wasmc_instance *inst, const uint64_t *elem_offsets, co
     for (uint32_t s = 0; s < img->num_datas; s++) {
         if (img->datas[s].mode != MODE_ACTIVE)
             continue;
-        wasmc_memory *mem = vm->memories[img->datas[s].mem_idx];
+        uint32_t mem_idx = img->datas[s].mem_idx;
+        wasmc_memory *mem = vm->memories[mem_idx];
         wasmc_segment *seg = &vm->datas[s];
-        uint64_t offset = (uint32_t)data_offsets[s];
-        if (offset + seg->len > mem->size)
+        uint64_t offset = is64(img, KIND_MEMORY, mem_idx) ? data_offsets[s] : (uint32_t)data_offsets[s];
+        if (segment_out_of_bounds(offset, seg->len, mem->size))
             return WASMC_TRAP_MEMORY_OOB;
         memcpy(mem->base + offset, seg->ptr, seg->len);
         seg->len = 0;

@@ -9,7 +9,8 @@
 
 #include "rt_internal.h"
 
-#define MAX_PAGES 65536u   /* 4 GiB: the most a 32-bit index can address */
+/* The most pages a memory can hold: its reservation (a 32-bit memory's maximum, 65536, is below it). */
+#define RESERVATION_PAGES (WASMC_MEMORY_RESERVATION / WASMC_PAGE_SIZE)
 
 /* The public struct first, so a wasmc_memory* is also a memory_impl*. */
 typedef struct memory_impl {
@@ -83,11 +84,11 @@ void wasmc_set_memory_limit(uint64_t bytes)
     atomic_store(&memory_limit, bytes);
 }
 
-wasmc_memory *wasmc_memory_new(uint32_t min_pages, uint32_t max_pages)
+wasmc_memory *wasmc_memory_new(uint64_t min_pages, uint64_t max_pages)
 {
-    if (max_pages > MAX_PAGES)
-        max_pages = MAX_PAGES;
-    if (min_pages > max_pages || (uint64_t)min_pages * WASMC_PAGE_SIZE > atomic_load(&memory_limit))
+    if (max_pages > RESERVATION_PAGES)
+        max_pages = RESERVATION_PAGES;
+    if (min_pages > max_pages || min_pages * WASMC_PAGE_SIZE > atomic_load(&memory_limit))
         return NULL;
     memory_impl *mem = calloc(1, sizeof *mem);
     if (mem == NULL)
@@ -99,7 +100,7 @@ wasmc_memory *wasmc_memory_new(uint32_t min_pages, uint32_t max_pages)
         free(mem);
         return NULL;
     }
-    uint64_t size = (uint64_t)min_pages * WASMC_PAGE_SIZE;
+    uint64_t size = min_pages * WASMC_PAGE_SIZE;
     if (size != 0 && mprotect(base, size, PROT_READ | PROT_WRITE) != 0)
         goto fail;
     mem->range_slot = rt_range_add((uintptr_t)base, (uintptr_t)base + WASMC_MEMORY_RESERVATION,
@@ -129,35 +130,60 @@ void wasmc_memory_free(wasmc_memory *pub)
     free(mem);
 }
 
-uint32_t wasmc_memory_grow_raw(wasmc_memory *mem, uint32_t delta_pages)
+uint64_t wasmc_memory_grow_raw(wasmc_memory *mem, uint64_t delta_pages)
 {
     uint64_t old_pages = mem->size / WASMC_PAGE_SIZE;
+    /* max_pages is at most the reservation's, so the comparison also keeps new_pages from wrapping. */
+    if (delta_pages > mem->max_pages - old_pages ||
+        (old_pages + delta_pages) * WASMC_PAGE_SIZE > atomic_load(&memory_limit))
+        return UINT64_MAX;
     uint64_t new_pages = old_pages + delta_pages;
-    if (new_pages > mem->max_pages || new_pages > MAX_PAGES ||
-        new_pages * WASMC_PAGE_SIZE > atomic_load(&memory_limit))
-        return UINT32_MAX;
     if (delta_pages != 0 &&
-        mprotect(mem->base + mem->size, (uint64_t)delta_pages * WASMC_PAGE_SIZE, PROT_READ | PROT_WRITE) != 0)
-        return UINT32_MAX;   /* out of memory: memory.grow reports failure, it does not trap */
+        mprotect(mem->base + mem->size, delta_pages * WASMC_PAGE_SIZE, PROT_READ | PROT_WRITE) != 0)
+        return UINT64_MAX;   /* out of memory: memory.grow reports failure, it does not trap */
     mem->size = new_pages * WASMC_PAGE_SIZE;
     advise_huge_pages((memory_impl *)mem);
-    return (uint32_t)old_pages;
+    return old_pages;
 }
 
+/* A 32-bit memory has at most 65536 pages, so its old size fits and UINT64_MAX becomes UINT32_MAX. */
 uint32_t wasmc_memory_grow(wasmc_vmctx *vmctx, uint32_t mem_idx, uint32_t delta_pages)
+{
+    return (uint32_t)wasmc_memory_grow_raw(vmctx->memories[mem_idx], delta_pages);
+}
+
+uint64_t wasmc_memory_grow64(wasmc_vmctx *vmctx, uint32_t mem_idx, uint64_t delta_pages)
 {
     return wasmc_memory_grow_raw(vmctx->memories[mem_idx], delta_pages);
 }
 
-/* Bounds are checked in 64 bits so that offset + n cannot wrap; an empty access exactly at the end is
- * in bounds (the spec allows n == 0 at offset == size). */
-static int out_of_bounds(uint32_t offset, uint32_t n, uint64_t size)
+/* offset + n > size without computing offset + n, which may wrap for 64-bit operands; an empty access
+ * exactly at the end is in bounds (the spec allows n == 0 at offset == size). */
+static int out_of_bounds(uint64_t offset, uint64_t n, uint64_t size)
 {
-    return (uint64_t)offset + n > size;
+    return offset > size || n > size - offset;
 }
 
+/* The 32-bit operators are the 64-bit ones with zero-extended operands. */
 void wasmc_memory_copy(wasmc_vmctx *vmctx, uint32_t dst_mem, uint32_t src_mem,
                        uint32_t dst, uint32_t src, uint32_t n)
+{
+    wasmc_memory_copy64(vmctx, dst_mem, src_mem, dst, src, n);
+}
+
+void wasmc_memory_fill(wasmc_vmctx *vmctx, uint32_t mem_idx, uint32_t dst, uint32_t value, uint32_t n)
+{
+    wasmc_memory_fill64(vmctx, mem_idx, dst, value, n);
+}
+
+void wasmc_memory_init(wasmc_vmctx *vmctx, uint32_t mem_idx, uint32_t data_idx,
+                       uint32_t dst, uint32_t src, uint32_t n)
+{
+    wasmc_memory_init64(vmctx, mem_idx, data_idx, dst, src, n);
+}
+
+void wasmc_memory_copy64(wasmc_vmctx *vmctx, uint32_t dst_mem, uint32_t src_mem,
+                         uint64_t dst, uint64_t src, uint64_t n)
 {
     wasmc_memory *d = vmctx->memories[dst_mem];
     wasmc_memory *s = vmctx->memories[src_mem];
@@ -166,7 +192,7 @@ void wasmc_memory_copy(wasmc_vmctx *vmctx, uint32_t dst_mem, uint32_t src_mem,
     memmove(d->base + dst, s->base + src, n);   /* the spec defines overlapping copies like memmove */
 }
 
-void wasmc_memory_fill(wasmc_vmctx *vmctx, uint32_t mem_idx, uint32_t dst, uint32_t value, uint32_t n)
+void wasmc_memory_fill64(wasmc_vmctx *vmctx, uint32_t mem_idx, uint64_t dst, uint32_t value, uint64_t n)
 {
     wasmc_memory *mem = vmctx->memories[mem_idx];
     if (out_of_bounds(dst, n, mem->size))
@@ -174,8 +200,8 @@ void wasmc_memory_fill(wasmc_vmctx *vmctx, uint32_t mem_idx, uint32_t dst, uint3
     memset(mem->base + dst, (int)(value & 0xff), n);
 }
 
-void wasmc_memory_init(wasmc_vmctx *vmctx, uint32_t mem_idx, uint32_t data_idx,
-                       uint32_t dst, uint32_t src, uint32_t n)
+void wasmc_memory_init64(wasmc_vmctx *vmctx, uint32_t mem_idx, uint32_t data_idx,
+                         uint64_t dst, uint32_t src, uint32_t n)
 {
     wasmc_memory *mem = vmctx->memories[mem_idx];
     const wasmc_segment *seg = &vmctx->datas[data_idx];

@@ -67,13 +67,14 @@ extern uintptr_t wasmc_stack_limit;
  * of address space, PROT_NONE except the first `size` bytes, so any i32 address + u32 offset lands inside
  * the reservation and plain loads and stores need no check: a touch past `size` faults and the signal
  * handler turns the fault into WASMC_TRAP_MEMORY_OOB. memory.grow only changes protections; `base` never
- * moves, so generated code may load it once per function. */
+ * moves, so generated code may load it once per function. A 64-bit memory (memory64) gets the same
+ * reservation and so holds at most WASMC_MEMORY_RESERVATION bytes; its accesses are checked explicitly. */
 #define WASMC_MEMORY_RESERVATION (8ULL << 30)
 #define WASMC_PAGE_SIZE 65536u
 struct wasmc_memory {
     uint8_t *base;        /* 0: start of the reservation */
     uint64_t size;        /* 8: accessible bytes = pages * 64 KiB */
-    uint64_t max_pages;   /* 16: declared maximum, or 65536 */
+    uint64_t max_pages;   /* 16: declared maximum (or 65536), at most the reservation's pages */
 };
 
 /* A table. funcref tables hold wasmc_funcref*, externref tables opaque host handles; NULL is null.
@@ -138,6 +139,13 @@ void wasmc_memory_fill(wasmc_vmctx *vmctx, uint32_t mem_idx, uint32_t dst, uint3
 /* memory.init: bounds checked first (memory and segment); traps before writing anything. */
 void wasmc_memory_init(wasmc_vmctx *vmctx, uint32_t mem_idx, uint32_t data_idx,
                        uint32_t dst, uint32_t src, uint32_t n);
+/* The same for a 64-bit memory: i64 sizes and addresses; memory.grow64 fails with UINT64_MAX. */
+uint64_t wasmc_memory_grow64(wasmc_vmctx *vmctx, uint32_t mem_idx, uint64_t delta_pages);
+void wasmc_memory_copy64(wasmc_vmctx *vmctx, uint32_t dst_mem, uint32_t src_mem,
+                         uint64_t dst, uint64_t src, uint64_t n);
+void wasmc_memory_fill64(wasmc_vmctx *vmctx, uint32_t mem_idx, uint64_t dst, uint32_t value, uint64_t n);
+void wasmc_memory_init64(wasmc_vmctx *vmctx, uint32_t mem_idx, uint32_t data_idx,
+                         uint64_t dst, uint32_t src, uint32_t n);
 /* data.drop: the segment's length becomes 0. */
 void wasmc_data_drop(wasmc_vmctx *vmctx, uint32_t data_idx);
 /* table.grow: old size, or -1 (as u32) on failure. */
@@ -207,12 +215,13 @@ _Noreturn void wasmc_exit(int code);
 
 /* Install the SIGSEGV/SIGBUS handler once; faults outside wasm memories chain to the previous handler. */
 void wasmc_runtime_init(void);
-/* Reserve WASMC_MEMORY_RESERVATION bytes, make min_pages accessible (zeroed). NULL on failure. */
-wasmc_memory *wasmc_memory_new(uint32_t min_pages, uint32_t max_pages);
+/* Reserve WASMC_MEMORY_RESERVATION bytes, make min_pages accessible (zeroed); max_pages is capped at the
+ * reservation. NULL on failure. */
+wasmc_memory *wasmc_memory_new(uint64_t min_pages, uint64_t max_pages);
 /* Release a memory's reservation. NULL is ignored. */
 void wasmc_memory_free(wasmc_memory *mem);
-/* Grow by delta pages from the host side (memory.grow's rules and result). */
-uint32_t wasmc_memory_grow_raw(wasmc_memory *mem, uint32_t delta_pages);
+/* Grow by delta pages from the host side: the old size in pages, or UINT64_MAX past the maximum. */
+uint64_t wasmc_memory_grow_raw(wasmc_memory *mem, uint64_t delta_pages);
 /* Cap every memory of the process at `bytes` (wasmtime's -W max-memory-size): growing past it fails. */
 void wasmc_set_memory_limit(uint64_t bytes);
 /* A table of `size` null elements, growable to `max`. NULL on failure. */

@@ -394,23 +394,30 @@ def compile_command(opt_level, output, emit, target, cpu, dirs, env, inherit_env
 @opt_level_option
 @click.option("--summary", is_flag=True,
               help="Also count passed assertions against a MANIFEST.tsv beside the files (or one directory up).")
-@click.option("--column", default="in_scalar2", show_default=True, metavar="NAME",
+@click.option("--column", default=None, metavar="NAME",
               help="The MANIFEST.tsv column --summary counts against, e.g. in_wasm2: the assertions in scope "
-                   "at that feature level.")
+                   "at that feature level.  [default: in_scalar2]")
+@click.option("--spec", "spec", type=click.Choice(["2.0", "3.0"]), default=None,
+              help="The spec level modules are validated at (3.0 accepts constant expressions and 64-bit "
+                   "memories that 2.0 rejects). Default: that of an explicit --column (in_wasm1, "
+                   "in_scalar2, in_wasm2: 2.0), else 3.0.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=120, show_default=True,
               help="Seconds one command may take before it counts as failed.")
 @click.option("-v", "--verbose", is_flag=True, help="List failing commands with their line numbers.")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-def wast_command(opt_level: int, summary: bool, column: str, timeout: float, verbose: bool,
-                 files: tuple[Path, ...]) -> None:
+def wast_command(opt_level: int, summary: bool, column: str | None, spec: str | None, timeout: float,
+                 verbose: bool, files: tuple[Path, ...]) -> None:
     """Run WebAssembly spec-test scripts (.wast). Each script runs in a child process, so a crash fails
     the command that caused it rather than the whole run."""
     from . import wast
+    from .wasm.features import BY_NAME, WASM3
+    features = BY_NAME[spec] if spec else wast.column_features(column) if column else WASM3
+    column = column or "in_scalar2"
     passed = failed = skipped = errors = 0
     in_scope = in_scope_passed = 0
     for path in files:
         try:
-            result = wast.run_file(path, opt_level, isolate=True, timeout=timeout)
+            result = wast.run_file(path, opt_level, isolate=True, timeout=timeout, features=features)
         except wast.WastError as e:
             click.echo(f"{path}: error: {e}", err=True)
             errors += 1

@@ -9,7 +9,7 @@ from .runtime import runtime
 from .traps import host_failed, raise_trap
 from .abi import slots_needed
 from .values import MASK, from_bits, from_python, read_slots, to_bits, to_python, write_slots
-from .wasm.types import MAX_PAGES, FuncType, GlobalType, MemoryType, TableType
+from .wasm.types import MAX_PAGES, MAX_PAGES64, FuncType, GlobalType, MemoryType, TableType
 
 
 class Func:
@@ -142,8 +142,9 @@ class Global:
 
 
 class Memory:
-    """A linear memory (runtime_c/memory.c: an 8 GiB reservation, guard pages past its size). Make one to
-    import, or take an instance's from its exports:
+    """A linear memory (runtime_c/memory.c: an 8 GiB reservation, guard pages past its size; a 64-bit
+    one, MemoryType(limits, is64=True), holds at most those 8 GiB). Make one to import, or take an
+    instance's from its exports:
 
         memory = instance.exports["memory"]
         memory.write(0, b"hi"); memory.read(0, 2)    # -> b"hi"
@@ -156,7 +157,10 @@ class Memory:
         self._owner = owner
         if struct is None:
             limits = mt.limits
-            raw = lib.wasmc_memory_new(limits.min, MAX_PAGES if limits.max is None else limits.max)
+            bound = MAX_PAGES64 if mt.is64 else MAX_PAGES
+            if limits.min > bound or (limits.max or 0) > bound:
+                raise InstantiationError(f"memory size must be at most {bound} pages")
+            raw = lib.wasmc_memory_new(limits.min, bound if limits.max is None else limits.max)
             if raw == ffi.NULL:
                 raise InstantiationError("cannot reserve memory")
             struct = ffi.gc(raw, lib.wasmc_memory_free)
@@ -167,8 +171,10 @@ class Memory:
 
     def grow(self, delta: int) -> int:
         _, lib = runtime()
+        if not 0 <= delta < 1 << 64:
+            return -1
         r = lib.wasmc_memory_grow_raw(self.struct, delta)
-        return -1 if r == 0xFFFFFFFF else r
+        return -1 if r == (1 << 64) - 1 else r
 
     def read(self, offset: int, n: int) -> bytes:
         ffi, _ = runtime()
@@ -198,7 +204,9 @@ class Table:
         self._users: list = []          # instances whose function records this table may hold
         if struct is None:
             limits = tt.limits
-            raw = lib.wasmc_table_new(limits.min, 0xFFFFFFFF if limits.max is None else limits.max)
+            # A table64's limits may pass 2**32; the runtime caps every table far below that anyway.
+            maximum = 0xFFFFFFFF if limits.max is None else min(limits.max, 0xFFFFFFFF)
+            raw = lib.wasmc_table_new(limits.min, maximum) if limits.min <= maximum else ffi.NULL
             if raw == ffi.NULL:
                 raise InstantiationError("cannot allocate table")
             struct = ffi.gc(raw, lib.wasmc_table_free)

@@ -55,19 +55,20 @@ def _str(s: str) -> bytes:
     return _uleb(len(raw)) + raw
 
 
-def _limits(limits: Limits) -> bytes:
+def _limits(limits: Limits, is64: bool = False) -> bytes:
+    flags = 0x04 if is64 else 0x00
     if limits.max is None:
-        return b"\x00" + _uleb(limits.min)
-    return b"\x01" + _uleb(limits.min) + _uleb(limits.max)
+        return bytes((flags,)) + _uleb(limits.min)
+    return bytes((flags | 0x01,)) + _uleb(limits.min) + _uleb(limits.max)
 
 
 def _import_desc(desc) -> bytes:
     if isinstance(desc, int):
         return _uleb(desc)
     if isinstance(desc, TableType):
-        return bytes((int(desc.elem),)) + _limits(desc.limits)
+        return bytes((int(desc.elem),)) + _limits(desc.limits, desc.is64)
     if isinstance(desc, MemoryType):
-        return _limits(desc.limits)
+        return _limits(desc.limits, desc.is64)
     assert isinstance(desc, GlobalType)
     return bytes((int(desc.type), int(desc.mutable)))
 
@@ -97,8 +98,8 @@ def encode_image(m: Module, grants: WasiGrants = WasiGrants()) -> bytes:
     parts += _vec(m.imports, lambda imp: (_str(imp.module) + _str(imp.name) + bytes((int(imp.kind),))
                                           + _import_desc(imp.desc)))
     parts += _vec(m.funcs, _uleb)
-    parts += _vec(m.tables, lambda tt: bytes((int(tt.elem),)) + _limits(tt.limits))
-    parts += _vec(m.memories, lambda mt: _limits(mt.limits))
+    parts += _vec(m.tables, lambda tt: bytes((int(tt.elem),)) + _limits(tt.limits, tt.is64))
+    parts += _vec(m.memories, lambda mt: _limits(mt.limits, mt.is64))
     parts += _vec(m.globals, lambda g: bytes((int(g.type.type), int(g.type.mutable))) + span(g.init_span))
     parts += _vec(m.exports, lambda e: _str(e.name) + bytes((int(e.kind),)) + _uleb(e.index))
     parts.append(_uleb(0 if m.start is None else m.start + 1))

@@ -11,6 +11,7 @@ from .errors import InstantiationError, LinkError
 from .externs import Extern, Func, Global, Memory, Table
 from .runtime import runtime
 from .traps import raise_trap, segment_error
+from .wasm.features import WASM3, Features
 from .wasm.module import Module as WasmModule
 from .wasm.types import ExternKind, Limits
 
@@ -28,17 +29,25 @@ class Module:
         instance = wasmc.Instance(module, {})
     """
 
-    def __init__(self, data: bytes, opt_level: int | None = None, cache: bool = True, progress=None):
+    def __init__(self, data: bytes, opt_level: int | None = None, cache: bool = True, progress=None,
+                 features: Features = WASM3):
         """Decode, validate and compile `data` (or take its code from the cache), and load it.
         `opt_level` 0-3, or None (the default): tiered, as `wasmc run` (wasmc/tiers.py) - the module's
         -O2 code if it was built, else code at once from the function cache's -O2 and -O0 objects, with
         the -O2 build queued in a background process for the next time. Raises DecodeError,
-        ValidationError or UnsupportedError; `progress(done, total)` reports a long compile."""
+        ValidationError or UnsupportedError; `progress(done, total)` reports a long compile. `features`
+        (wasmc.wasm.features): the spec level to validate at, Wasm 3.0 unless told WASM2."""
         from .compile import shared_object
         from .jit import LoadedCode
         from .wasm.decode import decode_module
         data = bytes(data)
-        self.wasm: WasmModule = decode_module(data)
+        self.wasm: WasmModule = decode_module(data, features)
+        if features is not WASM3:
+            # Compiling validates at 3.0, which accepts all of 2.0; the stricter rules differ only in
+            # decoding and module-level checks, so checking those first is enough (and survives cache
+            # hits).
+            from .wasm.validate import validate_module
+            validate_module(self.wasm, features)
         so = shared_object(data, self.wasm, opt_level, use_cache=cache, progress=progress)
         self.code = LoadedCode(so, len(self.wasm.code), len(self.wasm.types))
 
@@ -173,6 +182,9 @@ def _matches(imp, ext: Extern, m: WasmModule) -> bool:
         return ext.type == m.types[imp.desc]
     if imp.kind == ExternKind.GLOBAL:
         return ext.type == imp.desc
+    # Address types must be equal (Wasm 3.0: an i32 memory or table never matches an i64 one).
+    if ext.type.is64 != imp.desc.is64:
+        return False
     if imp.kind == ExternKind.MEMORY:
         return _limits_match(Limits(ext.size_pages(), ext.type.limits.max), imp.desc.limits)
     return (ext.type.elem == imp.desc.elem

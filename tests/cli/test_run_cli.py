@@ -124,3 +124,19 @@ def test_wast_summary_counts_any_manifest_column(tmp_path):
     (tmp_path / "core" / "MANIFEST.tsv").write_text(HEADER + "nop.wast\t1\t1\t1\t1\t1\n")  # beside it, as wasm2/
     result = wasmc("wast", "-O0", "--summary", str(script))
     assert "assertions passed 1/1 in_scalar2\n" in result.stdout
+
+
+EXTENDED_CONST_WAST = ('(module (global $a i32 (i32.const 2)) (global $b i32 (i32.mul (global.get $a) (i32.const 3)))\n'
+                       '  (func (export "b") (result i32) global.get $b))\n(assert_return (invoke "b") (i32.const 6))\n')
+
+
+def test_wast_spec_level(tmp_path):
+    """3.0 rules by default; `--spec 2.0`, or a 2.0 level's --column, validates by 2.0's (no extended
+    constant expressions, so the module is rejected)."""
+    script = tmp_path / "ext.wast"
+    script.write_text(EXTENDED_CONST_WAST)
+    assert wasmc("wast", "-O0", str(script)).returncode == 0
+    for args in (("--spec", "2.0"), ("--column", "in_wasm2")):
+        result = wasmc("wast", "-O0", *args, str(script))
+        assert result.returncode == 1 and "2 failed" in result.stdout, result.stdout
+    assert wasmc("wast", "-O0", "--spec", "3.0", "--column", "in_wasm2", str(script)).returncode == 0

@@ -18,6 +18,7 @@ from wasmc._rt import ffi, lib
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = 65536
 FAIL = 0xFFFFFFFF   # -1 as u32: what memory.grow and table.grow return on failure
+FAIL64 = (1 << 64) - 1   # -1 as u64: what wasmc_memory_grow_raw (and memory64's memory.grow) return
 
 # Op codes of wasmc_selftest_entry_runtime, in its enum order.
 (OP_MEMORY_GROW, OP_MEMORY_COPY, OP_MEMORY_FILL, OP_MEMORY_INIT, OP_DATA_DROP,
@@ -171,11 +172,12 @@ def test_large_memories_ask_for_huge_pages():
 
 def test_memory_new_limits():
     assert lib.wasmc_memory_new(3, 2) == ffi.NULL
-    m = lib.wasmc_memory_new(0, 0xFFFFFFFF)
+    m = lib.wasmc_memory_new(0, 1 << 48)
     try:
-        assert m.size == 0 and m.max_pages == 65536   # clamped to what a 32-bit index can reach
+        assert m.size == 0 and m.max_pages == 131072   # clamped to the 8 GiB reservation (memory64)
     finally:
         lib.wasmc_memory_free(m)
+    assert lib.wasmc_memory_new(131073, 1 << 48) == ffi.NULL
 
 
 def test_memory_grow_raw_returns_old_pages():
@@ -184,11 +186,12 @@ def test_memory_grow_raw_returns_old_pages():
         assert lib.wasmc_memory_grow_raw(m, 0) == 1
         assert lib.wasmc_memory_grow_raw(m, 2) == 1
         assert m.size == 3 * PAGE
-        assert lib.wasmc_memory_grow_raw(m, 2) == FAIL
+        assert lib.wasmc_memory_grow_raw(m, 2) == FAIL64
         assert m.size == 3 * PAGE
         assert lib.wasmc_memory_grow_raw(m, 1) == 3
         assert lib.wasmc_memory_grow_raw(m, 0) == 4
-        assert lib.wasmc_memory_grow_raw(m, 0xFFFFFFFF) == FAIL
+        assert lib.wasmc_memory_grow_raw(m, 0xFFFFFFFF) == FAIL64
+        assert lib.wasmc_memory_grow_raw(m, FAIL64) == FAIL64     # the page count would wrap
         buf = ffi.buffer(ffi.cast("uint8_t *", m.base), m.size)
         assert buf[PAGE:] == bytes(3 * PAGE)   # grown pages read as zero
         buf[4 * PAGE - 1] = b"\x01"
@@ -199,10 +202,10 @@ def test_memory_grow_raw_returns_old_pages():
 def test_memory_grow_to_4_gib():
     m = lib.wasmc_memory_new(0, 65536)
     try:
-        assert lib.wasmc_memory_grow_raw(m, 65537) == FAIL
+        assert lib.wasmc_memory_grow_raw(m, 65537) == FAIL64
         assert lib.wasmc_memory_grow_raw(m, 65536) == 0
         assert m.size == 4 << 30
-        assert lib.wasmc_memory_grow_raw(m, 1) == FAIL
+        assert lib.wasmc_memory_grow_raw(m, 1) == FAIL64
         m.base[(4 << 30) - 1] = 9   # only this page gets committed
     finally:
         lib.wasmc_memory_free(m)

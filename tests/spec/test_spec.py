@@ -1,6 +1,6 @@
-"""The official Wasm 2.0 spec tests: one case per script of the suite (suite.py says where it is looked
-for), at -O2 unless WASMC_SPEC_OPT says otherwise, each in a child process with WASMC_SPEC_TIMEOUT seconds
-(120) per command. Known failures are listed in expected_failures.toml."""
+"""The official Wasm 2.0 spec tests, validated by the 2.0 rules: one case per script of the suite (suite.py
+says where it is looked for), at -O2 unless WASMC_SPEC_OPT says otherwise, each in a child process with
+WASMC_SPEC_TIMEOUT seconds (120) per command. Known failures are listed in expected_failures.toml."""
 from __future__ import annotations
 
 import importlib.util
@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from wasmc import wast
+from wasmc.wasm.features import WASM2
 
 _spec = importlib.util.spec_from_file_location("wasmc_spec_suite", Path(__file__).with_name("suite.py"))
 suite = importlib.util.module_from_spec(_spec)
@@ -35,7 +36,7 @@ def _expected_failures() -> dict[tuple[str, int], str]:
 def test_spec(path: Path) -> None:
     opt_level = int(os.environ.get("WASMC_SPEC_OPT", "2"))
     timeout = float(os.environ.get("WASMC_SPEC_TIMEOUT", "120"))
-    result = wast.run_file(path, opt_level, isolate=True, timeout=timeout)
+    result = wast.run_file(path, opt_level, isolate=True, timeout=timeout, features=WASM2)
     listed = {line: reason for (file, line), reason in _expected_failures().items() if file == path.name}
     by_line = {o.line: o for o in result.outcomes}
     problems = [f"line {o.line}: {o.command}: {o.reason}" for o in result.failures if o.line not in listed]

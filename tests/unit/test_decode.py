@@ -10,6 +10,7 @@ import pytest
 
 from wasmc.errors import DecodeError, UnsupportedError
 from wasmc.wasm.decode import MAX_LOCALS, decode_module
+from wasmc.wasm.features import WASM2, WASM3
 from wasmc.wasm.instr import read_op
 from wasmc.wasm.reader import Reader
 from wasmc.wasm.types import (EXTERNREF, F32, F64, FUNCREF, I32, I64, V128, ExternKind, FuncType, GlobalType,
@@ -285,10 +286,27 @@ def test_limits():
 @pytest.mark.parametrize("payload, message", [
     (b"\x01\x02", "integer too large"),
     (b"\x01\x81\x00", "integer representation too long"),
-    (b"\x01\x00\x80\x80\x80\x80\x10", "integer too large"),              # min >= 2**32
+    (b"\x01\x00" + b"\x80" * 9 + b"\x10", "integer too large"),       # min >= 2**64
 ])
 def test_malformed_memory_limits(payload, message):
     malformed(module(section(5, payload)), message)
+
+
+def test_limits_are_u64_at_3_0_and_u32_at_2_0():
+    # Wasm 3.0 reads every memory's limits as u64 (validation bounds a 32-bit memory to 65536 pages).
+    data = module(section(5, b"\x01\x00\x80\x80\x80\x80\x10"))        # min 2**32
+    assert decode_module(data).memories == [MemoryType(Limits(1 << 32, None))]
+    with pytest.raises(DecodeError, match="integer too large"):
+        decode_module(data, WASM2)
+
+
+def test_64_bit_memory_and_table():
+    m = decode_module(module(section(4, vec([b"\x70\x04\x02", b"\x70\x05\x00\x80\x80\x80\x80\x20"])),
+                             section(5, vec([b"\x05\x01\x80\x80\x80\x80\x80\x80\x40"]))))
+    assert m.tables == [TableType(FUNCREF, Limits(2, None), is64=True),
+                        TableType(FUNCREF, Limits(0, 1 << 33), is64=True)]
+    assert m.memories == [MemoryType(Limits(1, 1 << 48), is64=True)]
+    assert m.memories[0].addr is I64 and m.tables[0].addr is I64
 
 
 def test_malformed_table():
@@ -296,11 +314,12 @@ def test_malformed_table():
     malformed(module(section(4, b"\x01\x7f\x00\x00")), "malformed reference type")
 
 
-@pytest.mark.parametrize("flags, feature", [(b"\x03", "threads"), (b"\x04", "memory64"),
-                                           (b"\x05", "memory64")])
-def test_unsupported_memory_flags(flags, feature):
+@pytest.mark.parametrize("flags, feature, features", [
+    (b"\x03", "threads", WASM3), (b"\x07", "threads", WASM3),
+    (b"\x04", "memory64", WASM2), (b"\x05", "memory64", WASM2)])
+def test_unsupported_memory_flags(flags, feature, features):
     with pytest.raises(UnsupportedError) as info:
-        decode_module(module(section(5, b"\x01" + flags + b"\x01\x02")))
+        decode_module(module(section(5, b"\x01" + flags + b"\x01\x02")), features)
     assert info.value.feature.startswith(feature)
 
 

@@ -132,3 +132,15 @@ def test_functions_without_a_form_still_compile(fresh_cache):
     bad = bytes(wat2wasm("(module (func (export \"f\") (result i32) (i32.const 1)))"))
     assert wasmc.Instance(wasmc.Module(bad, 0), {}).exports["f"]() == 1
     assert os.path.isdir(store.functions_dir())
+
+
+def test_64_bit_memories_and_tables_are_keyed_apart():
+    """`memory.size` is the same bytes for a 32- and a 64-bit memory but not the same code: the forms'
+    shared prefix says which address types the module has, and only when one is 64-bit."""
+    from wasmc.fcache.canonical import module_prefix
+    body = "(func (export \"f\") (drop (memory.size)) (drop (table.size)))"
+    plain, mem64, table64 = (decode_module(bytes(wat2wasm(f"(module {decl} {body})")))
+                             for decl in ("(memory 1) (table 1 funcref)", "(memory i64 1) (table 1 funcref)",
+                                          "(memory 1) (table i64 1 funcref)"))
+    assert b"addr64" not in module_prefix(plain)
+    assert len({module_prefix(m) for m in (plain, mem64, table64)}) == 3

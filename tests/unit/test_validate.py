@@ -6,6 +6,7 @@ import wasmtime
 
 from wasmc.errors import DecodeError, ValidationError
 from wasmc.wasm.decode import decode_module
+from wasmc.wasm.features import WASM2
 from wasmc.wasm.instr import read_op
 from wasmc.wasm.module import Module
 from wasmc.wasm.opcodes import ALL_OPS
@@ -70,6 +71,10 @@ VALID = {
     "call and call_indirect": """(module (type $t (func (param i32) (result i32))) (table 1 funcref)
         (func $f (type $t) (local.get 0))
         (func (result i32) (call_indirect (type $t) (call $f (i32.const 1)) (i32.const 0))))""",
+    "extended constant expressions over earlier globals": """(module
+        (global $a i32 (i32.const 3)) (global $b i64 (i64.mul (i64.const 2) (i64.sub (i64.const 9) (i64.const 1))))
+        (global i32 (i32.add (global.get $a) (i32.mul (i32.const 2) (global.get $a)))) (memory 1)
+        (data (i32.sub (global.get $a) (i32.const 1)) "x"))""",
     "immutable imported global in a constant expression": """(module
         (import "m" "g" (global $g i32)) (global i32 (global.get $g)) (memory 1)
         (data (global.get $g) "x"))""",
@@ -170,11 +175,13 @@ INVALID = {
     "memory too large": ("(module (memory 65537))", "memory size must be at most 65536 pages (4GiB)"),
     "memory min above max": ("(module (memory 2 1))", "size minimum must not be greater than maximum"),
     "table min above max": ("(module (table 2 1 funcref))", "size minimum must not be greater than maximum"),
-    "non-constant global initializer": ("(module (global i32 (i32.add (i32.const 1) (i32.const 2))))",
+    "non-constant global initializer": ("(module (global i32 (i32.div_s (i32.const 1) (i32.const 2))))",
                                         "constant expression required"),
+    "extended constant of mixed types": ("(module (global i32 (i32.add (i32.const 1) (i64.const 2))))",
+                                         "type mismatch"),
     "global initializer type": ("(module (global i32 (i64.const 0)))", "type mismatch"),
-    "global.get of a defined global": (
-        "(module (global i32 (i32.const 0)) (global i32 (global.get 0)))", "unknown global"),
+    "global.get of a later global": (
+        "(module (global i32 (global.get 1)) (global i32 (i32.const 0)))", "unknown global"),
     "global.get of a mutable import": (
         "(module (import \"m\" \"g\" (global (mut i32))) (global i32 (global.get 0)))",
         "constant expression required"),
@@ -304,3 +311,34 @@ def test_typed_select_arity_is_checked():
     select_t, _, at = ops[3]
     with pytest.raises(ValidationError, match="invalid result arity"):
         v.step(select_t, (I32, I32), at)
+
+
+def test_wasm2_rules_refuse_extended_constants():
+    """At 2.0, add/sub/mul are not constant and only imported globals are visible."""
+    cases = (("(module (global i32 (i32.add (i32.const 1) (i32.const 2))))", "constant expression required"),
+             ("(module (global i32 (i32.const 0)) (global i32 (global.get 0)))", "unknown global"),
+             ("(module (global i32 (i32.const 0)) (memory 1) (data (global.get 0)))", "unknown global"))
+    for wat, message in cases:
+        validate_module(decode(wat))
+        with pytest.raises(ValidationError, match=message):
+            validate_module(decode(wat), WASM2)
+
+
+def test_address_types_of_memory64_and_table64():
+    """Operands take the memory's or table's address type; table.copy's length the narrower one."""
+    validate_bodies(decode("""(module (memory i64 1) (table $a i64 1 funcref) (table $b 1 funcref)
+        (func (result i64)
+          (memory.fill (i64.const 0) (i32.const 0) (i64.const 0))
+          (table.copy $a $b (i64.const 0) (i32.const 0) (i32.const 0))
+          (table.copy $b $a (i32.const 0) (i64.const 0) (i32.const 0))
+          (table.copy $a $a (i64.const 0) (i64.const 0) (i64.const 0))
+          (drop (table.grow $a (ref.null func) (i64.const 1)))
+          (i64.add (memory.size) (i64.load offset=0x1_0000_0000 (i64.const 0)))))"""))
+    for body in ("(table.copy $a $b (i64.const 0) (i32.const 0) (i64.const 0))",
+                 "(memory.fill (i64.const 0) (i64.const 0) (i64.const 0))",
+                 "(drop (table.get $a (i32.const 0)))"):
+        with pytest.raises(ValidationError, match="type mismatch"):
+            validate_bodies(decode(f"""(module (memory i64 1) (table $a i64 1 funcref)
+                (table $b 1 funcref) (func {body}))"""))
+    with pytest.raises(ValidationError, match="offset out of range"):
+        validate_bodies(decode("(module (memory 1) (func (drop (i32.load offset=0x1_0000_0000 (i32.const 0)))))"))

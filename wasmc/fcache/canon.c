@@ -286,9 +286,9 @@ static int canon_body(const uint8_t *code, size_t body_start, size_t body_end, c
                 r = c.failed ? CANON_MALFORMED : put(b, imm_start, (size_t)(c.p - imm_start));
                 break;
             }
-            case CANON_IMM_MEMARG:
+            case CANON_IMM_MEMARG:   /* align u32, offset u64 (memory64) */
                 rd_uleb(&c, 5);
-                rd_uleb(&c, 5);
+                rd_uleb(&c, 10);
                 r = c.failed ? CANON_MALFORMED : put(b, imm_start, (size_t)(c.p - imm_start));
                 break;
             case CANON_IMM_MEMIDX: case CANON_IMM_REFTYPE:

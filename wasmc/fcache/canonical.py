@@ -113,7 +113,13 @@ def _facts(m: Module, info, resumable) -> tuple[bytes, list[list[int]], list[lis
 def module_prefix(m: Module) -> bytes:
     """What every form of `m`'s functions shares: the compiler and the module-level facts."""
     from ..cache import compiler_fingerprint
-    return f"wasmc-fn1\0{compiler_fingerprint()}\0memories {len(m.memory_types)}\0".encode()
+    prefix = f"wasmc-fn1\0{compiler_fingerprint()}\0memories {len(m.memory_types)}\0"
+    # The same bytes mean other code when an index is an i64 (memory.size, table.grow, ...); said only
+    # when some memory or table is 64-bit, so 32-bit modules keep their keys.
+    if any(t.is64 for t in (*m.memory_types, *m.table_types)):
+        prefix += "addr64 " + "".join("m" + "48"[t.is64] for t in m.memory_types) + \
+            "".join("t" + "48"[t.is64] for t in m.table_types) + "\0"
+    return prefix.encode()
 
 
 def module_forms(m: Module, info, resumable) -> list[Form]:

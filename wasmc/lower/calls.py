@@ -7,6 +7,7 @@ from ..wasm.types import FuncType
 from . import resumable
 from .builder import I32, I64, LLVM_TYPE, NULL, PTR, VMCTX, Alias, Value, results_type
 from .function import FunctionTranslator
+from .tables import table_size
 
 
 def _emit_call(t: FunctionTranslator, ft: FuncType, callee: str, args: list[Value], vmctx: Value) -> None:
@@ -42,7 +43,7 @@ def lower_call_indirect(t: FunctionTranslator, op, imm) -> None:
     ft = t.module.types[type_idx]
     b = t.b
     index = t.pop()
-    size = t.env.table_size(t, table_idx)
+    size = table_size(t, table_idx)          # an i64 for a 64-bit table, like its index
     t.trap_if(b.icmp("uge", index, size), TrapKind.UNDEFINED_ELEMENT)
     elems = t.env.table_elems(t, table_idx)
     slot = b.gep(elems, b.cast("zext", index, I64), PTR, inbounds=True)
@@ -51,7 +52,7 @@ def lower_call_indirect(t: FunctionTranslator, op, imm) -> None:
     null_block, cont = b.new_block("null_elem"), b.new_block("ok")
     b.cond_br(b.icmp("eq", record, NULL), null_block, cont, unlikely=True)
     b.start(null_block)
-    b.call_runtime("wasmc_trap_null_element", [VMCTX, index])
+    b.call_runtime("wasmc_trap_null_element", [VMCTX, b.cast("trunc", index, I32)])   # below the size
     b.unreachable()
     b.start(cont)
     actual = b.load(I64, b.field(record, FUNCREF_TYPE_ID), alias=Alias.RUNTIME)

@@ -12,6 +12,12 @@ a dead load may go, its check stays. The memory's size is read from its descript
 cost of a compare and a branch that is never taken. The 8 GiB reservation and its guard pages stay as a
 second line of defence. Alignment hints are only hints, so accesses are emitted with align 1. Bulk
 operations go to runtime_c, which checks bounds before writing anything.
+
+A 64-bit memory (memory64) takes i64 addresses and u64 offsets, so `addr + offset + size` may wrap: its
+check compares `addr` against `memory size - (offset + size)` instead, underflow included. Its
+reservation is the same 8 GiB (runtime_c/memory.c), so it never moves either; it cannot grow past that,
+and memory.grow says so with -1 as the spec allows. The operand's IR type picks the path, so a 32-bit
+memory's code is what it was.
 """
 from __future__ import annotations
 
@@ -24,12 +30,30 @@ def address(t: FunctionTranslator, addr: Value, offset: int, size: int) -> Value
     """The pointer for an access of `size` bytes at `addr + offset` in memory 0, after the check that
     makes it trap when out of bounds. Every load and store (scalar and SIMD) gets its pointer here."""
     b = t.b
+    if addr.type == I64:
+        return _address64(t, addr, offset, size)
     wide = b.cast("zext", addr, I64)
     end = b.binop("add nuw nsw", wide, const_int(I64, offset + size))       # < 2**33: no overflow
     t.trap_if(b.icmp("ugt", end, t.env.memory_size_bytes(t, 0)), TrapKind.MEMORY_OOB)
     if offset:
         wide = b.binop("add nuw nsw", wide, const_int(I64, offset))
     return b.gep(t.env.memory_base(t), wide)
+
+
+def _address64(t: FunctionTranslator, addr: Value, offset: int, size: int) -> Value:
+    """address() for an i64 address and a u64 offset: traps unless addr + offset + size <= memory size,
+    computed without wrapping."""
+    b = t.b
+    mem_size = t.env.memory_size_bytes(t, 0)
+    # A memory holds far less than 2**62 bytes, so a larger span always traps: clamped, it stays an i64.
+    span = const_int(I64, min(offset + size, 1 << 62))
+    too_long = b.icmp("ult", mem_size, span)
+    past_end = b.icmp("ugt", addr, b.binop("sub", mem_size, span))
+    t.trap_if(b.binop("or", too_long, past_end), TrapKind.MEMORY_OOB)
+    if offset:
+        # In bounds, so the sum does not wrap; the constant is written signed as LLVM reads i64s.
+        addr = b.binop("add nuw", addr, const_int(I64, offset - (1 << 64) if offset >= 1 << 63 else offset))
+    return b.gep(t.env.memory_base(t), addr)
 
 
 _SIZE = {I8: 1, I16: 2, I32: 4, I64: 8, F32: 4, F64: 8}
@@ -57,33 +81,43 @@ def store(mem_type: str | None = None):
     return lower
 
 
+def _is64(t: FunctionTranslator, mem_idx: int) -> bool:
+    return t.module.memory_types[mem_idx].is64
+
+
 def lower_memory_size(t: FunctionTranslator, op, mem_idx: int) -> None:
     pages = t.b.binop("lshr", t.env.memory_size_bytes(t, mem_idx), const_int(I64, 16))
-    t.push(t.b.cast("trunc", pages, I32))
+    t.push(pages if _is64(t, mem_idx) else t.b.cast("trunc", pages, I32))
 
+
+# The bulk operators of a 64-bit memory have runtime calls of their own, named *64, taking i64s where
+# the memory's address type goes.
 
 def lower_memory_grow(t: FunctionTranslator, op, mem_idx: int) -> None:
     delta = t.pop()
-    t.push(t.b.call_runtime("wasmc_memory_grow", [VMCTX, t.env.memory_index(mem_idx), delta]))
+    name = "wasmc_memory_grow64" if _is64(t, mem_idx) else "wasmc_memory_grow"
+    t.push(t.b.call_runtime(name, [VMCTX, t.env.memory_index(mem_idx), delta]))
 
 
 def lower_memory_copy(t: FunctionTranslator, op, imm) -> None:
     dst_mem, src_mem = imm
     args = t.popn(3)
     env = t.env
-    t.b.call_runtime("wasmc_memory_copy", [VMCTX, env.memory_index(dst_mem), env.memory_index(src_mem), *args])
+    name = "wasmc_memory_copy64" if _is64(t, dst_mem) else "wasmc_memory_copy"
+    t.b.call_runtime(name, [VMCTX, env.memory_index(dst_mem), env.memory_index(src_mem), *args])
 
 
 def lower_memory_fill(t: FunctionTranslator, op, mem_idx: int) -> None:
     args = t.popn(3)
-    t.b.call_runtime("wasmc_memory_fill", [VMCTX, t.env.memory_index(mem_idx), *args])
+    name = "wasmc_memory_fill64" if _is64(t, mem_idx) else "wasmc_memory_fill"
+    t.b.call_runtime(name, [VMCTX, t.env.memory_index(mem_idx), *args])
 
 
 def lower_memory_init(t: FunctionTranslator, op, imm) -> None:
     data_idx, mem_idx = imm
     args = t.popn(3)
-    t.b.call_runtime("wasmc_memory_init",
-                     [VMCTX, t.env.memory_index(mem_idx), t.env.segment_index(data_idx), *args])
+    name = "wasmc_memory_init64" if _is64(t, mem_idx) else "wasmc_memory_init"
+    t.b.call_runtime(name, [VMCTX, t.env.memory_index(mem_idx), t.env.segment_index(data_idx), *args])
 
 
 def lower_data_drop(t: FunctionTranslator, op, data_idx: int) -> None:

@@ -1,4 +1,5 @@
-"""Sections -> Module: the whole Wasm 2.0 binary format except the operators inside function bodies.
+"""Sections -> Module: the whole Wasm 2.0 binary format, and 3.0's 64-bit memories and tables, except the
+operators inside function bodies.
 
 Bodies are located and their local declarations expanded; their instructions are read later, one pass per
 function, by the translator. Whether indices, types and constant expressions make sense is validate.py's
@@ -10,6 +11,7 @@ from __future__ import annotations
 import gc
 
 from ..errors import DecodeError, UnsupportedError
+from .features import WASM3, Features
 from .instr import read_op, read_reftype, read_valtype
 from .module import ConstExpr, DataSegment, ElemSegment, Export, FuncBody, Global, Import, Module
 from .names import parse_name_section
@@ -53,24 +55,25 @@ class _SectionReader(Reader):
         return super().name()
 
 
-def decode_module(data: bytes) -> Module:
-    """Parse a complete binary module into a Module with its index spaces built.
+def decode_module(data: bytes, features: Features = WASM3) -> Module:
+    """Parse a complete binary module into a Module with its index spaces built, by the binary format of
+    `features` (3.0 unless told 2.0: the two read limits differently).
 
-    Raises DecodeError where the binary is malformed, UnsupportedError for post-2.0 features (threads,
-    memory64). Function bodies are only located: their operators are checked by the translator.
+    Raises DecodeError where the binary is malformed, UnsupportedError for features we lack (threads,
+    and memory64 at 2.0). Function bodies are only located: their operators are checked by the translator.
     """
     # A Go binary makes 10^5 small acyclic objects here (segments, expressions); cycle collections during
     # that find nothing and cost a third of the decode time, so the collector pauses.
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _decode(data)
+        return _decode(data, features)
     finally:
         if gc_was_enabled:
             gc.enable()
 
 
-def _decode(data: bytes) -> Module:
+def _decode(data: bytes, features: Features) -> Module:
     if not isinstance(data, bytes):
         data = bytes(data)
     size = len(data)
@@ -84,6 +87,7 @@ def _decode(data: bytes) -> Module:
         raise DecodeError("unknown binary version", 4)
 
     m = Module(data=data)
+    m.features = features
     r = Reader(data, 8)
     last_order = 0
     seen: set[int] = set()
@@ -133,27 +137,36 @@ def _custom_section(m: Module, r: _SectionReader) -> None:
 
 # --- shared pieces --------------------------------------------------------------------------------------
 
-def _limits(r: Reader, memory: bool) -> Limits:
+def _limits(r: Reader, memory: bool, features: Features) -> tuple[Limits, bool]:
+    """Limits and whether they are 64-bit. Flags: bit 0 a maximum follows, bit 1 shared (threads),
+    bit 2 the i64 address type (memory64, table64). At 3.0 the bounds are u64 for every address type
+    (validation bounds them), at 2.0 u32."""
     at = r.pos
     flags = r.byte()
-    if flags == 0:
-        return Limits(r.u32(), None)
-    if flags == 1:
-        minimum = r.u32()
-        return Limits(minimum, r.u32())
-    if memory and flags == 3:
-        raise UnsupportedError("threads (shared memory)", at)
-    if 4 <= flags <= 7:
+    if flags & ~0x07 or flags & 0x02 and (not memory or not flags & 0x01):
+        # The 2.0 reference parser reads the flag as a one-bit LEB128 number; use its words.
+        if flags & 0x80:
+            raise r.error("integer representation too long", at)
+        raise r.error("integer too large", at)
+    if flags & 0x02:
+        raise UnsupportedError("threads (shared memory)", at)    # shared needs a maximum: 3 or 7
+    is64 = bool(flags & 0x04)
+    if is64 and not features.memory64:
         raise UnsupportedError("memory64", at)
-    # The 2.0 reference parser reads the flag as a one-bit LEB128 number; use its words.
-    if flags & 0x80:
-        raise r.error("integer representation too long", at)
-    raise r.error("integer too large", at)
+    read = r.u64 if features.memory64 else r.u32
+    minimum = read()
+    return Limits(minimum, read() if flags & 0x01 else None), is64
 
 
-def _table_type(r: Reader) -> TableType:
+def _table_type(r: Reader, features: Features) -> TableType:
     elem = read_reftype(r)
-    return TableType(elem, _limits(r, memory=False))
+    limits, is64 = _limits(r, False, features)
+    return TableType(elem, limits, is64)
+
+
+def _memory_type(r: Reader, features: Features) -> MemoryType:
+    limits, is64 = _limits(r, True, features)
+    return MemoryType(limits, is64)
 
 
 def _global_type(r: Reader) -> GlobalType:
@@ -228,9 +241,9 @@ def _import_section(m: Module, r: Reader) -> None:
         if kind == ExternKind.FUNC:
             desc = r.u32()
         elif kind == ExternKind.TABLE:
-            desc = _table_type(r)
+            desc = _table_type(r, m.features)
         elif kind == ExternKind.MEMORY:
-            desc = MemoryType(_limits(r, memory=True))
+            desc = _memory_type(r, m.features)
         elif kind == ExternKind.GLOBAL:
             desc = _global_type(r)
         else:
@@ -243,11 +256,11 @@ def _function_section(m: Module, r: Reader) -> None:
 
 
 def _table_section(m: Module, r: Reader) -> None:
-    m.tables = [_table_type(r) for _ in range(r.u32())]
+    m.tables = [_table_type(r, m.features) for _ in range(r.u32())]
 
 
 def _memory_section(m: Module, r: Reader) -> None:
-    m.memories = [MemoryType(_limits(r, memory=True)) for _ in range(r.u32())]
+    m.memories = [_memory_type(r, m.features) for _ in range(r.u32())]
 
 
 def _global_section(m: Module, r: Reader) -> None:

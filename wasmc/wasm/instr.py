@@ -54,8 +54,9 @@ def _br_table(r: Reader):
 
 
 def _memarg(r: Reader):
+    # The offset is a u64 since Wasm 3.0 (memory64); validation bounds it by the memory's address type.
     align = r.u32()
-    return align, r.u32()
+    return align, r.u64()
 
 
 def _zero_byte(r: Reader):

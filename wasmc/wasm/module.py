@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .features import WASM3, Features
 from .types import ExternKind, FuncType, GlobalType, MemoryType, TableType, ValType
 
 # A constant expression: the instructions before its `end`, as (operator name, immediate) pairs, e.g.
@@ -79,6 +80,7 @@ class Module:
     code: list[FuncBody] = field(default_factory=list)
     datas: list[DataSegment] = field(default_factory=list)
     func_names: dict[int, str] = field(default_factory=dict)  # from the name section, by func_idx
+    features: Features = WASM3                                 # the spec level it was decoded at
 
     # Index spaces (imports first), filled by finish().
     func_type_idx: list[int] = field(default_factory=list)

@@ -70,6 +70,12 @@ class Reader:
         return self._uleb(32)
 
     def u64(self) -> int:
+        pos = self.pos
+        if pos < self.end:
+            b = self.data[pos]
+            if b < 0x80:
+                self.pos = pos + 1
+                return b
         return self._uleb(64)
 
     def _sleb(self, bits: int) -> int:

@@ -55,11 +55,23 @@ class Limits:
 class TableType:
     elem: ValType
     limits: Limits
+    is64: bool = False        # table64: indexed by i64 (Wasm 3.0)
+
+    @property
+    def addr(self) -> ValType:
+        """The address type: what table.get/set/size/grow/fill and call_indirect index with."""
+        return I64 if self.is64 else I32
 
 
 @dataclass(frozen=True, slots=True)
 class MemoryType:
     limits: Limits
+    is64: bool = False        # memory64: addressed by i64 (Wasm 3.0)
+
+    @property
+    def addr(self) -> ValType:
+        """The address type: what loads, stores, memory.size/grow and the bulk operators take."""
+        return I64 if self.is64 else I32
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,4 +89,6 @@ class ExternKind(enum.IntEnum):
 
 PAGE_SIZE = 65536
 MAX_PAGES = 65536          # 4 GiB: the 32-bit memory index space
+MAX_PAGES64 = 1 << 48      # the spec's bound on a 64-bit memory's limits (2**64 bytes)
+MAX_TABLE32 = (1 << 32) - 1  # the spec's bound on a 32-bit table's limits
 MAX_TABLE_SIZE = 10_000_000  # a host limit on table elements, like other engines set

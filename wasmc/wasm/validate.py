@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import DecodeError, ValidationError
+from ..errors import DecodeError, UnsupportedError, ValidationError
+from .features import WASM3, Features
 from .instr import read_op
 from .module import ConstExpr, Module
 from .opcodes import ALL_OPS, Op
 from .reader import Reader
-from .types import (F32, F64, FUNCREF, I32, I64, MAX_PAGES, V128, ExternKind, FuncType, GlobalType,
-                    Limits, ValType)
+from .types import (F32, F64, FUNCREF, I32, I64, MAX_PAGES, MAX_PAGES64, MAX_TABLE32, V128, ExternKind,
+                    FuncType, GlobalType, Limits, MemoryType, TableType, ValType)
 
 # The type of an operand left open by the polymorphic stack of unreachable code (the spec's Unknown).
 UNKNOWN = None
@@ -41,46 +42,50 @@ class ModuleInfo:
     declared_funcs: frozenset[int]   # C.refs: funcs named by ref.func in globals/elems, or exported
 
 
-def validate_module(m: Module) -> ModuleInfo:
-    """Everything except function bodies. Raises ValidationError."""
+def validate_module(m: Module, features: Features = WASM3) -> ModuleInfo:
+    """Everything except function bodies, at the level of `features`. Raises ValidationError, or
+    UnsupportedError for a 3.0 feature that `features` leaves out."""
     for imp in m.imports:
         where = f'import "{imp.module}" "{imp.name}"'
         if imp.kind == ExternKind.FUNC:
             _check_type_idx(m, imp.desc, where)
         elif imp.kind == ExternKind.TABLE:
-            _check_limits(imp.desc.limits, None, where)
+            _check_table_type(imp.desc, features, where)
         elif imp.kind == ExternKind.MEMORY:
-            _check_limits(imp.desc.limits, MAX_PAGES, where)
+            _check_memory_type(imp.desc, features, where)
     for defined_idx, type_idx in enumerate(m.funcs):
         _check_type_idx(m, type_idx, f"func {m.num_imported_funcs + defined_idx}")
     for defined_idx, table in enumerate(m.tables):
-        _check_limits(table.limits, None, f"table {m.num_imported_tables + defined_idx}")
+        _check_table_type(table, features, f"table {m.num_imported_tables + defined_idx}")
     for defined_idx, memory in enumerate(m.memories):
-        _check_limits(memory.limits, MAX_PAGES, f"memory {m.num_imported_memories + defined_idx}")
+        _check_memory_type(memory, features, f"memory {m.num_imported_memories + defined_idx}")
     if len(m.memory_types) > 1:
         raise ValidationError("multiple memories")
 
     refs: set[int] = set()
     for defined_idx, g in enumerate(m.globals):
-        _check_const(m, g.init, g.type.type, refs, f"global {m.num_imported_globals + defined_idx}")
+        global_idx = m.num_imported_globals + defined_idx
+        # An initializer sees the globals before its own (Wasm 3.0; 2.0 allowed imported ones only).
+        visible = global_idx if features.extended_const else m.num_imported_globals
+        _check_const(m, g.init, g.type.type, refs, f"global {global_idx}", visible, features)
     for elem_idx, seg in enumerate(m.elems):
         where = f"elem {elem_idx}"
         if seg.mode == "active":
             if seg.table_idx >= len(m.table_types):
                 raise ValidationError(f"unknown table {seg.table_idx}", where)
-            _check_const(m, seg.offset, I32, refs, where)
+            _check_const(m, seg.offset, m.table_types[seg.table_idx].addr, refs, where, features=features)
             table_elem = m.table_types[seg.table_idx].elem
             if table_elem is not seg.elem_type:
                 raise ValidationError(f"type mismatch: {seg.elem_type.text} segment for a "
                                       f"{table_elem.text} table", where)
         for item in seg.items:
-            _check_const(m, item, seg.elem_type, refs, where)
+            _check_const(m, item, seg.elem_type, refs, where, features=features)
     for data_idx, seg in enumerate(m.datas):
         if seg.mode == "active":
             where = f"data {data_idx}"
             if seg.mem_idx >= len(m.memory_types):
                 raise ValidationError(f"unknown memory {seg.mem_idx}", where)
-            _check_const(m, seg.offset, I32, refs, where)
+            _check_const(m, seg.offset, m.memory_types[seg.mem_idx].addr, refs, where, features=features)
 
     if m.start is not None:
         if m.start >= len(m.func_type_idx):
@@ -111,23 +116,51 @@ def _check_type_idx(m: Module, type_idx: int, where: str) -> None:
         raise ValidationError(f"unknown type {type_idx}", where)
 
 
-def _check_limits(limits: Limits, max_pages: int | None, where: str) -> None:
-    if max_pages is not None and (limits.min > max_pages or (limits.max or 0) > max_pages):
-        raise ValidationError("memory size must be at most 65536 pages (4GiB)", where)
+def _check_memory_type(mt: MemoryType, features: Features, where: str) -> None:
+    if mt.is64 and not features.memory64:
+        raise UnsupportedError("memory64")
+    bound, text = (MAX_PAGES64, "2**48 pages") if mt.is64 else (MAX_PAGES, "65536 pages (4GiB)")
+    _check_limits(mt.limits, bound, f"memory size must be at most {text}", where)
+
+
+def _check_table_type(tt: TableType, features: Features, where: str) -> None:
+    if tt.is64 and not features.memory64:
+        raise UnsupportedError("table64")
+    # A 64-bit table's limits are u64s, so any value decoded is in range.
+    _check_limits(tt.limits, None if tt.is64 else MAX_TABLE32, "table size must be at most 2**32-1", where)
+
+
+def _check_limits(limits: Limits, bound: int | None, too_large: str, where: str) -> None:
+    if bound is not None and (limits.min > bound or (limits.max or 0) > bound):
+        raise ValidationError(too_large, where)
     if limits.max is not None and limits.min > limits.max:
         raise ValidationError("size minimum must not be greater than maximum", where)
 
 
 _CONST_TYPES = {"i32.const": I32, "i64.const": I64, "f32.const": F32, "f64.const": F64, "v128.const": V128}
+# Extended constant expressions (Wasm 3.0): integer add, sub and mul, [t t] -> [t].
+_CONST_BINARY = {"i32.add": I32, "i32.sub": I32, "i32.mul": I32, "i64.add": I64, "i64.sub": I64, "i64.mul": I64}
 
 
-def _check_const(m: Module, expr: ConstExpr, expected: ValType, refs: set[int], where: str) -> None:
-    """A constant expression yielding one `expected`; its ref.func targets are added to refs."""
+def _check_const(m: Module, expr: ConstExpr, expected: ValType, refs: set[int], where: str,
+                 visible_globals: int | None = None, features: Features = WASM3) -> None:
+    """A constant expression yielding one `expected`; its ref.func targets are added to refs.
+    global.get may read the first `visible_globals` globals (default: all at 3.0, the imported ones at
+    2.0), if immutable."""
+    if visible_globals is None:
+        visible_globals = len(m.global_types) if features.extended_const else m.num_imported_globals
+    binary = _CONST_BINARY if features.extended_const else {}
     stack: list[ValType] = []
     for name, imm in expr:
         t = _CONST_TYPES.get(name)
         if t is not None:
             stack.append(t)
+        elif name in binary:
+            t = binary[name]
+            if len(stack) < 2 or stack[-1] is not t or stack[-2] is not t:
+                found = " ".join(x.text for x in stack[-2:]) or "nothing"
+                raise ValidationError(f"type mismatch: {name} expected {t.text} {t.text}, found {found}", where)
+            stack.pop()
         elif name == "ref.null":
             stack.append(imm)
         elif name == "ref.func":
@@ -136,8 +169,7 @@ def _check_const(m: Module, expr: ConstExpr, expected: ValType, refs: set[int], 
             refs.add(imm)
             stack.append(FUNCREF)
         elif name == "global.get":
-            # Wasm 2.0: only imported globals are visible to constant expressions, and only immutable ones.
-            if imm >= m.num_imported_globals:
+            if imm >= visible_globals:
                 raise ValidationError(f"unknown global {imm}", where)
             g = m.global_types[imm]
             if g.mutable:
@@ -301,10 +333,19 @@ class FuncValidator:
         return m.types[m.func_type_idx[func_idx]]
 
     def _table_elem(self, table_idx: int) -> ValType:
+        return self._table(table_idx).elem
+
+    def _table(self, table_idx: int) -> TableType:
         tables = self.m.table_types
         if table_idx >= len(tables):
             raise ValidationError(f"unknown table {table_idx}")
-        return tables[table_idx].elem
+        return tables[table_idx]
+
+    def _memory_addr(self) -> ValType:
+        """The address type of memory 0 (the only one: multiple memories are refused)."""
+        if not self.m.memory_types:
+            raise ValidationError("unknown memory 0")
+        return self.m.memory_types[0].addr
 
     def _elem_type(self, elem_idx: int) -> ValType:
         elems = self.m.elems
@@ -412,11 +453,12 @@ def _call(v: FuncValidator, imm) -> None:
 
 def _call_indirect(v: FuncValidator, imm) -> None:
     type_idx, table_idx = imm
-    if v._table_elem(table_idx) is not FUNCREF:
+    table = v._table(table_idx)
+    if table.elem is not FUNCREF:
         raise ValidationError(f"type mismatch: call_indirect through table {table_idx}, "
                               f"which is not a funcref table")
     ft = v._type(type_idx)
-    v._pop(I32)
+    v._pop(table.addr)
     v._pop_vals(ft.params)
     v.vals.extend(ft.results)
 
@@ -509,30 +551,91 @@ def _global_set(v: FuncValidator, imm) -> None:
     v._pop(g.type)
 
 
+# Table operators index with the table's address type (i64 for table64).
+
 def _table_get(v: FuncValidator, imm) -> None:
-    t = v._table_elem(imm)
-    v._pop(I32)
-    v.vals.append(t)
+    table = v._table(imm)
+    v._pop(table.addr)
+    v.vals.append(table.elem)
 
 
 def _table_set(v: FuncValidator, imm) -> None:
-    t = v._table_elem(imm)
-    v._pop(t)
-    v._pop(I32)
+    table = v._table(imm)
+    v._pop(table.elem)
+    v._pop(table.addr)
+
+
+def _table_size(v: FuncValidator, imm) -> None:
+    v.vals.append(v._table(imm).addr)
 
 
 def _table_grow(v: FuncValidator, imm) -> None:
-    t = v._table_elem(imm)
-    v._pop(I32)
-    v._pop(t)
-    v.vals.append(I32)
+    table = v._table(imm)
+    v._pop(table.addr)
+    v._pop(table.elem)
+    v.vals.append(table.addr)
 
 
 def _table_fill(v: FuncValidator, imm) -> None:
-    t = v._table_elem(imm)
+    table = v._table(imm)
+    v._pop(table.addr)
+    v._pop(table.elem)
+    v._pop(table.addr)
+
+
+def _table_copy(v: FuncValidator, imm) -> None:
+    dst, src = v._table(imm[0]), v._table(imm[1])
+    if dst.elem is not src.elem:
+        raise _mismatch(dst.elem, src.elem)
+    # The length counts elements of both: the narrower address type (Wasm 3.0).
+    v._pop(I64 if dst.is64 and src.is64 else I32)
+    v._pop(src.addr)
+    v._pop(dst.addr)
+
+
+def _table_init(v: FuncValidator, imm) -> None:
+    elem_idx, table_idx = imm
+    table = v._table(table_idx)
+    elem_type = v._elem_type(elem_idx)
+    if elem_type is not table.elem:
+        raise _mismatch(table.elem, elem_type)
     v._pop(I32)
-    v._pop(t)
     v._pop(I32)
+    v._pop(table.addr)
+
+
+# Memory operators address with the memory's address type (i64 for memory64).
+
+def _memory_size(v: FuncValidator, imm) -> None:
+    v.vals.append(v._memory_addr())
+
+
+def _memory_grow(v: FuncValidator, imm) -> None:
+    at = v._memory_addr()
+    v._pop(at)
+    v.vals.append(at)
+
+
+def _memory_fill(v: FuncValidator, imm) -> None:
+    at = v._memory_addr()
+    v._pop(at)
+    v._pop(I32)
+    v._pop(at)
+
+
+def _memory_copy(v: FuncValidator, imm) -> None:
+    at = v._memory_addr()
+    v._pop(at)
+    v._pop(at)
+    v._pop(at)
+
+
+def _memory_init(v: FuncValidator, imm) -> None:
+    at = v._memory_addr()
+    _need_data(v, imm[0])
+    v._pop(I32)
+    v._pop(I32)
+    v._pop(at)
 
 
 _HANDLERS = {
@@ -544,15 +647,13 @@ _HANDLERS = {
     "local.get": _local_get, "local.set": _local_set, "local.tee": _local_tee,
     "global.get": _global_get, "global.set": _global_set,
     "table.get": _table_get, "table.set": _table_set, "table.grow": _table_grow, "table.fill": _table_fill,
+    "table.size": _table_size, "table.copy": _table_copy, "table.init": _table_init,
+    "memory.size": _memory_size, "memory.grow": _memory_grow, "memory.fill": _memory_fill,
+    "memory.copy": _memory_copy, "memory.init": _memory_init,
 }
 
 
 # Checks on the immediates of operators whose stack signature is fixed.
-
-def _need_memory(v: FuncValidator, imm) -> None:
-    if not v.m.memory_types:
-        raise ValidationError("unknown memory 0")
-
 
 def _need_data(v: FuncValidator, data_idx: int) -> None:
     count = v.m.data_count
@@ -561,32 +662,6 @@ def _need_data(v: FuncValidator, data_idx: int) -> None:
         raise DecodeError("data count section required")
     if data_idx >= count:
         raise ValidationError(f"unknown data segment {data_idx}")
-
-
-def _check_memory_init(v: FuncValidator, imm) -> None:
-    data_idx, _ = imm
-    _need_memory(v, None)
-    _need_data(v, data_idx)
-
-
-def _need_table(v: FuncValidator, imm) -> None:
-    v._table_elem(imm)
-
-
-def _check_table_init(v: FuncValidator, imm) -> None:
-    elem_idx, table_idx = imm
-    table_type = v._table_elem(table_idx)
-    elem_type = v._elem_type(elem_idx)
-    if elem_type is not table_type:
-        raise _mismatch(table_type, elem_type)
-
-
-def _check_table_copy(v: FuncValidator, imm) -> None:
-    dst, src = imm
-    dst_type = v._table_elem(dst)
-    src_type = v._table_elem(src)
-    if dst_type is not src_type:
-        raise _mismatch(dst_type, src_type)
 
 
 def _check_elem_drop(v: FuncValidator, imm) -> None:
@@ -605,9 +680,7 @@ def _check_shuffle(v: FuncValidator, imm) -> None:
 
 
 _CHECKS = {
-    "memory.size": _need_memory, "memory.grow": _need_memory, "memory.copy": _need_memory,
-    "memory.fill": _need_memory, "memory.init": _check_memory_init, "data.drop": _need_data,
-    "table.size": _need_table, "table.init": _check_table_init, "table.copy": _check_table_copy,
+    "data.drop": _need_data,
     "elem.drop": _check_elem_drop, "i8x16.shuffle": _check_shuffle,
 }
 
@@ -641,12 +714,20 @@ def _memory_access(op: Op):
     """A handler for a load or store: memory and alignment checks, then the fixed signature."""
     max_align = _natural_align(op)
     apply = _fixed(op.params, op.results)
+    # The row's address operand (the first) is an i32; a 64-bit memory takes an i64 there.
+    apply64 = _fixed((I64, *op.params[1:]), op.results)
 
     def access(v: FuncValidator, imm) -> None:
-        if not v.m.memory_types:
+        memories = v.m.memory_types
+        if not memories:
             raise ValidationError("unknown memory 0")
         if imm[0] > max_align:
             raise ValidationError(f"alignment must not be larger than natural: 2**{imm[0]} for {op.name}")
+        if memories[0].is64:
+            apply64(v, imm)
+            return
+        if imm[1] > 0xFFFF_FFFF:
+            raise ValidationError(f"offset out of range: {imm[1]} for a 32-bit memory")
         apply(v, imm)
 
     if "laneidx" not in op.imm:

@@ -26,6 +26,7 @@ from typing import Any
 
 from ..errors import (DecodeError, InstantiationError, LinkError, Trap, UnsupportedError, ValidationError,
                      WasmcError)
+from ..wasm.features import WASM2, WASM3, Features
 from ..wasm.types import F32, F64, FUNCREF, I32, I64, FuncType, GlobalType, Limits, MemoryType, TableType
 
 _PACKAGE_ROOT = Path(__file__).resolve().parents[2]
@@ -332,6 +333,7 @@ def spectest_exports(api: Any) -> dict[str, Any]:
     exports["global_f32"] = api.Global(GlobalType(F32, False), _f32_bits(666.6))
     exports["global_f64"] = api.Global(GlobalType(F64, False), _f64_bits(666.6))
     exports["table"] = api.Table(TableType(FUNCREF, Limits(10, 20)))
+    exports["table64"] = api.Table(TableType(FUNCREF, Limits(10, 20), is64=True))
     exports["memory"] = api.Memory(MemoryType(Limits(1, 2)))
     return exports
 
@@ -351,12 +353,13 @@ class _BrokenModule:
 class ScriptRunner:
     """Runs the commands of one script in order, keeping the current module, named modules and registrations."""
 
-    def __init__(self, wasm_dir: Path, opt_level: int = 2, api: Any = None):
+    def __init__(self, wasm_dir: Path, opt_level: int = 2, api: Any = None, features: Features = WASM3):
         # `api` provides Module, Instance, Func, Global, Memory and Table: the wasmc package unless a test
-        # passes a stand-in.
+        # passes a stand-in. `features`: the spec level modules are validated at.
         self.api = api if api is not None else importlib.import_module("wasmc")
         self.wasm_dir = wasm_dir
         self.opt_level = opt_level
+        self.module_options = {} if features is WASM3 else {"features": features}
         self.registered: dict[str, dict[str, Any]] = {"spectest": spectest_exports(self.api)}
         self.named: dict[str, Any] = {}
         self.current: Any = None      # an Instance, a _SkippedModule, a _BrokenModule, or None before any
@@ -391,7 +394,7 @@ class ScriptRunner:
 
     def _load(self, data: bytes) -> Any:
         try:
-            return self.api.Module(data, opt_level=self.opt_level)
+            return self.api.Module(data, opt_level=self.opt_level, **self.module_options)
         except UnsupportedError as e:
             raise _Skip(e.feature) from None
 
@@ -578,26 +581,28 @@ def _one_line(text: str, limit: int = 400) -> str:
 
 
 def run_file(path: Path | str, opt_level: int = 2, api: Any = None, isolate: bool = False,
-             timeout: float | None = None) -> FileResult:
-    """Convert and run one script. Raises WastError only when the script cannot be run at all.
+             timeout: float | None = None, features: Features = WASM3) -> FileResult:
+    """Convert and run one script at the spec level `features`. Raises WastError only when the script
+    cannot be run at all.
 
     With `isolate`, the commands run in a forked child, so that a crash or a hang (`timeout` seconds for one
     command) fails that command and the rest of the script instead of ending the caller."""
     path = Path(path)
     script = convert(path)
     if not isolate:
-        return FileResult(path, ScriptRunner(script.wasm_dir, opt_level, api).run(script.commands))
-    return FileResult(path, _run_forked(script, opt_level, api, timeout))
+        return FileResult(path, ScriptRunner(script.wasm_dir, opt_level, api, features).run(script.commands))
+    return FileResult(path, _run_forked(script, opt_level, api, timeout, features))
 
 
-def _run_forked(script: Script, opt_level: int, api: Any, timeout: float | None) -> list[Outcome]:
+def _run_forked(script: Script, opt_level: int, api: Any, timeout: float | None,
+                features: Features) -> list[Outcome]:
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:
         status = 1
         try:
             os.close(read_fd)
-            runner = ScriptRunner(script.wasm_dir, opt_level, api)
+            runner = ScriptRunner(script.wasm_dir, opt_level, api, features)
             for command in script.commands:
                 record = pickle.dumps(runner.run_command(command))
                 _write_all(write_fd, struct.pack("<I", len(record)) + record)
@@ -666,6 +671,12 @@ def passed_in_scope(result: FileResult, in_scope: int) -> int:
     passed = result.count(Status.PASSED, assertions_only=True)
     failed = result.count(Status.FAILED, assertions_only=True)
     return min(passed, max(0, in_scope - failed))
+
+
+def column_features(column: str) -> Features:
+    """The spec level a MANIFEST column counts for: its in-scope assertions are those of an engine at
+    that level, so the scripts are run as one (the 3.0 rules accept modules 2.0 calls invalid)."""
+    return WASM2 if column in ("in_wasm1", "in_scalar2", "in_wasm2") else WASM3
 
 
 def manifest_count(path: Path, column: str = "in_scalar2") -> int | None:
