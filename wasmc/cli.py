@@ -199,7 +199,9 @@ def _wasmtime_options(f):
 @click.option("--invoke", metavar="NAME", help="Call this export with ARGS as its parameters, print results.")
 @click.option("-W", "--wasm", "wasm_flags", multiple=True, metavar="KEY[=VAL[,..]]",
               help="wasmtime's wasm options: max-wasm-stack=BYTES, max-memory-size=BYTES (memory.grow beyond "
-                   "it returns -1), unknown-imports-trap[=y|n] (unknown function imports trap when called).")
+                   "it returns -1), unknown-imports-trap[=y|n] (unknown function imports trap when called), "
+                   "fuel=N (trap once N units of fuel are used, counted as wasmtime does), timeout=DURATION "
+                   "(interrupt the guest after N, Ns, Nms, Nus or Nns; N alone is seconds).")
 @click.option("-S", "--wasi", "wasi_flags", multiple=True, metavar="KEY[=VAL[,..]]",
               help="wasmtime's WASI options: inherit-env[=y|n], inherit-network[=y|n] (as --allow-net), "
                    "tcplisten=HOST:PORT (as --tcplisten).")
@@ -233,6 +235,8 @@ def run_command(dirs, envs, inherit_env, argv0, invoke, wasm_flags, wasi_flags, 
             run_flags.apply(options, "-S", text)
         if stack_size is not None and options.max_wasm_stack is not None:
             raise WasmcError("--stack-size and -W max-wasm-stack both set the stack: give one")
+        if invoke is not None and (options.fuel is not None or options.timeout_ns is not None):
+            raise WasmcError("-W fuel and -W timeout apply to commands only, not yet to --invoke")
         preopens = [grants.parse_dir(d) for d in dirs]
         env_specs = [grants.parse_env(e) for e in envs]
         net = grants.net_grants(tcplisten, allow_net, allow_connect, allow_bind) + options.net()
@@ -241,7 +245,7 @@ def run_command(dirs, envs, inherit_env, argv0, invoke, wasm_flags, wasi_flags, 
     stack = options.max_wasm_stack if stack_size is None else stack_size << 20
     environment = grants.guest_environment(env_specs, inherit_env or options.inherit_env)
     config = launch.Launch([module.name if argv0 is None else argv0, *args], environment, preopens, stack,
-                           options.max_memory_size, net=net)
+                           options.max_memory_size, net=net, fuel=options.fuel, timeout_ns=options.timeout_ns)
     try:
         data = launch.read_module(module)
         for host, guest in preopens:
@@ -269,7 +273,7 @@ def _exec_command(data: bytes, module: Path, config, opt_level: int, unknown_imp
     for host, guest in config.dirs:
         grants.check_transportable(host, guest)     # before a compile, not after it
     with _compile_progress(module, data) as progress:
-        exe = launch.executable(data, opt_level, unknown_imports_trap, progress=progress)
+        exe = launch.executable(data, opt_level, unknown_imports_trap, progress=progress, metering=config.metering)
     try:
         launch.exec_executable(exe, config)
     except OSError as e:

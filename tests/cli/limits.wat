@@ -1,0 +1,78 @@
+;; The wasmtime -W fuel / -W timeout probe (test_wasmtime_cli.py): each case writes one byte per step to
+;; stdout, so where the guest stopped shows. argv[1] picks the case: none - a call-heavy loop that ends
+;; (call, call_indirect, br_table, if/else, nested loops, bulk memory); "spin" - a loop that never ends; "tree" - 10^9
+;; calls without a single loop, so only function entries can stop it; "wait" - a 5 s sleep in poll_oneoff,
+;; where no check runs at all.
+(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "args_sizes_get" (func $args_sizes_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "args_get" (func $args_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll_oneoff (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (type $unary (func (param i32) (result i32)))
+  (table 2 funcref)
+  (elem (i32.const 0) $square $twice)
+  (func $put (param $c i32)
+    (i32.store8 (i32.const 100) (local.get $c))
+    (i32.store (i32.const 0) (i32.const 100)) (i32.store (i32.const 4) (i32.const 1))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))))
+  (func $square (param i32) (result i32) (i32.mul (local.get 0) (local.get 0)))
+  (func $twice (param i32) (result i32) (i32.add (local.get 0) (local.get 0)))
+  (func $pick (param $i i32) (result i32)
+    (block $b2 (block $b1 (block $b0
+      (br_table $b0 $b1 $b2 (i32.rem_u (local.get $i) (i32.const 3))))
+      (return (i32.const 1)))
+      (nop) (return (i32.const 2)))
+    (if (result i32) (i32.and (local.get $i) (i32.const 1))
+      (then (i32.const 3)) (else (drop (i32.const 9)) (i32.const 4))))
+  (func $inner (param $n i32) (local $k i32)
+    (loop $l
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $k) (local.get $n)))))
+  (func $work (local $i i32)
+    (loop $outer
+      (call $put (i32.add (i32.const 97) (i32.rem_u (local.get $i) (i32.const 26))))
+      (drop (call_indirect (type $unary) (local.get $i) (i32.and (local.get $i) (i32.const 1))))
+      (drop (call $pick (local.get $i)))
+      (call $inner (i32.and (local.get $i) (i32.const 3)))
+      (memory.fill (i32.const 1000) (i32.const 0) (local.get $i))
+      (memory.copy (i32.const 2000) (i32.const 1000) (i32.const 200))
+      (drop (memory.grow (i32.and (local.get $i) (i32.const 0))))
+      (block $skip
+        (br_if $skip (i32.eqz (i32.and (local.get $i) (i32.const 2))))
+        (drop (call $square (local.get $i))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $outer (i32.lt_u (local.get $i) (i32.const 40))))
+    (call $put (i32.const 10)))
+  (func $wait
+    (call $put (i32.const 119))
+    ;; one subscription at 512: a relative 5 s timeout on the monotonic clock
+    (i64.store (i32.const 512) (i64.const 1))
+    (i32.store8 (i32.const 520) (i32.const 0))
+    (i32.store (i32.const 528) (i32.const 1))
+    (i64.store (i32.const 536) (i64.const 5_000_000_000))
+    (drop (call $poll_oneoff (i32.const 512) (i32.const 640) (i32.const 1) (i32.const 768))))
+  (func $spin
+    (call $put (i32.const 115))
+    (loop $forever (br $forever)))
+  (func $t0 (call $t1) (call $t1) (call $t1) (call $t1) (call $t1) (call $t1) (call $t1) (call $t1) (call $t1) (call $t1))
+  (func $t1 (call $t2) (call $t2) (call $t2) (call $t2) (call $t2) (call $t2) (call $t2) (call $t2) (call $t2) (call $t2))
+  (func $t2 (call $t3) (call $t3) (call $t3) (call $t3) (call $t3) (call $t3) (call $t3) (call $t3) (call $t3) (call $t3))
+  (func $t3 (call $t4) (call $t4) (call $t4) (call $t4) (call $t4) (call $t4) (call $t4) (call $t4) (call $t4) (call $t4))
+  (func $t4 (call $t5) (call $t5) (call $t5) (call $t5) (call $t5) (call $t5) (call $t5) (call $t5) (call $t5) (call $t5))
+  (func $t5 (call $t6) (call $t6) (call $t6) (call $t6) (call $t6) (call $t6) (call $t6) (call $t6) (call $t6) (call $t6))
+  (func $t6 (call $t7) (call $t7) (call $t7) (call $t7) (call $t7) (call $t7) (call $t7) (call $t7) (call $t7) (call $t7))
+  (func $t7 (call $t8) (call $t8) (call $t8) (call $t8) (call $t8) (call $t8) (call $t8) (call $t8) (call $t8) (call $t8))
+  (func $t8 (call $t9) (call $t9) (call $t9) (call $t9) (call $t9) (call $t9) (call $t9) (call $t9) (call $t9) (call $t9))
+  (func $t9)
+  (func (export "_start") (local $case i32)
+    (drop (call $args_sizes_get (i32.const 200) (i32.const 204)))
+    (if (i32.ge_u (i32.load (i32.const 200)) (i32.const 2))
+      (then
+        (drop (call $args_get (i32.const 300) (i32.const 400)))
+        (local.set $case (i32.load8_u (i32.load (i32.const 304))))))
+    (if (i32.eq (local.get $case) (i32.const 115)) (then (call $spin) (return)))
+    (if (i32.eq (local.get $case) (i32.const 119)) (then (call $wait) (return)))
+    (if (i32.eq (local.get $case) (i32.const 116)) (then (call $put (i32.const 116)) (call $t0) (return)))
+    (call $work))
+)
