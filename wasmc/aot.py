@@ -29,6 +29,7 @@ from .compile import cached_link_inputs, compile_decoded, compile_objects, funct
 from .errors import LinkError, WasmcError, run_tool
 from .abi import WASI_MODULE, signature
 from .grants import NetGrants, parse_dir, parse_env
+from .listing import annotate_asm, annotate_ir
 from .metering import NONE, Metering, metered_kind
 from .image import WasiGrants, encode_image, host_imports_ir, image_data, image_ir, import_symbol, names_ir
 from .wasm.decode import decode_module
@@ -227,7 +228,10 @@ def emit(wasm_bytes: bytes, kind: str, opt_level: int = 2, target: str | None = 
         raise ValueError(f"unknown output kind {kind!r}")
     m = decode_module(wasm_bytes)
     extra_ir = image_ir(encode_image(m, wasi_grants)) + host_imports_ir(m) + names_ir(m)
-    return compile_decoded(m, kind, opt_level, target, extra_ir, host_cpu, metering)
+    out = compile_decoded(m, kind, opt_level, target, extra_ir, host_cpu, metering)
+    if kind == "asm":
+        return annotate_asm(out, m, target)
+    return annotate_ir(out, m) if kind == "llvm-ir" else out
 
 
 def build_executable(wasm_bytes: bytes, out_path: str | os.PathLike[str], opt_level: int = 2,
