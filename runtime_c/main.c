@@ -16,8 +16,10 @@
  *                                                  returns -1 (wasmtime's -W max-memory-size)
  *     WASMC_FUEL=N                                 the fuel the guest starts with (wasmtime's -W fuel=N);
  *                                                  the code must be compiled with fuel metering
+ *                                                  (`wasmc compile -W fuel=N`, N the default)
  *     WASMC_TIMEOUT_NS=N                           interrupt the guest after N nanoseconds (-W timeout);
  *                                                  the code must be compiled interruptible
+ *                                                  (`wasmc compile -W timeout=D`, D the default)
  * Network (none unless granted; patterns and their meaning in wasi/wasi.h), lists separated by commas:
  *     WASMC_TCPLISTEN=HOST:PORT[,...]              preopened listening sockets, the fds after the dirs
  *                                                  (after the listeners stored in the image)
@@ -93,6 +95,11 @@ static unsigned long long size_variable(const char *variable, unsigned long long
     }
     return n << shift;
 }
+
+/* Defined only by executables of `wasmc compile -W fuel=N,timeout=D` (aot.py's limits source): what the
+ * program runs with unless WASMC_FUEL or WASMC_TIMEOUT_NS say otherwise. */
+extern const unsigned long long wasmc_default_fuel __attribute__((weak));
+extern const unsigned long long wasmc_default_timeout_ns __attribute__((weak));
 
 /* A count variable: a plain decimal number; `fallback` when unset or empty. */
 static unsigned long long count_variable(const char *variable, unsigned long long fallback)
@@ -363,9 +370,11 @@ int main(int argc, char **argv)
     /* wasmtime gives the store its fuel before instantiating and starts the timeout's clock when the
      * module is set up, so the start function runs metered too. Fuel is kept negated (wasmc_rt.h). */
     if (trap == WASMC_TRAP_NONE) {
-        unsigned long long fuel = count_variable("WASMC_FUEL", (unsigned long long)INT64_MAX);
+        unsigned long long fuel = count_variable("WASMC_FUEL", &wasmc_default_fuel != NULL ? wasmc_default_fuel
+                                                                                         : (unsigned long long)INT64_MAX);
         wasmc_instance_vmctx(inst)->fuel = fuel >= (unsigned long long)INT64_MAX ? -INT64_MAX : -(int64_t)fuel;
-        unsigned long long timeout = count_variable("WASMC_TIMEOUT_NS", ~0ull);     /* ~0: none */
+        unsigned long long timeout = count_variable("WASMC_TIMEOUT_NS", &wasmc_default_timeout_ns != NULL
+                                                                             ? wasmc_default_timeout_ns : ~0ull);  /* ~0: none */
         if (timeout != ~0ull && wasmc_set_timeout(timeout, timed_out) != 0) {
             fprintf(stderr, "Error: failed to run main module `%s`\n\nCaused by:\n    cannot start the "
                             "timeout's timer thread\n\n", name);

@@ -198,6 +198,16 @@ def _trap_stubs(host: Sequence[HostImport], path: Path) -> Path:
     return path
 
 
+def _limits_source(fuel: int | None, timeout_ns: int | None, path: Path) -> Path:
+    """A C source with the -W fuel and -W timeout amounts an executable runs with by default
+    (runtime_c/main.c reads them; WASMC_FUEL and WASMC_TIMEOUT_NS override them)."""
+    lines = [f"const unsigned long long {name} = {value}ULL;"
+             for name, value in (("wasmc_default_fuel", fuel), ("wasmc_default_timeout_ns", timeout_ns))
+             if value is not None]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
 def _check_output(out_path: Path, source: Path | None) -> None:
     if out_path.is_dir():
         raise WasmcError(f"cannot write {out_path}: it is a directory")
@@ -239,7 +249,8 @@ def build_executable(wasm_bytes: bytes, out_path: str | os.PathLike[str], opt_le
                      target: str | None = None, source: str | os.PathLike[str] | None = None,
                      cc: str | None = None, progress=None, link: Sequence[str | os.PathLike[str]] = (),
                      use_cache: bool = True, host_cpu: bool = False, unknown_imports: str = "declare",
-                     net: NetGrants = NetGrants(), metering: Metering = NONE) -> Path:
+                     net: NetGrants = NetGrants(), metering: Metering = NONE, fuel: int | None = None,
+                     timeout_ns: int | None = None) -> Path:
     """Compile a WASI module into a standalone executable at out_path (replaced atomically).
 
     dirs: "HOST[::GUEST]" preopens; env: "NAME=VALUE" or "NAME"; inherit_env: pass the whole environment;
@@ -251,9 +262,11 @@ def build_executable(wasm_bytes: bytes, out_path: str | os.PathLike[str], opt_le
     unknown_imports: what becomes of function imports that are not WASI: "declare" (the default) names each
     one --link must define, "error" refuses the first (nothing is linked), "trap" defines each as a
     function that fails when called (wasmtime's -W unknown-imports-trap). metering: fuel and interrupt
-    checks compiled in (the amounts come at run time: WASMC_FUEL, WASMC_TIMEOUT_NS)."""
+    checks compiled in; fuel, timeout_ns: the amounts the executable runs with unless WASMC_FUEL or
+    WASMC_TIMEOUT_NS say otherwise (and metering follows them)."""
     out = Path(out_path)
     _check_output(out, Path(source) if source is not None else None)
+    metering = Metering(metering.fuel or fuel is not None, metering.interrupt or timeout_ns is not None)
     if not _is_host(target):
         raise WasmcError(f"executables are built for this host only ({platform.machine()}); "
                          f"use --emit obj or asm with --target {target}")
@@ -267,6 +280,8 @@ def build_executable(wasm_bytes: bytes, out_path: str | os.PathLike[str], opt_le
     with tempfile.TemporaryDirectory() as tmp:
         if host and unknown_imports == "trap":
             link = [*link, _trap_stubs(host, Path(tmp) / "unknown_imports.c")]
+        if fuel is not None or timeout_ns is not None:
+            link = [*link, _limits_source(fuel, timeout_ns, Path(tmp) / "limits.c")]
         inputs = _link_inputs(link, Path(tmp), cc)   # before the long compile: a C error shows at once
         linked = out.parent / f".{out.name}.{os.getpid()}.tmp"
         try:
@@ -399,12 +414,14 @@ def write_output(wasm_bytes: bytes, out_path: str | os.PathLike[str], kind: str 
                  target: str | None = None, dirs: Sequence[str] = (), env: Sequence[str] = (),
                  inherit_env: bool = False, source: str | os.PathLike[str] | None = None,
                  progress=None, link: Sequence[str | os.PathLike[str]] = (), host_cpu: bool = False,
-                 net: NetGrants = NetGrants(), metering: Metering = NONE) -> Path:
-    """What `wasmc compile` does: an executable, or the object/assembly/IR file of `kind`."""
+                 net: NetGrants = NetGrants(), fuel: int | None = None, timeout_ns: int | None = None) -> Path:
+    """What `wasmc compile` does: an executable, or the object/assembly/IR file of `kind`. fuel, timeout_ns
+    (-W fuel, -W timeout): the code is metered, and an executable runs with these amounts."""
+    metering = Metering(fuel=fuel is not None, interrupt=timeout_ns is not None)
     if kind == "exe":
         return build_executable(wasm_bytes, out_path, opt_level, dirs=dirs, env=env, inherit_env=inherit_env,
                                 target=target, source=source, progress=progress, link=link, host_cpu=host_cpu,
-                                net=net, metering=metering)
+                                net=net, fuel=fuel, timeout_ns=timeout_ns)
     if link:
         raise WasmcError(f"--link makes executables only: link the {kind} output with the host code yourself")
     out = Path(out_path)

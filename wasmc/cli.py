@@ -346,9 +346,12 @@ _HOST_CPU = {"portable": False, "native": True}
               help="A C source (.c, compiled with $CC) or an object or library (.o/.a/.so) defining the "
                    "module's non-WASI imports: import M::N is the C function wasmc_import_M_N "
                    "(runtime_c/wasmc_host.h). Repeatable.")
+@click.option("-W", "--wasm", "wasm_flags", multiple=True, metavar="KEY=VAL[,..]",
+              help="wasmtime's fuel=N and timeout=DURATION: compile the checks in; the executable runs with "
+                   "these amounts unless WASMC_FUEL or WASMC_TIMEOUT_NS (nanoseconds) say otherwise.")
 @click.argument("module", type=click.Path(path_type=Path))
 def compile_command(opt_level, output, emit, target, cpu, dirs, env, inherit_env, tcplisten, allow_net,
-                    allow_connect, allow_bind, link, module: Path) -> None:
+                    allow_connect, allow_bind, link, wasm_flags, module: Path) -> None:
     """Compile a WebAssembly module ahead of time. By default the output is a standalone native
     executable for this host that runs the module's WASI command (_start) without Python, as
     `wasmtime run MODULE` would.
@@ -360,10 +363,12 @@ def compile_command(opt_level, output, emit, target, cpu, dirs, env, inherit_env
     environment), WASMC_TCPLISTEN=HOST:PORT[,...] (more listeners, after the stored ones) and
     WASMC_ALLOW_NET, WASMC_ALLOW_CONNECT, WASMC_ALLOW_BIND=PATTERN[,...] (more addresses). A socket
     operation nothing grants fails with EACCES. WASMC_STACK_SIZE (e.g. 512m; default 256m) sets the
-    wasm stack, WASMC_MAX_MEMORY_SIZE (bytes, or with k/m/g) the most a memory may grow to. A trap
-    prints wasmtime's report ending "wasm trap: MESSAGE" and exits with 134; the exit status is
-    otherwise the module's proc_exit code."""
+    wasm stack, WASMC_MAX_MEMORY_SIZE (bytes, or with k/m/g) the most a memory may grow to. With -W
+    fuel=N or -W timeout=DURATION the program runs metered, as under wasmtime, with WASMC_FUEL and
+    WASMC_TIMEOUT_NS (nanoseconds) to change the amounts. A trap prints wasmtime's report ending
+    "wasm trap: MESSAGE" and exits with 134; the exit status is otherwise the module's proc_exit code."""
     from . import aot, grants, launch
+    from . import flags as run_flags
     if cpu == "native" and target is not None:
         _fail("--cpu native compiles for this machine; it cannot be combined with --target", EXIT_USAGE)
     if cpu.startswith("x86-64-") and (target or os.uname().machine).split("-")[0] != "x86_64":
@@ -374,7 +379,13 @@ def compile_command(opt_level, output, emit, target, cpu, dirs, env, inherit_env
         for spec in env:
             grants.parse_env(spec)
         net = grants.net_grants(tcplisten, allow_net, allow_connect, allow_bind)
-    except grants.GrantError as e:
+        limits = run_flags.RunFlags()
+        for text in wasm_flags:
+            run_flags.apply(limits, "-W", text)
+        if limits != run_flags.RunFlags(fuel=limits.fuel, timeout_ns=limits.timeout_ns):
+            raise run_flags.FlagError("wasmc compile takes -W fuel and -W timeout; the executable's stack and "
+                                      "memory limits are WASMC_STACK_SIZE and WASMC_MAX_MEMORY_SIZE where it runs")
+    except (grants.GrantError, run_flags.FlagError) as e:
         _fail(str(e), EXIT_USAGE)
     if target is not None:
         from .codegen import target_machine
@@ -386,7 +397,8 @@ def compile_command(opt_level, output, emit, target, cpu, dirs, env, inherit_env
         data = launch.read_module(module)
         with _compile_progress(module, data, note="") as progress:
             aot.write_output(data, output, emit, opt_level, target, dirs, env, inherit_env, source=module,
-                             progress=progress, link=link, host_cpu=_HOST_CPU.get(cpu, cpu), net=net)
+                             progress=progress, link=link, host_cpu=_HOST_CPU.get(cpu, cpu), net=net,
+                             fuel=limits.fuel, timeout_ns=limits.timeout_ns)
     except launch.ModuleFileError as e:
         _fail(str(e))
     except WasmcError as e:

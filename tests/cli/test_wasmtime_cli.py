@@ -150,6 +150,31 @@ def test_fuel_stops_where_wasmtime_does(fuel, wasmtime, world):
     assert (got[0], got[1], normalize_report(got[2])) == (expected[0], expected[1], normalize_report(expected[2]))
 
 
+@pytest.fixture(scope="module")
+def compiled_limits(world) -> str:
+    """`wasmc compile -W fuel=1000,timeout=10s` of limits.wasm, named limits.wasm as well, so its reports
+    name the same module as wasmtime's."""
+    exe = world / "bin" / "limits.wasm"
+    exe.parent.mkdir()
+    subprocess.run([WASMC, "compile", "-W", "fuel=1000,timeout=10s", "-o", str(exe), "limits.wasm"], cwd=world,
+                   env=environment(world), check=True, capture_output=True)
+    return str(exe)
+
+
+@pytest.mark.parametrize("wasmtime_args, variables, guest", [
+    (["-W", "fuel=1000,timeout=10s"], {}, ["spin"]),
+    (["-W", f"fuel={LIMITS_FUEL}"], {"WASMC_FUEL": str(LIMITS_FUEL)}, []),
+    (["-W", f"fuel={LIMITS_FUEL - 1}"], {"WASMC_FUEL": str(LIMITS_FUEL - 1)}, []),
+    (["-W", "timeout=50ms,fuel=1_000_000_000_000"], {"WASMC_TIMEOUT_NS": "50000000", "WASMC_FUEL": "1000000000000"},
+     ["spin"]),
+], ids=["stored fuel", "WASMC_FUEL enough", "WASMC_FUEL short", "WASMC_TIMEOUT_NS"])
+def test_compiled_executable_as_wasmtime_run(wasmtime_args, variables, guest, compiled_limits, wasmtime, world):
+    """An executable of `wasmc compile -W ...` runs with the stored amounts, or WASMC_FUEL / WASMC_TIMEOUT_NS."""
+    expected = run(wasmtime, ["run", *wasmtime_args, "limits.wasm", *guest], world, environment(world))
+    got = run(compiled_limits, guest, world, environment(world, **variables))
+    assert (got[0], got[1], normalize_report(got[2])) == (expected[0], expected[1], normalize_report(expected[2]))
+
+
 def test_cases_cover_the_issue():
     """Issue 12's list: preopened directory + env + args, -W max-wasm-stack, -W max-memory-size,
     -S inherit-env, --invoke, -W fuel and -W timeout."""

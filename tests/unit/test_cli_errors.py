@@ -98,6 +98,9 @@ CASES = [
     run("run", "-W", "fuel", "{probe}", code=2, stderr=r"^error: -W fuel: expected fuel=N"),
     run("run", "-W", "timeout=1.5s", "{probe}", code=2, stderr=r"^error: -W timeout=1.5s: failed to parse duration"),
     run("run", "-W", "max-memory-size=65536,timeout=1m", "{probe}", code=2, stderr=r"-W timeout=1m: failed to parse"),
+    run("compile", "-W", "max-wasm-stack=65536", "-o", "{tmp}/x", "{probe}", code=2,
+        stderr=r"^error: wasmc compile takes -W fuel and -W timeout; the executable's stack"),
+    run("compile", "-W", "timeout=soon", "-o", "{tmp}/x", "{probe}", code=2, stderr=r"^error: -W timeout=soon: failed"),
     run("run", "-W", "fuel=10", "--invoke", "add", "{probe}", "1", "2", code=2,
         stderr=r"^error: -W fuel and -W timeout apply to commands only, not yet to --invoke\n"),
     run("run", "-W", code=2, stderr=r"Option '-W' requires an argument"),
@@ -270,7 +273,7 @@ CASES = [
     run("{probe}", program="gohost", env=[("GOWASIRUNTIMEARGS", "--tcplisten={busy}")], code=1, report=True,
         stderr=r"cannot listen on 127.0.0.1:\d+: Address already in use"),
 ]
-EXPECTED_CASES = 134
+EXPECTED_CASES = 136
 
 
 @pytest.fixture(scope="module")
