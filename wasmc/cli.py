@@ -235,8 +235,6 @@ def run_command(dirs, envs, inherit_env, argv0, invoke, wasm_flags, wasi_flags, 
             run_flags.apply(options, "-S", text)
         if stack_size is not None and options.max_wasm_stack is not None:
             raise WasmcError("--stack-size and -W max-wasm-stack both set the stack: give one")
-        if invoke is not None and (options.fuel is not None or options.timeout_ns is not None):
-            raise WasmcError("-W fuel and -W timeout apply to commands only, not yet to --invoke")
         preopens = [grants.parse_dir(d) for d in dirs]
         env_specs = [grants.parse_env(e) for e in envs]
         net = grants.net_grants(tcplisten, allow_net, allow_connect, allow_bind) + options.net()

@@ -16,7 +16,7 @@ from pathlib import Path
 from . import cache
 from .errors import WasmcError, run_tool
 from .image import encode_image, image_ir
-from .metering import NONE, Metering
+from .metering import NONE, Metering, metered_kind
 from .wasm.module import Module
 
 # Below this much function code a module is compiled in-process: a worker pool costs more than it saves.
@@ -178,11 +178,14 @@ def cached_link_inputs(m: Module, opt_level: int | list[int], extra_ir: str = ""
 
 
 def shared_object(data: bytes, m: Module, opt_level: int | None = 2, use_cache: bool = True,
-                  jobs: int | None = None, progress=None) -> Path:
+                  jobs: int | None = None, progress=None, metering: Metering = NONE) -> Path:
     """The path of a shared object with `m`'s code for this host and its CPU, from the cache or compiled
     now (it is loaded in this process, so it never needs to run elsewhere). opt_level None: tiered
     (tiers.py), the -O2 code if it was built, else code from the function cache's -O2 and -O0 objects,
-    with an -O2 build queued in the background."""
+    with an -O2 build queued in the background (not for metered code, which stays at the quick tier)."""
+    if opt_level is None and metering and use_cache and function_cache_usable():
+        from . import tiers
+        opt_level = tiers.QUICK
     if opt_level is None:
         from . import tiers
         if use_cache and function_cache_usable():
@@ -193,7 +196,7 @@ def shared_object(data: bytes, m: Module, opt_level: int | None = 2, use_cache: 
             tiers.request_upgrade(data, "so")
             return quick
         opt_level = tiers.OPTIMIZED
-    key = cache.module_key(data, opt_level, host_cpu=True)
+    key = cache.module_key(data, opt_level, kind="so" + metered_kind(metering), host_cpu=True)
     if use_cache:
         hit = cache.lookup(key)
         if hit is not None:
@@ -206,7 +209,8 @@ def shared_object(data: bytes, m: Module, opt_level: int | None = 2, use_cache: 
     if use_cache and function_cache_usable():
         from .fcache import link
         inputs = cached_link_inputs(m, opt_level, host_cpu=True, jobs=jobs, progress=progress,
-                                    data={"wasmc_image": image, "wasmc_image_size": len(image).to_bytes(8, "little")})
+                                    data={"wasmc_image": image, "wasmc_image_size": len(image).to_bytes(8, "little")},
+                                    metering=metering)
         try:
             link.link_shared(inputs.linker_args(), tmp)
             return cache.store(key, tmp)
@@ -214,7 +218,8 @@ def shared_object(data: bytes, m: Module, opt_level: int | None = 2, use_cache: 
             inputs.directory.cleanup()
             tmp.unlink(missing_ok=True)
     level = opt_level if isinstance(opt_level, int) else opt_level[-1]
-    objects = compile_objects(m, level, jobs, extra_ir=image_ir(image), progress=progress, host_cpu=True)
+    objects = compile_objects(m, level, jobs, extra_ir=image_ir(image), progress=progress, host_cpu=True,
+                              metering=metering)
     try:
         link_shared(objects, tmp)
         if not use_cache:

@@ -29,7 +29,7 @@
     (loop $l
       (local.set $k (i32.add (local.get $k) (i32.const 1)))
       (br_if $l (i32.lt_u (local.get $k) (local.get $n)))))
-  (func $work (local $i i32)
+  (func $work (export "work") (local $i i32)
     (loop $outer
       (call $put (i32.add (i32.const 97) (i32.rem_u (local.get $i) (i32.const 26))))
       (drop (call_indirect (type $unary) (local.get $i) (i32.and (local.get $i) (i32.const 1))))
@@ -52,7 +52,7 @@
     (i32.store (i32.const 528) (i32.const 1))
     (i64.store (i32.const 536) (i64.const 5_000_000_000))
     (drop (call $poll_oneoff (i32.const 512) (i32.const 640) (i32.const 1) (i32.const 768))))
-  (func $spin
+  (func $spin (export "spin")
     (call $put (i32.const 115))
     (loop $forever (br $forever)))
   (func $t0 (call $t1) (call $t1) (call $t1) (call $t1) (call $t1) (call $t1) (call $t1) (call $t1) (call $t1) (call $t1))

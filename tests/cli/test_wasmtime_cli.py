@@ -55,7 +55,8 @@ def world(tmp_path_factory) -> Path:
     for warm in (["run", "probe.wasm"], ["run", "--invoke", "add", "probe.wasm", "1", "2"]):
         subprocess.run([WASMC, *warm], cwd=root, env=environment(root), check=True, capture_output=True)
     # Each kind of metering is code of its own: -W fuel, -W timeout, both.
-    for warm in (["-W", "fuel=1"], ["-W", "timeout=10s"], ["-W", "fuel=1,timeout=10s"]):
+    for warm in (["-W", "fuel=1"], ["-W", "timeout=10s"], ["-W", "fuel=1,timeout=10s"],
+                 ["-W", "fuel=1", "--invoke", "work"], ["-W", "timeout=10s", "--invoke", "work"]):
         subprocess.run([WASMC, "run", *warm, "limits.wasm"], cwd=root, env=environment(root), capture_output=True)
     return root
 
@@ -128,6 +129,10 @@ CASES = {
     "timeout, ends in time": ["run", "-W", "timeout=10s", "limits.wasm"],
     "timeout, blocked in a host call": ["run", "-W", "timeout=100ms", "limits.wasm", "wait"],
     "fuel and timeout": ["run", "-W", "fuel=500,timeout=10", "limits.wasm"],
+    "invoke fuel, infinite loop": ["run", "-W", "fuel=1000", "--invoke", "spin", "limits.wasm"],
+    "invoke fuel, runs out": ["run", "-W", "fuel=2000", "--invoke", "work", "limits.wasm"],
+    "invoke fuel, plenty": ["run", "-W", "fuel=1_000_000", "--invoke", "work", "limits.wasm"],
+    "invoke timeout": ["run", "-W", "timeout=50ms", "--invoke", "spin", "limits.wasm"],
     "timeout before fuel": ["run", "-W", "timeout=20ms", "-W", "fuel=1_000_000_000_000", "limits.wasm", "spin"],
 }
 

@@ -101,8 +101,6 @@ CASES = [
     run("compile", "-W", "max-wasm-stack=65536", "-o", "{tmp}/x", "{probe}", code=2,
         stderr=r"^error: wasmc compile takes -W fuel and -W timeout; the executable's stack"),
     run("compile", "-W", "timeout=soon", "-o", "{tmp}/x", "{probe}", code=2, stderr=r"^error: -W timeout=soon: failed"),
-    run("run", "-W", "fuel=10", "--invoke", "add", "{probe}", "1", "2", code=2,
-        stderr=r"^error: -W fuel and -W timeout apply to commands only, not yet to --invoke\n"),
     run("run", "-W", code=2, stderr=r"Option '-W' requires an argument"),
     run("run", "-S", "frob=1", "{probe}", code=2, stderr=r"-S frob=1: not an option wasmc supports"),
     run("run", "-S", "inherit-env=perhaps", "{probe}", code=2, stderr=r"-S inherit-env=perhaps: expected y or n"),
@@ -273,7 +271,7 @@ CASES = [
     run("{probe}", program="gohost", env=[("GOWASIRUNTIMEARGS", "--tcplisten={busy}")], code=1, report=True,
         stderr=r"cannot listen on 127.0.0.1:\d+: Address already in use"),
 ]
-EXPECTED_CASES = 136
+EXPECTED_CASES = 135
 
 
 @pytest.fixture(scope="module")

@@ -53,3 +53,19 @@ def test_metered_executables_are_cached_apart(monkeypatch, tmp_path):
     plain = aot.cached_executable(LIMITS, 0)
     metered = aot.cached_executable(LIMITS, 0, metering=Metering(fuel=True))
     assert plain != metered and aot.cached_executable(LIMITS, 0) == plain
+
+
+def test_python_api_fuel():
+    import wasmc
+    from wasmc.errors import Trap, WasmcError
+    counter = bytes(wat2wasm('(module (func (export "count") (param i32) (local i32) '
+                             '(loop (br_if 0 (i32.lt_u (local.tee 1 (i32.add (local.get 1) (i32.const 1))) '
+                             '(local.get 0))))))'))
+    metered = wasmc.Module(counter, 0, consume_fuel=True)
+    wasmc.Instance(metered, fuel=10_000).exports["count"](100)
+    with pytest.raises(Trap) as trap:
+        wasmc.Instance(metered, fuel=100).exports["count"](100)
+    assert (trap.value.kind, trap.value.message) == ("out_of_fuel", "all fuel consumed by WebAssembly")
+    wasmc.Instance(metered).exports["count"](100)          # no fuel given: as good as unlimited
+    with pytest.raises(WasmcError, match="consume_fuel=True"):
+        wasmc.Instance(wasmc.Module(counter, 0), fuel=10)
