@@ -11,7 +11,7 @@ from cffi import FFI
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 # The same sources make the cffi extension and libwasmc_rt.a: both instantiate through instance.c.
-RUNTIME_SOURCES = ("trap.c", "memory.c", "table.c", "host.c", "image.c", "instance.c",
+RUNTIME_SOURCES = ("trap.c", "timeout.c", "memory.c", "table.c", "host.c", "image.c", "instance.c",
                    "wasi/state.c", "wasi/errno.c", "wasi/fd.c", "wasi/path.c", "wasi/poll.c", "wasi/clock.c",
                    "wasi/proc.c", "wasi/sock.c", "wasi/sockopt.c", "wasi/addrinfo.c", "wasi/net.c")
 SELFTEST_SOURCES = ("selftest.c",)   # stand-in entry trampolines for tests/runtime; JIT extension only

@@ -432,6 +432,7 @@ int wasmc_instantiate(const wasmc_compiled *code, const wasmc_import *imports, w
     inst->code = code;
     inst->vm.host = wasi;
     inst->vm.stack_limit = &wasmc_stack_limit;
+    inst->vm.interrupt = &wasmc_interrupt;
 
     int r = build_index_spaces(inst, err, err_size);
     if (r == 0)

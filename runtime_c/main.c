@@ -14,6 +14,12 @@
  *                                                  WASMC_DEFAULT_STACK, 256m)
  *     WASMC_MAX_MEMORY_SIZE=N[k|m|g]               the most bytes a memory may hold: memory.grow past it
  *                                                  returns -1 (wasmtime's -W max-memory-size)
+ *     WASMC_FUEL=N                                 the fuel the guest starts with (wasmtime's -W fuel=N);
+ *                                                  the code must be compiled with fuel metering
+ *                                                  (`wasmc compile -W fuel=N`, N the default)
+ *     WASMC_TIMEOUT_NS=N                           interrupt the guest after N nanoseconds (-W timeout);
+ *                                                  the code must be compiled interruptible
+ *                                                  (`wasmc compile -W timeout=D`, D the default)
  * Network (none unless granted; patterns and their meaning in wasi/wasi.h), lists separated by commas:
  *     WASMC_TCPLISTEN=HOST:PORT[,...]              preopened listening sockets, the fds after the dirs
  *                                                  (after the listeners stored in the image)
@@ -26,9 +32,13 @@
  */
 #define _GNU_SOURCE
 #include <ctype.h>
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "instance.h"
 
@@ -84,6 +94,27 @@ static unsigned long long size_variable(const char *variable, unsigned long long
         exit(EXIT_SETUP);
     }
     return n << shift;
+}
+
+/* Defined only by executables of `wasmc compile -W fuel=N,timeout=D` (aot.py's limits source): what the
+ * program runs with unless WASMC_FUEL or WASMC_TIMEOUT_NS say otherwise. */
+extern const unsigned long long wasmc_default_fuel __attribute__((weak));
+extern const unsigned long long wasmc_default_timeout_ns __attribute__((weak));
+
+/* A count variable: a plain decimal number; `fallback` when unset or empty. */
+static unsigned long long count_variable(const char *variable, unsigned long long fallback)
+{
+    const char *spec = getenv(variable);
+    if (spec == NULL || *spec == '\0')
+        return fallback;
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(spec, &end, 10);
+    if (*end != '\0' || end == spec || errno != 0 || *spec == '-') {
+        fprintf(stderr, "Error: %s=%s is not a decimal number\n", variable, spec);
+        exit(EXIT_SETUP);
+    }
+    return n;
 }
 
 /* A host function that fails with an error rather than a trap, such as an import left undefined under
@@ -209,9 +240,24 @@ static const char *function_at(uintptr_t pc)
     return name;
 }
 
+/* Set once the guest has stopped, so a timeout's late report (timed_out) stays silent. */
+static atomic_int finished;
+
+/* The timeout passed while the guest was blocked in a host call: wasmtime's timer cancels the call and
+ * reports this way (wasmc_set_timeout's `expired`). */
+static void timed_out(void)
+{
+    if (atomic_exchange(&finished, 1))
+        return;
+    fputs("Error: timed out after deadline has elapsed\n\nCaused by:\n    wasm trap: interrupt\n\n", stderr);
+    _exit(EXIT_TRAP);
+}
+
 /* The outcome of wasmc_invoke as an exit status, with wasmtime's report for traps. */
 static int finish(int trap, const char *name, const char *stage)
 {
+    if (atomic_exchange(&finished, 1))
+        pause();        /* timed_out is reporting and ends the process */
     if (trap == WASMC_TRAP_NONE)
         return 0;
     if (trap == WASMC_TRAP_EXIT)
@@ -321,8 +367,21 @@ int main(int argc, char **argv)
         fprintf(stderr, "Error: failed to run main module `%s`\n\nCaused by:\n    %s\n\n", name, err);
         return EXIT_SETUP;
     }
-    if (trap == WASMC_TRAP_NONE)
+    /* wasmtime gives the store its fuel before instantiating and starts the timeout's clock when the
+     * module is set up, so the start function runs metered too. Fuel is kept negated (wasmc_rt.h). */
+    if (trap == WASMC_TRAP_NONE) {
+        unsigned long long fuel = count_variable("WASMC_FUEL", &wasmc_default_fuel != NULL ? wasmc_default_fuel
+                                                                                         : (unsigned long long)INT64_MAX);
+        wasmc_instance_vmctx(inst)->fuel = fuel >= (unsigned long long)INT64_MAX ? -INT64_MAX : -(int64_t)fuel;
+        unsigned long long timeout = count_variable("WASMC_TIMEOUT_NS", &wasmc_default_timeout_ns != NULL
+                                                                             ? wasmc_default_timeout_ns : ~0ull);  /* ~0: none */
+        if (timeout != ~0ull && wasmc_set_timeout(timeout, timed_out) != 0) {
+            fprintf(stderr, "Error: failed to run main module `%s`\n\nCaused by:\n    cannot start the "
+                            "timeout's timer thread\n\n", name);
+            return EXIT_SETUP;
+        }
         trap = wasmc_instance_start(inst, stack);
+    }
     if (trap != WASMC_TRAP_NONE)
         return finish(trap, name, "failed to instantiate");
 

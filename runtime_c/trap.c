@@ -30,6 +30,8 @@ static const char *const trap_messages[WASMC_TRAP_COUNT] = {
     [WASMC_TRAP_STACK_EXHAUSTED] = "call stack exhausted",
     [WASMC_TRAP_HOST] = "host function failed",
     [WASMC_TRAP_EXIT] = "exit",
+    [WASMC_TRAP_OUT_OF_FUEL] = "all fuel consumed by WebAssembly",
+    [WASMC_TRAP_INTERRUPT] = "interrupt",
 };
 
 const char *wasmc_trap_message(int kind)

@@ -15,7 +15,7 @@
 /* ---- ABI version ---- */
 
 /* Changes whenever generated code and runtime stop matching; part of every compile cache key. */
-#define WASMC_ABI_VERSION 2
+#define WASMC_ABI_VERSION 3
 
 /* ---- Traps: the code passed to wasmc_trap and returned by wasmc_invoke; the quoted text is the message
  * wasmc_trap_message gives (trap.c). ---- */
@@ -33,6 +33,8 @@ enum wasmc_trap_kind {
     WASMC_TRAP_STACK_EXHAUSTED = 10,    /* "call stack exhausted" */
     WASMC_TRAP_HOST = 11,               /* "host function failed": the host keeps the details */
     WASMC_TRAP_EXIT = 12,               /* "exit": proc_exit, not an error; the code is wasmc_exit_code() */
+    WASMC_TRAP_OUT_OF_FUEL = 13,        /* "all fuel consumed by WebAssembly": fuel-metered code only */
+    WASMC_TRAP_INTERRUPT = 14,          /* "interrupt": the timeout passed (interruptible code only) */
     WASMC_TRAP_COUNT
 };
 
@@ -56,7 +58,16 @@ typedef struct wasmc_vmctx {
     wasmc_segment *elems;         /* 56: by element segment index */
     uintptr_t *stack_limit;       /* 64: points at wasmc_stack_limit; below it: WASMC_TRAP_STACK_EXHAUSTED */
     void *host;                   /* 72: owner data for host functions (the wasmc_wasi state, ...) */
+    int64_t fuel;                 /* 80: fuel consumed minus fuel given (wasmtime's encoding): negative
+                                   * while fuel is left; code compiled with fuel metering adds each
+                                   * operator's cost and traps when it is >= 0 at a function entry or
+                                   * loop header. Unused by other code. */
+    volatile uint32_t *interrupt; /* 88: points at wasmc_interrupt; code compiled interruptible traps
+                                   * when it is non-zero at a function entry or loop header */
 } wasmc_vmctx;
+
+/* Set by the timer of wasmc_set_timeout (or by a host) to stop interruptible wasm code. */
+extern volatile uint32_t wasmc_interrupt;
 
 /* The lowest stack address wasm code may use on the running thread (set by wasmc_invoke). */
 extern uintptr_t wasmc_stack_limit;
@@ -222,6 +233,12 @@ wasmc_memory *wasmc_memory_new(uint64_t min_pages, uint64_t max_pages);
 void wasmc_memory_free(wasmc_memory *mem);
 /* Grow by delta pages from the host side: the old size in pages, or UINT64_MAX past the maximum. */
 uint64_t wasmc_memory_grow_raw(wasmc_memory *mem, uint64_t delta_pages);
+/* Set wasmc_interrupt once `nanos` nanoseconds have passed, from a timer thread (wasmtime's -W timeout),
+ * and if `expired` is not NULL call it on that thread WASMC_TIMEOUT_GRACE_NS later: running wasm code has
+ * trapped by then, so a guest still there is blocked in a host call. Returns 0, or -1 if the thread
+ * cannot be started. Example (main.c): wasmc_set_timeout(100000000, report_timeout);   // 100 ms */
+#define WASMC_TIMEOUT_GRACE_NS 50000000u
+int wasmc_set_timeout(uint64_t nanos, void (*expired)(void));
 /* Cap every memory of the process at `bytes` (wasmtime's -W max-memory-size): growing past it fails. */
 void wasmc_set_memory_limit(uint64_t bytes);
 /* A table of `size` null elements, growable to `max`. NULL on failure. */

@@ -8,7 +8,7 @@ import enum
 
 from .wasm.types import F32, F64, I32, I64, V128, FuncType, ValType
 
-ABI_VERSION = 2
+ABI_VERSION = 3
 
 
 class TrapKind(enum.IntEnum):
@@ -26,6 +26,8 @@ class TrapKind(enum.IntEnum):
     STACK_EXHAUSTED = 10
     HOST = 11
     EXIT = 12
+    OUT_OF_FUEL = 13
+    INTERRUPT = 14
 
 
 class VmctxOffset(enum.IntEnum):
@@ -40,9 +42,11 @@ class VmctxOffset(enum.IntEnum):
     ELEMS = 56
     STACK_LIMIT = 64
     HOST = 72
+    FUEL = 80          # fuel consumed minus fuel given; fuel-metered code only
+    INTERRUPT = 88     # -> wasmc_interrupt; interruptible code only
 
 
-VMCTX_SIZE = 80
+VMCTX_SIZE = 96
 GLOBAL_CELL_SIZE = 16      # struct wasmc_global: every global lives in a 16-byte cell (room for v128)
 FUNCREF_SIZE = 24          # struct wasmc_funcref {fn, type_id, vmctx}
 FUNCREF_FN, FUNCREF_TYPE_ID, FUNCREF_VMCTX = 0, 8, 16

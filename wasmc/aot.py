@@ -29,6 +29,8 @@ from .compile import cached_link_inputs, compile_decoded, compile_objects, funct
 from .errors import LinkError, WasmcError, run_tool
 from .abi import WASI_MODULE, signature
 from .grants import NetGrants, parse_dir, parse_env
+from .listing import annotate_asm, annotate_ir
+from .metering import NONE, Metering, metered_kind
 from .image import WasiGrants, encode_image, host_imports_ir, image_data, image_ir, import_symbol, names_ir
 from .wasm.decode import decode_module
 from .wasm.module import Module
@@ -196,6 +198,16 @@ def _trap_stubs(host: Sequence[HostImport], path: Path) -> Path:
     return path
 
 
+def _limits_source(fuel: int | None, timeout_ns: int | None, path: Path) -> Path:
+    """A C source with the -W fuel and -W timeout amounts an executable runs with by default
+    (runtime_c/main.c reads them; WASMC_FUEL and WASMC_TIMEOUT_NS override them)."""
+    lines = [f"const unsigned long long {name} = {value}ULL;"
+             for name, value in (("wasmc_default_fuel", fuel), ("wasmc_default_timeout_ns", timeout_ns))
+             if value is not None]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
 def _check_output(out_path: Path, source: Path | None) -> None:
     if out_path.is_dir():
         raise WasmcError(f"cannot write {out_path}: it is a directory")
@@ -216,7 +228,8 @@ def _is_host(target: str | None) -> bool:
 
 # --- outputs ------------------------------------------------------------------------------------------------
 def emit(wasm_bytes: bytes, kind: str, opt_level: int = 2, target: str | None = None,
-         wasi_grants: WasiGrants = WasiGrants(), host_cpu: bool = False) -> bytes | str:
+         wasi_grants: WasiGrants = WasiGrants(), host_cpu: bool = False,
+         metering: Metering = NONE) -> bytes | str:
     """Object code (bytes), assembly or LLVM IR (text) for `target` (an LLVM triple; default this host),
     image and host import table included: linking the object with libwasmc_rt.a, main.o (runtime_dir())
     and the wasmc_import_* functions of its non-WASI imports makes the executable. Imports are not checked
@@ -225,7 +238,10 @@ def emit(wasm_bytes: bytes, kind: str, opt_level: int = 2, target: str | None = 
         raise ValueError(f"unknown output kind {kind!r}")
     m = decode_module(wasm_bytes)
     extra_ir = image_ir(encode_image(m, wasi_grants)) + host_imports_ir(m) + names_ir(m)
-    return compile_decoded(m, kind, opt_level, target, extra_ir, host_cpu)
+    out = compile_decoded(m, kind, opt_level, target, extra_ir, host_cpu, metering)
+    if kind == "asm":
+        return annotate_asm(out, m, target)
+    return annotate_ir(out, m) if kind == "llvm-ir" else out
 
 
 def build_executable(wasm_bytes: bytes, out_path: str | os.PathLike[str], opt_level: int = 2,
@@ -233,7 +249,8 @@ def build_executable(wasm_bytes: bytes, out_path: str | os.PathLike[str], opt_le
                      target: str | None = None, source: str | os.PathLike[str] | None = None,
                      cc: str | None = None, progress=None, link: Sequence[str | os.PathLike[str]] = (),
                      use_cache: bool = True, host_cpu: bool = False, unknown_imports: str = "declare",
-                     net: NetGrants = NetGrants()) -> Path:
+                     net: NetGrants = NetGrants(), metering: Metering = NONE, fuel: int | None = None,
+                     timeout_ns: int | None = None) -> Path:
     """Compile a WASI module into a standalone executable at out_path (replaced atomically).
 
     dirs: "HOST[::GUEST]" preopens; env: "NAME=VALUE" or "NAME"; inherit_env: pass the whole environment;
@@ -244,9 +261,12 @@ def build_executable(wasm_bytes: bytes, out_path: str | os.PathLike[str], opt_le
     host_cpu: code for this machine's CPU model, which may not run on older ones (default: portable).
     unknown_imports: what becomes of function imports that are not WASI: "declare" (the default) names each
     one --link must define, "error" refuses the first (nothing is linked), "trap" defines each as a
-    function that fails when called (wasmtime's -W unknown-imports-trap)."""
+    function that fails when called (wasmtime's -W unknown-imports-trap). metering: fuel and interrupt
+    checks compiled in; fuel, timeout_ns: the amounts the executable runs with unless WASMC_FUEL or
+    WASMC_TIMEOUT_NS say otherwise (and metering follows them)."""
     out = Path(out_path)
     _check_output(out, Path(source) if source is not None else None)
+    metering = Metering(metering.fuel or fuel is not None, metering.interrupt or timeout_ns is not None)
     if not _is_host(target):
         raise WasmcError(f"executables are built for this host only ({platform.machine()}); "
                          f"use --emit obj or asm with --target {target}")
@@ -260,15 +280,18 @@ def build_executable(wasm_bytes: bytes, out_path: str | os.PathLike[str], opt_le
     with tempfile.TemporaryDirectory() as tmp:
         if host and unknown_imports == "trap":
             link = [*link, _trap_stubs(host, Path(tmp) / "unknown_imports.c")]
+        if fuel is not None or timeout_ns is not None:
+            link = [*link, _limits_source(fuel, timeout_ns, Path(tmp) / "limits.c")]
         inputs = _link_inputs(link, Path(tmp), cc)   # before the long compile: a C error shows at once
         linked = out.parent / f".{out.name}.{os.getpid()}.tmp"
         try:
             if function_cache_usable(target):
-                _link_cached(m, opt_level, wasi_grants, host_cpu, progress, cc, linked, inputs, rt, host)
+                _link_cached(m, opt_level, wasi_grants, host_cpu, progress, cc, linked, inputs, rt, host,
+                             metering)
             else:
                 level = opt_level if isinstance(opt_level, int) else opt_level[-1]
                 module_obj = _module_object(wasm_bytes, m, level, wasi_grants, Path(tmp), use_cache,
-                                            progress, host_cpu)
+                                            progress, host_cpu, metering)
                 _link([cc, "-o", str(linked), str(module_obj), *inputs, str(rt / "main.o"),
                        str(rt / "libwasmc_rt.a"), *LINK_LIBS], host)
             os.replace(linked, out)
@@ -278,12 +301,14 @@ def build_executable(wasm_bytes: bytes, out_path: str | os.PathLike[str], opt_le
 
 
 def _link_cached(m: Module, opt_level: int | tuple[int, ...], wasi_grants: WasiGrants, host_cpu: bool, progress, cc: str,
-                 out: Path, inputs: list[str], rt: Path, host: Sequence[HostImport]) -> None:
+                 out: Path, inputs: list[str], rt: Path, host: Sequence[HostImport],
+                 metering: Metering = NONE) -> None:
     """Link an executable from the function cache (compile.cached_link_inputs): the module's functions,
     its glue and image, the --link inputs and the runtime."""
     from .fcache import link as fcache_link
     data = image_data(encode_image(m, wasi_grants), m)
-    cached = cached_link_inputs(m, opt_level, host_imports_ir(m), host_cpu=host_cpu, progress=progress, data=data)
+    cached = cached_link_inputs(m, opt_level, host_imports_ir(m), host_cpu=host_cpu, progress=progress, data=data,
+                                metering=metering)
     try:
         _link([cc, *fcache_link.executable_flags(), "-o", str(out), *cached.linker_args(driver=True), *inputs,
                str(rt / "main.o"), str(rt / "libwasmc_rt.a"), *LINK_LIBS], host)
@@ -311,17 +336,18 @@ def _link_inputs(link: Sequence[str | os.PathLike[str]], tmp: Path, cc: str) -> 
 
 
 def _module_object(wasm_bytes: bytes, m: Module, opt_level: int, wasi_grants: WasiGrants, tmp: Path,
-                   use_cache: bool, progress, host_cpu: bool) -> Path:
+                   use_cache: bool, progress, host_cpu: bool, metering: Metering = NONE) -> Path:
     """One relocatable object with the module's code, its image and its host import table, from the cache
     or compiled now (the parallel compile's objects joined by `ld -r`)."""
-    key = cache.module_key(wasm_bytes, opt_level, kind=f"aot-obj\0{wasi_grants!r}", host_cpu=host_cpu)
+    key = cache.module_key(wasm_bytes, opt_level, kind=f"aot-obj\0{wasi_grants!r}" + metered_kind(metering),
+                           host_cpu=host_cpu)
     hit = cache.lookup(key, suffix=".o") if use_cache else None
     if hit is not None:
         return hit
     extra_ir = image_ir(encode_image(m, wasi_grants)) + host_imports_ir(m) + names_ir(m)
     paths = []
     for k, obj in enumerate(compile_objects(m, opt_level, extra_ir=extra_ir, progress=progress,
-                                            host_cpu=host_cpu)):
+                                            host_cpu=host_cpu, metering=metering)):
         paths.append(tmp / f"module{k}.o")
         paths[-1].write_bytes(obj)
     if not use_cache:
@@ -362,15 +388,15 @@ def _link(argv: list[str], host: Sequence[HostImport]) -> None:
 
 
 def cached_executable(wasm_bytes: bytes, opt_level: int | tuple[int, ...] = 2, progress=None,
-                      unknown_imports: str = "error") -> Path:
+                      unknown_imports: str = "error", metering: Metering = NONE) -> Path:
     """An executable of the module with no grants, from the cache or built now: `wasmc run` executes it
     with its grants in WASMC_* variables (launch.py), so a cached run needs neither LLVM nor the module's
     decoding. It only ever runs here, so it is compiled for this machine's CPU. opt_level: a level, or
     levels in order of preference for the function cache (tiers.QUICK). unknown_imports: "error" or
-    "trap", as for build_executable."""
+    "trap", as for build_executable; metering: fuel and interrupt checks compiled in."""
     # The runtime is linked in: its sources are part of the key as well as the compiler's.
-    key = cache.module_key(wasm_bytes, opt_level, kind=f"exe-{_runtime_key(_cc(None))}-{unknown_imports}",
-                           host_cpu=True)
+    key = cache.module_key(wasm_bytes, opt_level, host_cpu=True,
+                           kind=f"exe-{_runtime_key(_cc(None))}-{unknown_imports}" + metered_kind(metering))
     hit = cache.lookup(key, suffix=".exe")
     if hit is not None:
         return hit
@@ -378,7 +404,7 @@ def cached_executable(wasm_bytes: bytes, opt_level: int | tuple[int, ...] = 2, p
     tmp = cache.modules_dir() / f".{key}.{os.getpid()}.exe"
     try:
         build_executable(wasm_bytes, tmp, opt_level, progress=progress, use_cache=False, host_cpu=True,
-                         unknown_imports=unknown_imports)
+                         unknown_imports=unknown_imports, metering=metering)
         return cache.store(key, tmp, suffix=".exe")
     finally:
         tmp.unlink(missing_ok=True)
@@ -388,17 +414,19 @@ def write_output(wasm_bytes: bytes, out_path: str | os.PathLike[str], kind: str 
                  target: str | None = None, dirs: Sequence[str] = (), env: Sequence[str] = (),
                  inherit_env: bool = False, source: str | os.PathLike[str] | None = None,
                  progress=None, link: Sequence[str | os.PathLike[str]] = (), host_cpu: bool = False,
-                 net: NetGrants = NetGrants()) -> Path:
-    """What `wasmc compile` does: an executable, or the object/assembly/IR file of `kind`."""
+                 net: NetGrants = NetGrants(), fuel: int | None = None, timeout_ns: int | None = None) -> Path:
+    """What `wasmc compile` does: an executable, or the object/assembly/IR file of `kind`. fuel, timeout_ns
+    (-W fuel, -W timeout): the code is metered, and an executable runs with these amounts."""
+    metering = Metering(fuel=fuel is not None, interrupt=timeout_ns is not None)
     if kind == "exe":
         return build_executable(wasm_bytes, out_path, opt_level, dirs=dirs, env=env, inherit_env=inherit_env,
                                 target=target, source=source, progress=progress, link=link, host_cpu=host_cpu,
-                                net=net)
+                                net=net, fuel=fuel, timeout_ns=timeout_ns)
     if link:
         raise WasmcError(f"--link makes executables only: link the {kind} output with the host code yourself")
     out = Path(out_path)
     _check_output(out, Path(source) if source is not None else None)
-    data = emit(wasm_bytes, kind, opt_level, target, grants(dirs, env, inherit_env, net), host_cpu)
+    data = emit(wasm_bytes, kind, opt_level, target, grants(dirs, env, inherit_env, net), host_cpu, metering)
     _write_atomic(out, data if isinstance(data, bytes) else data.encode())
     return out
 

@@ -199,7 +199,9 @@ def _wasmtime_options(f):
 @click.option("--invoke", metavar="NAME", help="Call this export with ARGS as its parameters, print results.")
 @click.option("-W", "--wasm", "wasm_flags", multiple=True, metavar="KEY[=VAL[,..]]",
               help="wasmtime's wasm options: max-wasm-stack=BYTES, max-memory-size=BYTES (memory.grow beyond "
-                   "it returns -1), unknown-imports-trap[=y|n] (unknown function imports trap when called).")
+                   "it returns -1), unknown-imports-trap[=y|n] (unknown function imports trap when called), "
+                   "fuel=N (trap once N units of fuel are used, counted as wasmtime does), timeout=DURATION "
+                   "(interrupt the guest after N, Ns, Nms, Nus or Nns; N alone is seconds).")
 @click.option("-S", "--wasi", "wasi_flags", multiple=True, metavar="KEY[=VAL[,..]]",
               help="wasmtime's WASI options: inherit-env[=y|n], inherit-network[=y|n] (as --allow-net), "
                    "tcplisten=HOST:PORT (as --tcplisten).")
@@ -241,7 +243,7 @@ def run_command(dirs, envs, inherit_env, argv0, invoke, wasm_flags, wasi_flags, 
     stack = options.max_wasm_stack if stack_size is None else stack_size << 20
     environment = grants.guest_environment(env_specs, inherit_env or options.inherit_env)
     config = launch.Launch([module.name if argv0 is None else argv0, *args], environment, preopens, stack,
-                           options.max_memory_size, net=net)
+                           options.max_memory_size, net=net, fuel=options.fuel, timeout_ns=options.timeout_ns)
     try:
         data = launch.read_module(module)
         for host, guest in preopens:
@@ -269,7 +271,7 @@ def _exec_command(data: bytes, module: Path, config, opt_level: int, unknown_imp
     for host, guest in config.dirs:
         grants.check_transportable(host, guest)     # before a compile, not after it
     with _compile_progress(module, data) as progress:
-        exe = launch.executable(data, opt_level, unknown_imports_trap, progress=progress)
+        exe = launch.executable(data, opt_level, unknown_imports_trap, progress=progress, metering=config.metering)
     try:
         launch.exec_executable(exe, config)
     except OSError as e:
@@ -342,9 +344,12 @@ _HOST_CPU = {"portable": False, "native": True}
               help="A C source (.c, compiled with $CC) or an object or library (.o/.a/.so) defining the "
                    "module's non-WASI imports: import M::N is the C function wasmc_import_M_N "
                    "(runtime_c/wasmc_host.h). Repeatable.")
+@click.option("-W", "--wasm", "wasm_flags", multiple=True, metavar="KEY=VAL[,..]",
+              help="wasmtime's fuel=N and timeout=DURATION: compile the checks in; the executable runs with "
+                   "these amounts unless WASMC_FUEL or WASMC_TIMEOUT_NS (nanoseconds) say otherwise.")
 @click.argument("module", type=click.Path(path_type=Path))
 def compile_command(opt_level, output, emit, target, cpu, dirs, env, inherit_env, tcplisten, allow_net,
-                    allow_connect, allow_bind, link, module: Path) -> None:
+                    allow_connect, allow_bind, link, wasm_flags, module: Path) -> None:
     """Compile a WebAssembly module ahead of time. By default the output is a standalone native
     executable for this host that runs the module's WASI command (_start) without Python, as
     `wasmtime run MODULE` would.
@@ -356,10 +361,12 @@ def compile_command(opt_level, output, emit, target, cpu, dirs, env, inherit_env
     environment), WASMC_TCPLISTEN=HOST:PORT[,...] (more listeners, after the stored ones) and
     WASMC_ALLOW_NET, WASMC_ALLOW_CONNECT, WASMC_ALLOW_BIND=PATTERN[,...] (more addresses). A socket
     operation nothing grants fails with EACCES. WASMC_STACK_SIZE (e.g. 512m; default 256m) sets the
-    wasm stack, WASMC_MAX_MEMORY_SIZE (bytes, or with k/m/g) the most a memory may grow to. A trap
-    prints wasmtime's report ending "wasm trap: MESSAGE" and exits with 134; the exit status is
-    otherwise the module's proc_exit code."""
+    wasm stack, WASMC_MAX_MEMORY_SIZE (bytes, or with k/m/g) the most a memory may grow to. With -W
+    fuel=N or -W timeout=DURATION the program runs metered, as under wasmtime, with WASMC_FUEL and
+    WASMC_TIMEOUT_NS (nanoseconds) to change the amounts. A trap prints wasmtime's report ending
+    "wasm trap: MESSAGE" and exits with 134; the exit status is otherwise the module's proc_exit code."""
     from . import aot, grants, launch
+    from . import flags as run_flags
     if cpu == "native" and target is not None:
         _fail("--cpu native compiles for this machine; it cannot be combined with --target", EXIT_USAGE)
     if cpu.startswith("x86-64-") and (target or os.uname().machine).split("-")[0] != "x86_64":
@@ -370,7 +377,13 @@ def compile_command(opt_level, output, emit, target, cpu, dirs, env, inherit_env
         for spec in env:
             grants.parse_env(spec)
         net = grants.net_grants(tcplisten, allow_net, allow_connect, allow_bind)
-    except grants.GrantError as e:
+        limits = run_flags.RunFlags()
+        for text in wasm_flags:
+            run_flags.apply(limits, "-W", text)
+        if limits != run_flags.RunFlags(fuel=limits.fuel, timeout_ns=limits.timeout_ns):
+            raise run_flags.FlagError("wasmc compile takes -W fuel and -W timeout; the executable's stack and "
+                                      "memory limits are WASMC_STACK_SIZE and WASMC_MAX_MEMORY_SIZE where it runs")
+    except (grants.GrantError, run_flags.FlagError) as e:
         _fail(str(e), EXIT_USAGE)
     if target is not None:
         from .codegen import target_machine
@@ -382,7 +395,8 @@ def compile_command(opt_level, output, emit, target, cpu, dirs, env, inherit_env
         data = launch.read_module(module)
         with _compile_progress(module, data, note="") as progress:
             aot.write_output(data, output, emit, opt_level, target, dirs, env, inherit_env, source=module,
-                             progress=progress, link=link, host_cpu=_HOST_CPU.get(cpu, cpu), net=net)
+                             progress=progress, link=link, host_cpu=_HOST_CPU.get(cpu, cpu), net=net,
+                             fuel=limits.fuel, timeout_ns=limits.timeout_ns)
     except launch.ModuleFileError as e:
         _fail(str(e))
     except WasmcError as e:

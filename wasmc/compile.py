@@ -16,6 +16,7 @@ from pathlib import Path
 from . import cache
 from .errors import WasmcError, run_tool
 from .image import encode_image, image_ir
+from .metering import NONE, Metering, metered_kind
 from .wasm.module import Module
 
 # Below this much function code a module is compiled in-process: a worker pool costs more than it saves.
@@ -52,28 +53,28 @@ def direct_copies(opt_level: int) -> bool:
 
 
 # What forked workers inherit instead of receiving it pickled:
-# (module, info, slices, opt, triple, extra IR, host_cpu).
+# (module, info, slices, opt, triple, extra IR, host_cpu, metering).
 _JOB: tuple | None = None
 
 
 def lower(m: Module, info=None, defined: range | None = None, glue: bool = True, opt_level: int = 2,
-          extra_ir: str = "") -> tuple[str, str]:
+          extra_ir: str = "", metering: Metering = NONE) -> tuple[str, str]:
     """IR for (a slice of) `m` at `opt_level`: the module to optimize, and the general copies of
     resumable functions to optimize lightly ("" below -O2; see lower_module_pair)."""
     from .lower.module import lower_module, lower_module_pair
     if direct_copies(opt_level):
-        ir, resume_ir = lower_module_pair(m, info, defined, glue=glue)
+        ir, resume_ir = lower_module_pair(m, info, defined, glue=glue, metering=metering)
     else:
-        ir, resume_ir = lower_module(m, info, defined, glue=glue), ""
+        ir, resume_ir = lower_module(m, info, defined, glue=glue, metering=metering), ""
     return ir + extra_ir, resume_ir
 
 
 def _compile_slice(index: int) -> list[bytes]:
     """The object of slice `index`, and of its resumable functions' general copies if any."""
     from .codegen import optimized_module, resume_object, target_machine
-    m, info, slices, opt_level, triple, extra_ir, host_cpu = _JOB
+    m, info, slices, opt_level, triple, extra_ir, host_cpu, metering = _JOB
     glue = index == 0
-    ir, resume_ir = lower(m, info, slices[index], glue, opt_level, extra_ir if glue else "")
+    ir, resume_ir = lower(m, info, slices[index], glue, opt_level, extra_ir if glue else "", metering)
     tm = target_machine(opt_level, triple, host_cpu)
     objects = [tm.emit_object(optimized_module(ir, tm, opt_level))]
     if resume_ir:
@@ -82,16 +83,17 @@ def _compile_slice(index: int) -> list[bytes]:
 
 
 def compile_objects(m: Module, opt_level: int = 2, jobs: int | None = None, triple: str | None = None,
-                    extra_ir: str = "", progress=None, host_cpu: bool = False) -> list[bytes]:
+                    extra_ir: str = "", progress=None, host_cpu: bool = False,
+                    metering: Metering = NONE) -> list[bytes]:
     """Object files for `m` (for `triple`, default this host); the first holds the glue and `extra_ir`.
     `progress(done, total)` is called as slices finish. `host_cpu`: use every feature of this machine's
-    CPU (code that may not run elsewhere), else a portable baseline."""
+    CPU (code that may not run elsewhere), else a portable baseline. `metering`: fuel and interrupt checks."""
     from .wasm.validate import validate_module
     global _JOB
     info = validate_module(m)
     jobs = jobs or default_jobs()
     slices = plan_slices(m, jobs)
-    _JOB = (m, info, slices, opt_level, triple, extra_ir, host_cpu)
+    _JOB = (m, info, slices, opt_level, triple, extra_ir, host_cpu, metering)
     try:
         if len(slices) == 1:
             return _compile_slice(0)
@@ -141,22 +143,25 @@ def function_cache_usable(triple: str | None = None) -> bool:
             and os.environ.get("WASMC_FUNCTION_CACHE", "1") != "0")
 
 
-def cache_options(opt_level: int, triple: str | None, host_cpu: bool | str) -> str:
+def cache_options(opt_level: int, triple: str | None, host_cpu: bool | str, metering: Metering = NONE) -> str:
     """What, besides a function's form and the compiler, decides its object code (host_cpu as
-    codegen.target_machine takes it: each x86-64 level is keyed apart)."""
+    codegen.target_machine takes it: each x86-64 level is keyed apart; metered code only adds to it,
+    so plain functions keep their keys)."""
     import platform
     cpu = cache.cpu_key(host_cpu)
-    return f"O{opt_level}|{triple or platform.machine()}|{cpu}|copies{int(direct_copies(opt_level))}"
+    options = f"O{opt_level}|{triple or platform.machine()}|{cpu}|copies{int(direct_copies(opt_level))}"
+    return options + (f"|meter:{metering.tag}" if metering else "")
 
 
-def tier(opt_level: int, host_cpu: bool | str = False):
+def tier(opt_level: int, host_cpu: bool | str = False, metering: Metering = NONE):
     """The function cache's tier for compiling at `opt_level` (fcache.pipeline.Tier)."""
     from .fcache.pipeline import Tier
-    return Tier(opt_level, cache_options(opt_level, None, host_cpu), direct_copies(opt_level))
+    return Tier(opt_level, cache_options(opt_level, None, host_cpu, metering), direct_copies(opt_level), metering)
 
 
 def cached_link_inputs(m: Module, opt_level: int | list[int], extra_ir: str = "", host_cpu: bool = False,
-                       jobs: int | None = None, progress=None, data: dict[str, bytes] | None = None):
+                       jobs: int | None = None, progress=None, data: dict[str, bytes] | None = None,
+                       metering: Metering = NONE):
     """`m`'s objects and linker script through the function cache (fcache.pipeline.LinkInputs).
     `opt_level`: one level, or levels in order of preference, each function taken at the first the cache
     has it at, the rest compiled at the last. `extra_ir` joins the glue; `data` symbols (the instance
@@ -167,17 +172,20 @@ def cached_link_inputs(m: Module, opt_level: int | list[int], extra_ir: str = ""
     info = validate_module(m)
     check_supported(m, info)
     levels = [opt_level] if isinstance(opt_level, int) else list(opt_level)
-    return module_objects(m, info, [tier(level, host_cpu) for level in levels],
+    return module_objects(m, info, [tier(level, host_cpu, metering) for level in levels],
                           lambda names: lower_glue(m, names, extra_ir), data, host_cpu=host_cpu,
                           jobs=jobs or default_jobs(), progress=progress)
 
 
 def shared_object(data: bytes, m: Module, opt_level: int | None = 2, use_cache: bool = True,
-                  jobs: int | None = None, progress=None) -> Path:
+                  jobs: int | None = None, progress=None, metering: Metering = NONE) -> Path:
     """The path of a shared object with `m`'s code for this host and its CPU, from the cache or compiled
     now (it is loaded in this process, so it never needs to run elsewhere). opt_level None: tiered
     (tiers.py), the -O2 code if it was built, else code from the function cache's -O2 and -O0 objects,
-    with an -O2 build queued in the background."""
+    with an -O2 build queued in the background (not for metered code, which stays at the quick tier)."""
+    if opt_level is None and metering and use_cache and function_cache_usable():
+        from . import tiers
+        opt_level = tiers.QUICK
     if opt_level is None:
         from . import tiers
         if use_cache and function_cache_usable():
@@ -188,7 +196,7 @@ def shared_object(data: bytes, m: Module, opt_level: int | None = 2, use_cache: 
             tiers.request_upgrade(data, "so")
             return quick
         opt_level = tiers.OPTIMIZED
-    key = cache.module_key(data, opt_level, host_cpu=True)
+    key = cache.module_key(data, opt_level, kind="so" + metered_kind(metering), host_cpu=True)
     if use_cache:
         hit = cache.lookup(key)
         if hit is not None:
@@ -201,7 +209,8 @@ def shared_object(data: bytes, m: Module, opt_level: int | None = 2, use_cache: 
     if use_cache and function_cache_usable():
         from .fcache import link
         inputs = cached_link_inputs(m, opt_level, host_cpu=True, jobs=jobs, progress=progress,
-                                    data={"wasmc_image": image, "wasmc_image_size": len(image).to_bytes(8, "little")})
+                                    data={"wasmc_image": image, "wasmc_image_size": len(image).to_bytes(8, "little")},
+                                    metering=metering)
         try:
             link.link_shared(inputs.linker_args(), tmp)
             return cache.store(key, tmp)
@@ -209,7 +218,8 @@ def shared_object(data: bytes, m: Module, opt_level: int | None = 2, use_cache: 
             inputs.directory.cleanup()
             tmp.unlink(missing_ok=True)
     level = opt_level if isinstance(opt_level, int) else opt_level[-1]
-    objects = compile_objects(m, level, jobs, extra_ir=image_ir(image), progress=progress, host_cpu=True)
+    objects = compile_objects(m, level, jobs, extra_ir=image_ir(image), progress=progress, host_cpu=True,
+                              metering=metering)
     try:
         link_shared(objects, tmp)
         if not use_cache:
@@ -222,12 +232,12 @@ def shared_object(data: bytes, m: Module, opt_level: int | None = 2, use_cache: 
 
 
 def compile_decoded(m: Module, emit: str = "obj", opt_level: int = 2, triple: str | None = None,
-                    extra_ir: str = "", host_cpu: bool = False) -> bytes | str:
+                    extra_ir: str = "", host_cpu: bool = False, metering: Metering = NONE) -> bytes | str:
     """A decoded module as one LLVM module -> output for `triple` (default: this host): `emit` is "obj"
     (bytes), "asm" or "llvm-ir" (text, after the -O passes). `extra_ir` is appended (the AOT image)."""
     from .codegen import RESUME_OPT_LEVEL, optimized_module, target_machine
     tm = target_machine(opt_level, triple, host_cpu)
-    ir, resume_ir = lower(m, opt_level=opt_level, extra_ir=extra_ir)
+    ir, resume_ir = lower(m, opt_level=opt_level, extra_ir=extra_ir, metering=metering)
     mod = optimized_module(ir, tm, opt_level)
     if resume_ir:    # one output: here the general copies share the main code generator's level
         mod.link_in(optimized_module(resume_ir, tm, RESUME_OPT_LEVEL))
@@ -240,8 +250,8 @@ def compile_decoded(m: Module, emit: str = "obj", opt_level: int = 2, triple: st
     raise ValueError(f"unknown output kind {emit!r}")
 
 
-def module_ir(data: bytes) -> str:
+def module_ir(data: bytes, metering: Metering = NONE) -> str:
     """The unoptimized LLVM IR wasmc generates for a module (golden tests, debugging)."""
     from .lower.module import lower_module
     from .wasm.decode import decode_module
-    return lower_module(decode_module(data))
+    return lower_module(decode_module(data), metering=metering)

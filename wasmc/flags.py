@@ -23,27 +23,42 @@ class RunFlags:
     inherit_env: bool = False               # the guest gets the whole environment
     inherit_network: bool = False           # the guest may connect to and bind on any address (allow-net *)
     tcplisten: list[str] = field(default_factory=list)     # HOST:PORT listeners, in order
+    fuel: int | None = None                 # the fuel the guest starts with (code is metered)
+    timeout_ns: int | None = None           # interrupt the guest after this many nanoseconds
 
     def net(self) -> NetGrants:
         """The network -S asked for."""
         return NetGrants(tuple(self.tcplisten), (EVERYTHING,) if self.inherit_network else ())
 
 
-SUPPORTED = {"-W": "max-wasm-stack=N, max-memory-size=N, unknown-imports-trap[=y|n]",
+SUPPORTED = {"-W": "max-wasm-stack=N, max-memory-size=N, unknown-imports-trap[=y|n], fuel=N, timeout=DURATION",
              "-S": "inherit-env[=y|n], inherit-network[=y|n], tcplisten=HOST:PORT"}
-# wasmtime options wasmc accepts but cannot honour until the runtime grows them.
-NOT_YET = {("-W", "fuel"), ("-W", "timeout")}
+# wasmtime's durations: N (seconds), Ns, Nms, Nus (or Nμs), Nns; N a whole number.
+_DURATION_UNITS = (("", 10**9), ("s", 10**9), ("ms", 10**6), ("us", 10**3), ("μs", 10**3), ("ns", 1))
+_MAX_NS = (1 << 64) - 2         # runtime_c/main.c reads ~0 as "no timeout"
 
 
-def parse_bytes(group: str, key: str, value: str | None) -> int:
-    """A size in bytes as wasmtime reads it: decimal or 0x hex, `_` ignored."""
+def parse_duration(group: str, key: str, value: str | None) -> int:
+    """A duration as wasmtime reads it, in nanoseconds."""
+    text = value or ""
+    for suffix, scale in _DURATION_UNITS:
+        number = text[:len(text) - len(suffix)] if text.endswith(suffix) else None
+        if number and number.removeprefix("+").isdigit() and number.isascii():
+            return min(int(number) * scale, _MAX_NS)
+    raise FlagError(f"{group} {key}={text}: failed to parse duration (expected N, Ns, Nms, Nus or Nns)")
+
+
+def parse_bytes(group: str, key: str, value: str | None, what: str = "a number of bytes") -> int:
+    """A size in bytes (or another u64, `what`) as wasmtime reads it: decimal or 0x hex, `_` ignored."""
     text = (value or "").replace("_", "")
     try:
         n = int(text[2:], 16) if text.startswith("0x") else int(text, 10) if text.isdigit() else None
     except ValueError:
         n = None
     if value is None or n is None:
-        raise FlagError(f"{group} {key}: expected {key}=N, a number of bytes (decimal or 0x hex)")
+        raise FlagError(f"{group} {key}: expected {key}=N, {what} (decimal or 0x hex)")
+    if n >= 1 << 64:
+        raise FlagError(f"{group} {key}={value}: number too large")
     return n
 
 
@@ -61,14 +76,16 @@ def apply(flags: RunFlags, group: str, text: str) -> None:
     for item in text.split(","):
         key, eq, value = item.strip().partition("=")
         value = value if eq else None
-        if (group, key) in NOT_YET:
-            raise FlagError(f"{group} {key}: not supported yet")
         if group == "-W" and key == "max-wasm-stack":
             flags.max_wasm_stack = parse_bytes(group, key, value)
             if flags.max_wasm_stack == 0:
                 raise FlagError(f"{group} max-wasm-stack=0: the stack must hold at least one frame")
         elif group == "-W" and key == "max-memory-size":
             flags.max_memory_size = parse_bytes(group, key, value)
+        elif group == "-W" and key == "fuel":
+            flags.fuel = parse_bytes(group, key, value, "units of fuel")
+        elif group == "-W" and key == "timeout":
+            flags.timeout_ns = parse_duration(group, key, value)
         elif group == "-W" and key == "unknown-imports-trap":
             flags.unknown_imports_trap = parse_bool(group, key, value)
         elif group == "-S" and key == "inherit-env":

@@ -200,11 +200,13 @@ def exec_module(argv: list[str], environ=None) -> None:
     stack = opts.flags.max_wasm_stack if opts.stack_mib is None else opts.stack_mib << 20
     config = launch.Launch([opts.argv0 if opts.argv0 is not None else os.path.basename(module), *args],
                            guest_environment(opts, environ), [("/", "/"), *opts.dirs], stack,
-                           opts.flags.max_memory_size, net=opts.net())
+                           opts.flags.max_memory_size, net=opts.net(), fuel=opts.flags.fuel,
+                           timeout_ns=opts.flags.timeout_ns)
     if config.max_memory_size is not None:
         launch.check_memory_limit(data, config.max_memory_size)
     with _progress(module, data) as progress:
-        exe = launch.executable(data, level, opts.flags.unknown_imports_trap, progress=progress)
+        exe = launch.executable(data, level, opts.flags.unknown_imports_trap, progress=progress,
+                                metering=config.metering)
     launch.exec_executable(exe, config)
 
 

@@ -7,7 +7,7 @@ import bisect
 from pathlib import Path
 
 from .abi import WASI_MODULE
-from .errors import InstantiationError, LinkError
+from .errors import InstantiationError, LinkError, WasmcError
 from .externs import Extern, Func, Global, Memory, Table
 from .runtime import runtime
 from .traps import raise_trap, segment_error
@@ -18,6 +18,7 @@ from .wasm.types import ExternKind, Limits
 _KIND_CLASS = {ExternKind.FUNC: Func, ExternKind.TABLE: Table, ExternKind.MEMORY: Memory,
                ExternKind.GLOBAL: Global}
 _ERROR_SIZE = 512
+FUEL_UNLIMITED = (1 << 63) - 1      # the most fuel vmctx->fuel can hold
 
 
 class Module:
@@ -30,15 +31,18 @@ class Module:
     """
 
     def __init__(self, data: bytes, opt_level: int | None = None, cache: bool = True, progress=None,
-                 features: Features = WASM3):
+                 features: Features = WASM3, consume_fuel: bool = False, interruptible: bool = False):
         """Decode, validate and compile `data` (or take its code from the cache), and load it.
         `opt_level` 0-3, or None (the default): tiered, as `wasmc run` (wasmc/tiers.py) - the module's
         -O2 code if it was built, else code at once from the function cache's -O2 and -O0 objects, with
         the -O2 build queued in a background process for the next time. Raises DecodeError,
         ValidationError or UnsupportedError; `progress(done, total)` reports a long compile. `features`
-        (wasmc.wasm.features): the spec level to validate at, Wasm 3.0 unless told WASM2."""
+        (wasmc.wasm.features): the spec level to validate at, Wasm 3.0 unless told WASM2.
+        `consume_fuel`: the code counts fuel as wasmtime does (Instance(fuel=N) gives it);
+        `interruptible`: it stops with an "interrupt" trap once wasmc_interrupt is set (set_timeout)."""
         from .compile import shared_object
         from .jit import LoadedCode
+        from .metering import Metering
         from .wasm.decode import decode_module
         data = bytes(data)
         self.wasm: WasmModule = decode_module(data, features)
@@ -48,7 +52,8 @@ class Module:
             # hits).
             from .wasm.validate import validate_module
             validate_module(self.wasm, features)
-        so = shared_object(data, self.wasm, opt_level, use_cache=cache, progress=progress)
+        self.metering = Metering(fuel=consume_fuel, interrupt=interruptible)
+        so = shared_object(data, self.wasm, opt_level, use_cache=cache, progress=progress, metering=self.metering)
         self.code = LoadedCode(so, len(self.wasm.code), len(self.wasm.types))
 
     @classmethod
@@ -71,9 +76,12 @@ class Instance:
 
     Raises LinkError for an import that is missing or of the wrong type, InstantiationError (carrying a
     Trap) for a segment out of bounds, and Trap or ProcExit when the start function traps or exits.
+    `fuel`: what a Module(consume_fuel=True) instance starts with, the start function included (default:
+    as good as unlimited); it traps with kind "out_of_fuel" when that is used up.
     """
 
-    def __init__(self, module: Module, imports: dict[str, dict[str, Extern]] | None = None, wasi=None):
+    def __init__(self, module: Module, imports: dict[str, dict[str, Extern]] | None = None, wasi=None,
+                 fuel: int | None = None):
         ffi, lib = runtime()
         self.module = module
         self.wasi = wasi
@@ -112,6 +120,10 @@ class Instance:
         self.exports: dict[str, Extern] = {e.name: self._export(e.kind, e.index) for e in m.exports}
         if result != 0:
             raise segment_error(result)
+        if fuel is not None and not module.metering.fuel:
+            raise WasmcError("fuel needs a module compiled with consume_fuel=True")
+        # Fuel consumed minus fuel given (runtime_c/wasmc_rt.h), at most what an i64 holds, as wasmtime.
+        lib.wasmc_instance_vmctx(self._c).fuel = -min(FUEL_UNLIMITED if fuel is None else fuel, FUEL_UNLIMITED)
         trap = lib.wasmc_instance_start(self._c, 0)
         if trap:
             raise_trap(trap, self)

@@ -73,11 +73,12 @@ def prepare(data: bytes, name: str, launch, opt_level: int, unknown_imports_trap
     """Compile and instantiate with the guest's grants (`launch`: argv[0], env, dirs, network, stack and memory
     limit), run `_initialize` if the module is a reactor, and find export `name`."""
     import wasmc
-    from ._rt import lib
+    from ._rt import ffi, lib
     from .wasi import Wasi, WasiConfig
     if launch.max_memory_size is not None:
         lib.wasmc_set_memory_limit(launch.max_memory_size)
-    module = wasmc.Module(data, opt_level, progress=progress)
+    module = wasmc.Module(data, opt_level, progress=progress, consume_fuel=launch.fuel is not None,
+                          interruptible=launch.timeout_ns is not None)
     imports = trapping_imports(module) if unknown_imports_trap else {}
     try:
         net = launch.net
@@ -86,7 +87,10 @@ def prepare(data: bytes, name: str, launch, opt_level: int, unknown_imports_trap
                                allow_connect=list(net.allow_connect), allow_bind=list(net.allow_bind)))
     except OSError as e:       # the runtime's words: "cannot open preopened directory ...", "cannot listen on ..."
         raise WasmcError(str(e)) from None
-    instance = wasmc.Instance(module, imports, wasi=wasi)
+    if launch.timeout_ns is not None:       # as wasmtime, the clock starts before instantiation
+        if lib.wasmc_set_timeout(launch.timeout_ns, ffi.NULL) != 0:
+            raise WasmcError("cannot start the timeout's timer thread")
+    instance = wasmc.Instance(module, imports, wasi=wasi, fuel=launch.fuel)
     init = instance.exports.get("_initialize")
     if isinstance(init, wasmc.Func) and name != "_initialize":
         init.call_raw([])

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from .errors import LinkError, WasmcError
 from .grants import NetGrants, check_transportable
+from .metering import NONE, Metering, metered_kind
 
 WASM_MAGIC = b"\0asm"
 
@@ -28,6 +29,13 @@ class Launch:
     stack_size: int | None = None          # bytes; None: runtime_c/main.c's default
     max_memory_size: int | None = None     # bytes a memory may grow to; None: no limit beyond the module's
     net: NetGrants = NetGrants()           # listeners (the fds after `dirs`) and network patterns
+    fuel: int | None = None                # -W fuel: the fuel the guest starts with; None: unmetered
+    timeout_ns: int | None = None          # -W timeout, in nanoseconds; None: never interrupted
+
+    @property
+    def metering(self) -> Metering:
+        """The checks the executable must be compiled with for this launch."""
+        return Metering(fuel=self.fuel is not None, interrupt=self.timeout_ns is not None)
 
 
 def read_module(path: str | os.PathLike[str]) -> bytes:
@@ -55,6 +63,10 @@ def runtime_environment(launch: Launch) -> dict[str, str]:
     if launch.max_memory_size is not None:
         env["WASMC_MAX_MEMORY_SIZE"] = str(launch.max_memory_size)
     env.update(launch.net.environment())
+    if launch.fuel is not None:
+        env["WASMC_FUEL"] = str(launch.fuel)
+    if launch.timeout_ns is not None:
+        env["WASMC_TIMEOUT_NS"] = str(launch.timeout_ns)
     return env
 
 
@@ -91,10 +103,10 @@ def _runtime_stamp() -> str:
     return "\0".join(sorted(parts))
 
 
-def _indexed(data: bytes, opt_level, unknown_imports_trap: bool) -> str | None:
+def _indexed(data: bytes, opt_level, unknown_imports_trap: bool, metering: Metering = NONE) -> str | None:
     """The executable the index names for the module at `opt_level`, if it is still in the cache."""
     from . import cache
-    index = cache.cache_root() / "launch-index" / index_key(data, opt_level, unknown_imports_trap)
+    index = cache.cache_root() / "launch-index" / index_key(data, opt_level, unknown_imports_trap, metering)
     try:
         name = index.read_text()
         if name.endswith(".exe") and "/" not in name:
@@ -106,20 +118,26 @@ def _indexed(data: bytes, opt_level, unknown_imports_trap: bool) -> str | None:
     return None
 
 
-def index_key(data: bytes, opt_level, unknown_imports_trap: bool = False) -> str:
+def index_key(data: bytes, opt_level, unknown_imports_trap: bool = False, metering: Metering = NONE) -> str:
     """The index entry naming a module's executable: the module, the level, the compiler (cache.module_key),
     the CPU (the executable is compiled for it: a cache shared between machines must not hand one the
-    other's code), the runtime (_runtime_stamp) and how unknown imports are treated."""
+    other's code), the runtime (_runtime_stamp), how unknown imports are treated and the metering."""
     from . import cache
     kind = "launch\0" + _runtime_stamp() + ("\0unknown-imports-trap" if unknown_imports_trap else "")
+    kind += metered_kind(metering)
     return cache.module_key(data, opt_level, kind=kind, host_cpu=True)
 
 
-def executable(data: bytes, opt_level: int | None, unknown_imports_trap: bool = False, progress=None) -> str:
+def executable(data: bytes, opt_level: int | None, unknown_imports_trap: bool = False, progress=None,
+               metering: Metering = NONE) -> str:
     """The module's executable, from aot.cached_executable, remembered in a small index so that a cached
     start imports neither aot nor LLVM (importing aot alone costs more than the rest of a start; numbers
     in gohost.py). `progress` reports a compile (progress.CompileProgress). opt_level None: tiered
-    (tiers.py): the -O2 executable if it was built, else a quick one, with the -O2 build queued."""
+    (tiers.py): the -O2 executable if it was built, else a quick one, with the -O2 build queued; metered
+    code (fuel, interrupts) stays at the quick tier, which the background build does not know about."""
+    if opt_level is None and metering:
+        from . import tiers
+        opt_level = tiers.QUICK
     if opt_level is None:
         from . import tiers
         optimized = _indexed(data, tiers.OPTIMIZED, unknown_imports_trap)
@@ -129,14 +147,14 @@ def executable(data: bytes, opt_level: int | None, unknown_imports_trap: bool = 
         if not unknown_imports_trap:
             tiers.request_upgrade(data, "exe")
         return exe
-    found = _indexed(data, opt_level, unknown_imports_trap)
+    found = _indexed(data, opt_level, unknown_imports_trap, metering)
     if found is not None:
         return found
     from . import cache
-    index = cache.cache_root() / "launch-index" / index_key(data, opt_level, unknown_imports_trap)
+    index = cache.cache_root() / "launch-index" / index_key(data, opt_level, unknown_imports_trap, metering)
     from .aot import cached_executable
     exe = cached_executable(data, opt_level, progress=progress,
-                            unknown_imports="trap" if unknown_imports_trap else "error")
+                            unknown_imports="trap" if unknown_imports_trap else "error", metering=metering)
     try:
         index.parent.mkdir(parents=True, exist_ok=True)
         tmp = index.with_name(f".{index.name}.{os.getpid()}")

@@ -130,6 +130,10 @@ def test_runtime_args_wasmtime_options(tmp_path):
     assert lines(go_run("deep", "100000", GOWASIRUNTIMEARGS="-W max-wasm-stack=67108864")) == ["100000"]
     result = go_run("deep", "1000000", GOWASIRUNTIMEARGS="-W max-wasm-stack=1048576")
     assert "wasm trap: call stack exhausted" in result.stderr
+    # Fuel-metered Go code (resume switches included) runs as before with enough fuel, and stops without.
+    assert lines(go_run("deep", "100000", GOWASIRUNTIMEARGS="-W fuel=1_000_000_000_000")) == ["100000"]
+    result = go_run("deep", "100000", GOWASIRUNTIMEARGS="-W fuel=100000")
+    assert "wasm trap: all fuel consumed by WebAssembly\n\nexit status 134" in result.stderr     # `go run`'s words
     env = lines(go_run("env", HOSTCHECK_SECRET="inherited", GOWASIRUNTIMEARGS="-S inherit-env"))
     assert "HOSTCHECK_SECRET=inherited" in env
     env = lines(go_run("env", HOSTCHECK_ONE="one", GOWASIRUNTIMEARGS="--env HOSTCHECK_ONE --env HOSTCHECK_UNSET"))
@@ -206,8 +210,8 @@ def test_missing_module_and_usage():
     ("--dir a:b", "--dir a:b: a path with ':' cannot be passed"),
     ("--dir ::b", "--dir '::b': expected HOST or HOST::GUEST"),
     ("-C cache=n", "unknown option '-C'"),
-    ("-W fuel=10", "-W fuel: not supported yet"),
-    ("-W timeout=1s", "-W timeout: not supported yet"),
+    ("-W fuel=ten", "-W fuel: expected fuel=N"),
+    ("-W timeout=1h", "-W timeout=1h: failed to parse duration"),
     ("-S tcplisten=127.0.0.1", "-S tcplisten '127.0.0.1': expected HOST:PORT"),
     ("--tcplisten", "--tcplisten needs a value"),
     ("--tcplisten=[::1]", "--tcplisten '[::1]': expected HOST:PORT"),
@@ -233,6 +237,8 @@ def test_runtime_args_and_opt_level_precedence():
     assert (wasmtime.opt_level, wasmtime.flags.max_memory_size, wasmtime.flags.unknown_imports_trap,
             wasmtime.flags.max_wasm_stack, wasmtime.flags.inherit_env, wasmtime.argv0, wasmtime.inherit_env) == \
         (1, 1 << 20, True, 65536, True, "prog", True)
+    limits = gohost.parse_runtime_args("-W fuel=5,timeout=2ms").flags
+    assert (limits.fuel, limits.timeout_ns) == (5, 2_000_000)
     network = gohost.parse_runtime_args("--tcplisten=127.0.0.1:1 -S tcplisten=[::1]:2,inherit-network "
                                         "--allow-connect localhost:80")
     assert network.net() == grants.NetGrants(("127.0.0.1:1", "[::1]:2"), ("*",), ("localhost:80",))

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from wasmc.lower.module import lower_module, lower_module_pair
+from wasmc.metering import Metering
 from wasmc.wasm.decode import decode_module
 
 wat2wasm = pytest.importorskip("wasmtime").wat2wasm
@@ -15,6 +16,8 @@ HERE = Path(__file__).parent
 CASES = sorted(p.stem for p in HERE.glob("*.wat"))
 # Lowered as at -O2 (with direct-call copies of resumable functions); the rest as at -O0.
 PAIRS = {"resumable"}
+# Lowered with fuel metering and interrupt checks; every other case shows plain code, unchanged by them.
+METERED = {"metered"}
 
 
 def emitted(name: str) -> str:
@@ -22,7 +25,7 @@ def emitted(name: str) -> str:
     if name in PAIRS:
         main, resume = lower_module_pair(m)
         return f"; main module\n{main}\n; resume module\n{resume}"
-    return lower_module(m)
+    return lower_module(m, metering=Metering(fuel=True, interrupt=True) if name in METERED else Metering())
 
 
 @pytest.mark.parametrize("name", CASES)

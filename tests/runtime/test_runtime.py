@@ -120,7 +120,21 @@ def test_trap_message_of_unknown_kind():
 def test_header_constants():
     assert lib.WASMC_PAGE_SIZE == PAGE
     assert lib.WASMC_MEMORY_RESERVATION == 8 << 30
-    assert lib.WASMC_TRAP_EXIT == 12 and lib.WASMC_TRAP_COUNT == 13
+    assert lib.WASMC_TRAP_EXIT == 12 and lib.WASMC_TRAP_INTERRUPT == 14 and lib.WASMC_TRAP_COUNT == 15
+
+
+def test_timeout_sets_the_interrupt_flag():
+    # -W timeout: the timer thread raises wasmc_interrupt, which interruptible code checks.
+    import time
+    assert lib.wasmc_interrupt == 0
+    try:
+        assert lib.wasmc_set_timeout(1_000_000, ffi.NULL) == 0
+        deadline = time.monotonic() + 5
+        while lib.wasmc_interrupt == 0 and time.monotonic() < deadline:
+            time.sleep(0.001)
+        assert lib.wasmc_interrupt == 1
+    finally:
+        lib.wasmc_interrupt = 0
 
 
 # ---- Memories ----

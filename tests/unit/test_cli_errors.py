@@ -94,9 +94,13 @@ CASES = [
     run("run", "-W", "max-wasm-stack=-1", "{probe}", code=2, stderr=r"-W max-wasm-stack: expected max-wasm-stack=N"),
     run("run", "-W", "max-wasm-stack=0", "{probe}", code=2, stderr=r"the stack must hold at least one frame"),
     run("run", "-W", "unknown-imports-trap=maybe", "{probe}", code=2, stderr=r"unknown-imports-trap=maybe: expected y"),
-    run("run", "-W", "fuel=1000", "{probe}", code=2, stderr=r"^error: -W fuel: not supported yet\n"),
-    run("run", "-W", "timeout=1s", "{probe}", code=2, stderr=r"^error: -W timeout: not supported yet\n"),
-    run("run", "-W", "max-memory-size=65536,fuel=1", "{probe}", code=2, stderr=r"-W fuel: not supported yet"),
+    run("run", "-W", "fuel=lots", "{probe}", code=2, stderr=r"^error: -W fuel: expected fuel=N, units of fuel\b"),
+    run("run", "-W", "fuel", "{probe}", code=2, stderr=r"^error: -W fuel: expected fuel=N"),
+    run("run", "-W", "timeout=1.5s", "{probe}", code=2, stderr=r"^error: -W timeout=1.5s: failed to parse duration"),
+    run("run", "-W", "max-memory-size=65536,timeout=1m", "{probe}", code=2, stderr=r"-W timeout=1m: failed to parse"),
+    run("compile", "-W", "max-wasm-stack=65536", "-o", "{tmp}/x", "{probe}", code=2,
+        stderr=r"^error: wasmc compile takes -W fuel and -W timeout; the executable's stack"),
+    run("compile", "-W", "timeout=soon", "-o", "{tmp}/x", "{probe}", code=2, stderr=r"^error: -W timeout=soon: failed"),
     run("run", "-W", code=2, stderr=r"Option '-W' requires an argument"),
     run("run", "-S", "frob=1", "{probe}", code=2, stderr=r"-S frob=1: not an option wasmc supports"),
     run("run", "-S", "inherit-env=perhaps", "{probe}", code=2, stderr=r"-S inherit-env=perhaps: expected y or n"),
@@ -248,8 +252,8 @@ CASES = [
     run("{probe}", "trap", program="gohost", code=134, report=True, stderr=r"wasm trap: wasm `unreachable`"),
     run("{probe}", program="gohost", env=[("GOWASIRUNTIMEARGS", "--frobnicate")], code=1,
         stderr=r"GOWASIRUNTIMEARGS: unknown option '--frobnicate'"),
-    run("{probe}", program="gohost", env=[("GOWASIRUNTIMEARGS", "-W fuel=10")], code=1,
-        stderr=r"GOWASIRUNTIMEARGS: -W fuel: not supported yet\n"),
+    run("{probe}", program="gohost", env=[("GOWASIRUNTIMEARGS", "-W fuel=ten")], code=1,
+        stderr=r"GOWASIRUNTIMEARGS: -W fuel: expected fuel=N"),
     run("{probe}", program="gohost", env=[("GOWASIRUNTIMEARGS", "-W max-memory-size=x")], code=1,
         stderr=r"GOWASIRUNTIMEARGS: -W max-memory-size: expected"),
     run("{probe}", program="gohost", env=[("GOWASIRUNTIMEARGS", "-O")], code=1,
@@ -267,7 +271,7 @@ CASES = [
     run("{probe}", program="gohost", env=[("GOWASIRUNTIMEARGS", "--tcplisten={busy}")], code=1, report=True,
         stderr=r"cannot listen on 127.0.0.1:\d+: Address already in use"),
 ]
-EXPECTED_CASES = 132
+EXPECTED_CASES = 135
 
 
 @pytest.fixture(scope="module")

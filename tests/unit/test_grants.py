@@ -62,8 +62,13 @@ def test_flags_parse_as_wasmtime_does():
         flags.RunFlags(1000, 65536, True, False)
     assert apply("-W", "unknown-imports-trap=y", "-W", "unknown-imports-trap=no", "-S", "inherit-env=true") == \
         flags.RunFlags(None, None, False, True)
-    for group, text, message in (("-W", "fuel=1", "-W fuel: not supported yet"),
-                                 ("-W", "timeout=10s", "-W timeout: not supported yet"),
+    assert apply("-W", "fuel=0x10,timeout=10ms").fuel == 16
+    assert [apply("-W", f"timeout={text}").timeout_ns for text in ("2", "2s", "3ms", "4us", "4μs", "5ns")] == \
+        [2 * 10**9, 2 * 10**9, 3 * 10**6, 4000, 4000, 5]
+    for group, text, message in (("-W", "fuel=-1", "-W fuel: expected fuel=N"),
+                                 ("-W", "fuel=0x1_0000_0000_0000_0000", "-W fuel=.*: number too large"),
+                                 ("-W", "timeout=10m", "-W timeout=10m: failed to parse duration"),
+                                 ("-W", "timeout=0.5", "-W timeout=0.5: failed to parse duration"),
                                  ("-W", "simd=n", "-W simd=n: not an option wasmc supports"),
                                  ("-W", "max-memory-size=1M", "expected max-memory-size=N"),
                                  ("-W", "max-wasm-stack=0", "at least one frame"),

@@ -22,6 +22,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..metering import NONE, Metering
 from ..wasm.module import Module
 from . import elfdata, link, store
 from .canonical import FUNC, Form, module_forms
@@ -37,10 +38,12 @@ PARALLEL_MIN_CODE_BYTES = 64 << 10
 @dataclass(frozen=True, slots=True)
 class Tier:
     """A way of compiling functions: the -O level and what else decides their code (`options`, part of
-    every key), and whether resumable functions get direct-call copies (from -O2)."""
+    every key: it names the metering too), whether resumable functions get direct-call copies (from
+    -O2), and the fuel and interrupt checks compiled in."""
     opt_level: int
     options: str
     direct_copies: bool
+    metering: Metering = NONE
 
 
 @dataclass(slots=True)
@@ -115,7 +118,8 @@ def _compile(defined: list[int]) -> list[tuple[int, list[bytes], bool, list]]:
         prefix = f"fn_{p.keys[d]}"
         inline = {k: (n_imported + g, p.forms[g]) for k, g in p.inline[d].items()}
         try:
-            fn = lower_cached_function(m, info, n_imported + d, p.forms[d], prefix, tier.direct_copies, inline)
+            fn = lower_cached_function(m, info, n_imported + d, p.forms[d], prefix, tier.direct_copies, inline,
+                                       tier.metering)
         except UnsupportedError as e:
             if e.feature != "simd":
                 raise
@@ -139,9 +143,9 @@ def _compile_uncached(defined: list[int]) -> list[bytes]:
     for d in defined:
         one = range(d, d + 1)
         if tier.direct_copies:
-            ir, resume_ir = lower_module_pair(m, info, one, glue=False)
+            ir, resume_ir = lower_module_pair(m, info, one, glue=False, metering=tier.metering)
         else:
-            ir, resume_ir = lower_module(m, info, one, glue=False), ""
+            ir, resume_ir = lower_module(m, info, one, glue=False, metering=tier.metering), ""
         objects.append(tm.emit_object(optimized_module(ir, tm, tier.opt_level)))
         if resume_ir:
             objects.append(resume_object(resume_ir, tier.opt_level, triple, host_cpu))

@@ -36,6 +36,10 @@ def lower_loop(t: FunctionTranslator, op, imm) -> None:
     t.branch_target(frame, t.b.cur.label)
     t.b.br(frame.header)
     t.b.start(frame.header)
+    if t.meter is not None:
+        # Every back edge passes the check. (The header is then no longer Go's bare resume switch, so
+        # resumable.py threads no jump past it, and every iteration is counted.)
+        t.meter.check(t)
     # The parameter phis are named now and written at the loop's `end`, when all back edges are known.
     for v in t.popn(len(params)):
         phi = t.b.tmp(v.type)
@@ -108,6 +112,8 @@ def lower_end(t: FunctionTranslator, op, imm) -> None:
 
 
 def emit_return(t: FunctionTranslator) -> None:
+    if t.meter is not None:
+        t.meter.save(t)
     t.b.ret(t.popn(len(t.result_types)))
     t.reachable = False
 

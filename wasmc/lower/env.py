@@ -8,14 +8,17 @@ IR through here.
 from __future__ import annotations
 
 from ..abi import FUNCREF_SIZE, GLOBAL_CELL_SIZE, MEMORY_SIZE, TABLE_ELEMS, TABLE_SIZE, VmctxOffset
+from ..metering import NONE, Metering
 from ..wasm.module import Module
 from .builder import I32, I64, LLVM_TYPE, PTR, VMCTX, Alias, Value, const_int, declare, results_type
 from .resumable import Resumable
 
 
 class ModuleEnv:
-    def __init__(self, module: Module, linkage: str = "internal", direct_copies: bool = False):
+    def __init__(self, module: Module, linkage: str = "internal", direct_copies: bool = False,
+                 metering: Metering = NONE):
         self.module = module
+        self.metering = metering                   # fuel and interrupt checks (meter.py), if any
         self.linkage = linkage                     # of wasm_func_*: "hidden" when split across objects
         self.direct_copies = direct_copies         # emit wasm_func_N.direct for resumable functions
         self.resumable = Resumable(module)
@@ -133,6 +136,14 @@ class ModuleEnv:
 
     def _type_ids(self, t) -> Value:
         return t.b.load_invariant(PTR, self._field(t, VmctxOffset.TYPE_IDS), t.b.entry)
+
+    def fuel_cell(self, t) -> Value:
+        """vmctx->fuel, which fuel-metered code reads and writes (meter.py)."""
+        return self._field(t, VmctxOffset.FUEL)
+
+    def interrupt_flag(self, t) -> Value:
+        """The flag interruptible code checks (wasmc_interrupt, through vmctx)."""
+        return t.once("interrupt", lambda: t.b.load_invariant(PTR, self._field(t, VmctxOffset.INTERRUPT), t.b.entry))
 
     def stack_limit(self, t) -> Value:
         b = t.b

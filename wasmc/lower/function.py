@@ -14,6 +14,7 @@ from ..wasm.reader import Reader
 from ..wasm.validate import VALIDATORS, FuncValidator
 from .builder import (I32, I64, LLVM_TYPE, PTR, VMCTX, Block, Declarations, FuncBuilder, Value, const_int,
                       define, results_type, zero)
+from .meter import Meter
 
 
 class Frame:
@@ -85,6 +86,7 @@ class FunctionTranslator:
         self.at = 0                             # body offset of the operator being lowered
         self.recent = Recent()
         self.go_shaped = False      # a loop of this function is a resume switch (resumable.py)
+        self.meter = Meter(env.metering) if env.metering else None     # fuel and interrupts (meter.py)
 
     # --- stacks --------------------------------------------------------------------------------
     def push(self, v: Value) -> None:
@@ -151,6 +153,8 @@ class FunctionTranslator:
         func_end = self.b.new_block("return")
         self.frames.append(Frame("func", [], self.result_types, 0, func_end))
         self.b.start(body)
+        if self.meter is not None:
+            self.meter.function_entry(self)
 
         self._run()
 
@@ -182,6 +186,8 @@ class FunctionTranslator:
             self.b.alloca(ty, slot, blk)
             init = first_param if i == 0 and first_param is not None else self.initial[i]
             self.b.store(init, slot, block=blk)
+        if self.meter is not None:
+            self.meter.define_slot(self, blk)
         return blk
 
     def render(self, linkage: str, name: str | None = None, first_param: Value | None = None) -> str:

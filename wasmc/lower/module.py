@@ -7,9 +7,11 @@ copies of small functions other slices define.
 """
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 
 from ..errors import UnsupportedError
+from ..metering import NONE, Metering
 from ..wasm.module import Module
 from ..wasm.validate import FuncValidator, validate_function, validate_module
 from . import resumable
@@ -36,31 +38,39 @@ def unsupported_simd(m: Module, info, first_func_idx: int) -> UnsupportedError:
 
 
 def lower_module(m: Module, info=None, defined: range | None = None, glue: bool = True,
-                 on_function=None) -> str:
+                 on_function=None, metering: Metering = NONE) -> str:
     """Validate and lower `m` to LLVM IR text.
 
     `defined` picks a slice of the defined functions (default: all) and `glue` adds the entry
     trampolines, host adapters and address arrays: a parallel compile lowers slices in separate
     processes, one of them with the glue, and links the objects. A partial module gives its functions
     hidden external linkage and declares the ones it calls or lists but does not define.
-    `on_function(done, total)` reports progress."""
-    return _lower(m, info, defined, glue, on_function, direct_copies=False)[0]
+    `on_function(done, total)` reports progress; `metering` adds fuel and interrupt checks (meter.py)."""
+    return _lower(m, info, defined, glue, on_function, direct_copies=False, metering=metering)[0]
 
 
 def lower_module_pair(m: Module, info=None, defined: range | None = None, glue: bool = True,
-                      on_function=None) -> tuple[str, str]:
+                      on_function=None, metering: Metering = NONE) -> tuple[str, str]:
     """Like lower_module, with a `wasm_func_N.direct` copy of every resumable function for the calls
     that pass 0 (resumable.py), as two IR modules: the first holds those copies and everything else,
     the second the general resumable functions, which only a goroutine switch enters with a non-zero
     first argument. The caller optimizes the first fully and the second lightly."""
-    return _lower(m, info, defined, glue, on_function, direct_copies=True)
+    return _lower(m, info, defined, glue, on_function, direct_copies=True, metering=metering)
 
 
 def translate(m: Module, info, env: ModuleEnv, decls: Declarations, func_idx: int) -> FunctionTranslator:
-    return FunctionTranslator(m, env, FuncValidator(m, info, func_idx), func_idx, STEPS, decls).translate()
+    steps = metered_steps() if env.metering else STEPS
+    return FunctionTranslator(m, env, FuncValidator(m, info, func_idx), func_idx, steps, decls).translate()
 
 
-def _lower(m: Module, info, defined: range | None, with_glue: bool, on_function, direct_copies: bool):
+@functools.cache
+def metered_steps():
+    from .meter import metered_steps as make
+    return make(STEPS)
+
+
+def _lower(m: Module, info, defined: range | None, with_glue: bool, on_function, direct_copies: bool,
+           metering: Metering = NONE):
     if info is None:
         info = validate_module(m)
     n_imported = m.num_imported_funcs
@@ -68,7 +78,7 @@ def _lower(m: Module, info, defined: range | None, with_glue: bool, on_function,
     whole = defined is None or (defined.start == 0 and defined.stop >= total)
     defined = range(total) if defined is None else defined
     linkage = "internal" if whole and with_glue and not direct_copies else "hidden"
-    env = ModuleEnv(m, linkage=linkage, direct_copies=direct_copies)
+    env = ModuleEnv(m, linkage=linkage, direct_copies=direct_copies, metering=metering)
     decls = Declarations()
     parts, resume_parts = [], []
     resume_defined = set()
@@ -148,12 +158,12 @@ class CachedFunction(NamedTuple):
 
 
 def lower_cached_function(m: Module, info, func_idx: int, form, prefix: str, direct_copies: bool,
-                          inline: dict | None = None) -> CachedFunction:
+                          inline: dict | None = None, metering: Metering = NONE) -> CachedFunction:
     """Lower one defined function with its module-specific numbers as placeholders (placeholders.py),
     its own symbols named after `prefix`. `inline` maps placeholder numbers of small callees to their
     (func_idx, form): the function carries available_externally copies of them that the optimizer may
     inline, whose own placeholders are named `<prefix>_i<k>_p<j>` (bound as path (k, j))."""
-    env = CanonicalEnv(m, form, func_idx, prefix, direct_copies)
+    env = CanonicalEnv(m, form, func_idx, prefix, direct_copies, metering)
     decls = Declarations()
     t = translate(m, info, env, decls, func_idx)
     if env.has_direct_copy(func_idx):
@@ -168,7 +178,7 @@ def lower_cached_function(m: Module, info, func_idx: int, form, prefix: str, dir
             continue
         g_idx, g_form = target
         k = binding.path[0]
-        g_env = CanonicalEnv(m, g_form, g_idx, f"{prefix}_i{k}", direct_copies)
+        g_env = CanonicalEnv(m, g_form, g_idx, f"{prefix}_i{k}", direct_copies, metering)
         resumable_g = g_env.has_direct_copy(g_idx)
         if (binding.how == "direct") != resumable_g:
             continue          # a resumable callee is copied only as its direct-call copy

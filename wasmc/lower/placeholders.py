@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from ..fcache.canonical import FUNC, FUNCREF, I64, TYPE, Form
+from ..metering import NONE, Metering
 from ..wasm.module import Module
 from .builder import I64 as LLVM_I64
 from .builder import LLVM_TYPE, PTR, Value, declare, results_type
@@ -29,8 +30,9 @@ class Binding(NamedTuple):
 
 
 class CanonicalEnv(ModuleEnv):
-    def __init__(self, module: Module, form: Form, func_idx: int, prefix: str, direct_copies: bool):
-        super().__init__(module, linkage="hidden", direct_copies=direct_copies)
+    def __init__(self, module: Module, form: Form, func_idx: int, prefix: str, direct_copies: bool,
+                 metering: Metering = NONE):
+        super().__init__(module, linkage="hidden", direct_copies=direct_copies, metering=metering)
         self.form = form
         self.func_idx = func_idx
         self.prefix = prefix                       # "fn_<key>": the names this function's object uses
