@@ -55,7 +55,7 @@ def build_go(name: str) -> Path:
                                                     for p in sources))
     final = build.cache_dir() / "wasm" / f"net-{name}-{key}" / f"{name}.wasm"
     return build._publish(lambda out: build._run([go, "build", *build.GO_FLAGS, "-o", str(out), f"./{name}"],
-                                                 f"go build ./{name}", cwd=GO_DIR, env=build._go_env()), final)
+                                                 f"go build ./{name}", cwd=GO_DIR, env=build.go_env()), final)
 
 
 @pytest.fixture(scope="module")
