@@ -59,14 +59,15 @@ def lower_module_pair(m: Module, info=None, defined: range | None = None, glue: 
 
 
 def translate(m: Module, info, env: ModuleEnv, decls: Declarations, func_idx: int) -> FunctionTranslator:
-    steps = metered_steps() if env.metering else STEPS
+    steps = _metered_steps() if env.metering else STEPS
     return FunctionTranslator(m, env, FuncValidator(m, info, func_idx), func_idx, steps, decls).translate()
 
 
 @functools.cache
-def metered_steps():
-    from .meter import metered_steps as make
-    return make(STEPS)
+def _metered_steps():
+    """meter.metered_steps(STEPS), built once, on the first metered compile."""
+    from .meter import metered_steps
+    return metered_steps(STEPS)
 
 
 def _lower(m: Module, info, defined: range | None, with_glue: bool, on_function, direct_copies: bool,
