@@ -221,7 +221,8 @@ def describe() -> str:
     newest = max((e.last_used for e in modules + functions), default=None)
     lines = [f"cache: {cache_root()}",
              f"modules: {len(modules)}, {mib(sum(e.size for e in modules))}",
-             f"functions: {len(functions)}, {mib(sum(e.size for e in functions))}",
+             f"functions: {sum(not e.path.name.endswith('.pack') for e in functions)} in "
+             f"{sum(e.path.name.endswith('.pack') for e in functions)} objects, {mib(sum(e.size for e in functions))}",
              f"size: {mib(size)} (cap {cap() / (1 << 20):.0f} MiB)",
              f"last used: {time.strftime('%Y-%m-%d %H:%M', time.localtime(newest)) if newest else '-'}"]
     recent = recent_compiles()

@@ -52,20 +52,31 @@ def direct_copies(opt_level: int) -> bool:
     return opt_level >= 2
 
 
+def guard_pages(opt_level: int, triple: str | None = None) -> bool:
+    """Whether 32-bit memory accesses are left to the guard region instead of checked
+    (lower/memory.py): at -O0, which moves no access, and on x86-64, where a faulting store writes
+    nothing (an AArch64 store straddling the end may write its first part)."""
+    import platform
+    return opt_level <= 0 and (triple or platform.machine()).split("-")[0] in ("x86_64", "amd64", "AMD64")
+
+
 # What forked workers inherit instead of receiving it pickled:
 # (module, info, slices, opt, triple, extra IR, host_cpu, metering).
 _JOB: tuple | None = None
 
 
 def lower(m: Module, info=None, defined: range | None = None, glue: bool = True, opt_level: int = 2,
-          extra_ir: str = "", metering: Metering = NONE) -> tuple[str, str]:
-    """IR for (a slice of) `m` at `opt_level`: the module to optimize, and the general copies of
-    resumable functions to optimize lightly ("" below -O2; see lower_module_pair)."""
+          extra_ir: str = "", metering: Metering = NONE, triple: str | None = None) -> tuple[str, str]:
+    """IR for (a slice of) `m` at `opt_level` for `triple` (default: this host): the module to optimize,
+    and the general copies of resumable functions to optimize lightly ("" below -O2; see
+    lower_module_pair)."""
     from .lower.module import lower_module, lower_module_pair
     if direct_copies(opt_level):
         ir, resume_ir = lower_module_pair(m, info, defined, glue=glue, metering=metering)
     else:
-        ir, resume_ir = lower_module(m, info, defined, glue=glue, metering=metering), ""
+        ir = lower_module(m, info, defined, glue=glue, metering=metering,
+                          guard_pages=guard_pages(opt_level, triple))
+        resume_ir = ""
     return ir + extra_ir, resume_ir
 
 
@@ -74,7 +85,7 @@ def _compile_slice(index: int) -> list[bytes]:
     from .codegen import optimized_module, resume_object, target_machine
     m, info, slices, opt_level, triple, extra_ir, host_cpu, metering = _JOB
     glue = index == 0
-    ir, resume_ir = lower(m, info, slices[index], glue, opt_level, extra_ir if glue else "", metering)
+    ir, resume_ir = lower(m, info, slices[index], glue, opt_level, extra_ir if glue else "", metering, triple)
     tm = target_machine(opt_level, triple, host_cpu)
     objects = [tm.emit_object(optimized_module(ir, tm, opt_level))]
     if resume_ir:
@@ -149,14 +160,16 @@ def cache_options(opt_level: int, triple: str | None, host_cpu: bool | str, mete
     so plain functions keep their keys)."""
     import platform
     cpu = cache.cpu_key(host_cpu)
-    options = f"O{opt_level}|{triple or platform.machine()}|{cpu}|copies{int(direct_copies(opt_level))}"
+    options = (f"O{opt_level}|{triple or platform.machine()}|{cpu}|copies{int(direct_copies(opt_level))}"
+               f"|guard{int(guard_pages(opt_level, triple))}")
     return options + (f"|meter:{metering.tag}" if metering else "")
 
 
 def tier(opt_level: int, host_cpu: bool | str = False, metering: Metering = NONE):
     """The function cache's tier for compiling at `opt_level` (fcache.pipeline.Tier)."""
     from .fcache.pipeline import Tier
-    return Tier(opt_level, cache_options(opt_level, None, host_cpu, metering), direct_copies(opt_level), metering)
+    return Tier(opt_level, cache_options(opt_level, None, host_cpu, metering), direct_copies(opt_level), metering,
+                guard_pages(opt_level))
 
 
 def cached_link_inputs(m: Module, opt_level: int | list[int], extra_ir: str = "", host_cpu: bool = False,
@@ -237,7 +250,7 @@ def compile_decoded(m: Module, emit: str = "obj", opt_level: int = 2, triple: st
     (bytes), "asm" or "llvm-ir" (text, after the -O passes). `extra_ir` is appended (the AOT image)."""
     from .codegen import RESUME_OPT_LEVEL, optimized_module, target_machine
     tm = target_machine(opt_level, triple, host_cpu)
-    ir, resume_ir = lower(m, opt_level=opt_level, extra_ir=extra_ir, metering=metering)
+    ir, resume_ir = lower(m, opt_level=opt_level, extra_ir=extra_ir, metering=metering, triple=triple)
     mod = optimized_module(ir, tm, opt_level)
     if resume_ir:    # one output: here the general copies share the main code generator's level
         mod.link_in(optimized_module(resume_ir, tm, RESUME_OPT_LEVEL))

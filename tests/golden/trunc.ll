@@ -139,3 +139,4 @@ attributes #0 = { "disable-tail-calls"="true" nounwind }
 !5 = !{!4, !4, i64 0}
 !6 = !{!"wasmc runtime", !1, i64 0}
 !7 = !{!6, !6, i64 0}
+!8 = !{i64 0, i64 2147483648}

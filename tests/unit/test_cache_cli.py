@@ -33,7 +33,7 @@ def test_info_in_binary_units(cache_dir, monkeypatch):
     monkeypatch.setenv("WASMC_CACHE_SIZE", str(512 << 20))
     code, out = run("info")
     assert code == 0
-    assert (f"cache: {cache_dir.parent}\nmodules: 3, 3.0 MiB\nfunctions: 0, 0.0 MiB\n"
+    assert (f"cache: {cache_dir.parent}\nmodules: 3, 3.0 MiB\nfunctions: 0 in 0 objects, 0.0 MiB\n"
             f"size: 3.0 MiB (cap 512 MiB)\nlast used: ") in out
 
 
@@ -41,11 +41,12 @@ def test_info_counts_functions_and_recent_compiles(cache_dir):
     from wasmc import cache
     functions = cache_dir.parent / "functions" / "ab"
     functions.mkdir(parents=True)
-    (functions / "ab01").write_bytes(b"\0" * (1 << 19))
+    (functions / "ab01").write_bytes(b"\0" * (1 << 18))
+    (functions / "ab02.pack").write_bytes(b"\0" * (1 << 18))
     cache.record_compile({"module": "hello.wasm", "time": 0, "functions": 10, "hits": {"2": 6, "0": 2},
                           "compiled": 2, "uncached": 0, "level": 0, "seconds": 1.5})
     code, out = run("info")
-    assert "functions: 1, 0.5 MiB" in out and "size: 3.5 MiB" in out
+    assert "functions: 1 in 1 objects, 0.5 MiB" in out and "size: 3.5 MiB" in out
     assert "recent compiles: 1, 8 of 10 functions from the cache (80%)" in out
     assert "  hello.wasm: 10 functions, cached 2 at -O0, 6 at -O2, compiled 2 at -O0 in 1.5 s" in out
 

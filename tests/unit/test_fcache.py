@@ -106,9 +106,33 @@ def test_concurrent_compiles_of_overlapping_modules(fresh_cache):
     outputs = [p.communicate(timeout=300)[0].strip() for p in procs]
     assert [p.returncode for p in procs] == [0] * 4
     assert outputs == [str(1 + 7 + 70_000), str(5 + 11 + 90_000)] * 2
-    entries = list(Path(store.functions_dir()).glob("*/*"))
-    assert entries and all(store.lookup(p.name) is not None for p in entries if not p.name.startswith("."))
+    files = [p for p in Path(store.functions_dir()).glob("*/*") if not p.name.startswith(".")]
+    packs = [p for p in files if p.name.endswith(store.PACK_SUFFIX)]
+    entries = [p for p in files if p not in packs]
+    assert entries and all(store.lookup(p.name) is not None for p in entries)
+    assert packs and all(store.read_pack(p.name) is not None for p in packs)
     assert not list(Path(store.functions_dir()).glob("*/*.tmp"))
+
+
+def test_functions_share_a_pack_and_a_module_links_only_some_of_it(fresh_cache):
+    # A's four functions are compiled into one object; B links that pack for the three it shares and
+    # carries A's `pad` (B's own differs) as dead code, its placeholders bound to nothing.
+    assert wasmc.Instance(wasmc.Module(A, 0), {}).exports["f"]() == 1 + 7 + 70_000
+    packs = list(Path(store.functions_dir()).glob(f"*/*{store.PACK_SUFFIX}"))
+    assert len(packs) == 1 and len(store.read_pack(packs[0].name).members) == 4
+    assert wasmc.Instance(wasmc.Module(B, 0), {}).exports["f"]() == 5 + 11 + 90_000
+    assert cache.recent_compiles()[-1]["compiled"] == 1
+
+
+def test_a_damaged_pack_is_a_miss_for_all_its_functions(fresh_cache):
+    wasmc.Module(A, 0)
+    pack = next(Path(store.functions_dir()).glob(f"*/*{store.PACK_SUFFIX}"))
+    raw = bytearray(pack.read_bytes())
+    raw[-1] ^= 0x40
+    pack.write_bytes(bytes(raw))
+    assert all(store.lookup(key) is None for key in keys(A, 0).values())
+    assert wasmc.Instance(wasmc.Module(B, 0), {}).exports["f"]() == 5 + 11 + 90_000
+    assert cache.recent_compiles()[-1]["compiled"] == 4
 
 
 def test_tiered_module_is_upgraded_in_the_background(fresh_cache, monkeypatch):

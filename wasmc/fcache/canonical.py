@@ -39,6 +39,16 @@ _RESUME_FLAGS = {"global.get": lib.CANON_FLAG_RESUME_PREFIX, "local.set": lib.CA
 FUNC, FUNCREF, TYPE = lib.CANON_PH_FUNC, lib.CANON_PH_FUNCREF, lib.CANON_PH_TYPE
 I32, I64, I64_U32 = lib.CANON_PH_I32, lib.CANON_PH_I64, lib.CANON_PH_I64_U32
 
+# Placeholders below this value are absolute symbols LLVM may fold into instructions (immediates and
+# sign-extended displacements: lower/placeholders.py); a constant at or above it is read by an x86-64
+# instruction of its own, and which of its constants are is part of a function's key.
+SYMBOL_LIMIT = 1 << 31
+
+
+def folds(kind: int, value: int) -> bool:
+    """Whether placeholder (kind, value) is an absolute symbol of LLVM's (SYMBOL_LIMIT)."""
+    return kind in (FUNC, FUNCREF, TYPE) or (kind != I64 and value < SYMBOL_LIMIT)
+
 
 def _op_table():
     ops = ffi.new("canon_ops *")
@@ -81,7 +91,8 @@ class Form:
     consts: dict[int, int]
 
     def key(self, options: str) -> str:
-        return hashlib.sha256(self.digest + options.encode()).hexdigest()[:32]
+        large = [k for k, (kind, value) in enumerate(self.placeholders) if not folds(kind, value)]
+        return hashlib.sha256(self.digest + options.encode() + repr(large).encode()).hexdigest()[:32]
 
 
 def _facts(m: Module, info, resumable) -> tuple[bytes, list[list[int]], list[list[int]]]:

@@ -1,8 +1,8 @@
 """Linking cached functions into one module's code: the linker script that gives each placeholder symbol
 this module's value, and the linker that can take it.
 
-Every function object defines `fn_<key>` (and `fn_<key>_direct`) and leaves its placeholders undefined
-(lower/placeholders.py). The script names each defined function as the module knows it
+Every function's object (its pack's: fcache/store.py) defines `fn_<key>` (and `fn_<key>_direct`) and
+leaves its placeholders undefined (lower/placeholders.py). The script names each defined function as the module knows it
 (`wasm_func_N = fn_<key>;`, which the glue's arrays refer to) and binds every placeholder: callees to
 those names, offsets and constants to absolute values. gold (binutils) and lld accept the absolute
 32-bit relocations this needs in shared objects; GNU ld does not, so it is not used here.
@@ -32,8 +32,10 @@ class Linked:
     bindings: list
 
 
-def script(m: Module, forms: list[Form], functions: list[Linked]) -> str:
-    """The linker script binding `functions` (by defined index) in module `m`."""
+def script(m: Module, forms: list[Form], functions: list[Linked], unused: list = ()) -> str:
+    """The linker script binding `functions` (by defined index) in module `m`, and the placeholders of
+    `unused` (store.Member: functions in the packs linked that `m` does not have, dead code here) to
+    their own symbol or 0, as nothing calls them."""
     n_imported = m.num_imported_funcs
     lines = []
     for fn in functions:
@@ -49,6 +51,9 @@ def script(m: Module, forms: list[Form], functions: list[Linked]) -> str:
                 owner = forms[form.placeholders[k][1] - n_imported]
             kind, value = owner.placeholders[path[-1]]
             lines.append(f"HIDDEN({fn.prefix}{suffix} = {_value(how, value)});")
+    for mb in unused:
+        for suffix, _path, how in mb.bindings:
+            lines.append(f"HIDDEN(fn_{mb.key}{suffix} = {f'fn_{mb.key}' if how in ('func', 'direct') else 'ABSOLUTE(0)'});")
     return "\n".join(lines) + "\n"
 
 

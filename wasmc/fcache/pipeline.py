@@ -2,7 +2,7 @@
 
 Each defined function gets a key from its canonical form (canonical.py) and the options; functions in
 the cache are linked as they are, the rest are lowered with placeholders (lower/placeholders.py),
-compiled one LLVM module each in forked workers, and stored. The module's own glue (entry trampolines,
+compiled PACK_FUNCTIONS to an LLVM module in forked workers, and stored (store.py's packs). The module's own glue (entry trampolines,
 host adapters, the arrays the loader reads, and for executables the instance image) is compiled per
 module; link.py's script binds every placeholder to this module's values.
 
@@ -31,6 +31,10 @@ from .canonical import FUNC, Form, module_forms
 # Go's runtime calls tiny functions (atomics, bit helpers) all over.
 INLINE_COPY_BYTES = 400
 CHUNKS_PER_JOB = 3      # more tasks than workers, so one slow task does not leave a core idle
+# Functions per object (store.py's packs): each object costs LLVM a fixed setup and the cache a file
+# (Go hello's 1,605 functions at -O0: 7.9 s of code generation one to an object, 7.2 s packed); a later
+# module that links a pack for some of its functions carries the others as dead code.
+PACK_FUNCTIONS = 32
 # Below this much code to compile, workers cost more than they save (forking, LLVM's start in each).
 PARALLEL_MIN_CODE_BYTES = 64 << 10
 
@@ -39,11 +43,13 @@ PARALLEL_MIN_CODE_BYTES = 64 << 10
 class Tier:
     """A way of compiling functions: the -O level and what else decides their code (`options`, part of
     every key: it names the metering too), whether resumable functions get direct-call copies (from
-    -O2), and the fuel and interrupt checks compiled in."""
+    -O2), the fuel and interrupt checks compiled in, and whether memory accesses are left to the guard
+    region (compile.guard_pages)."""
     opt_level: int
     options: str
     direct_copies: bool
     metering: Metering = NONE
+    guard_pages: bool = False
 
 
 @dataclass(slots=True)
@@ -105,30 +111,39 @@ def plan(m: Module, forms: list[Form], tier: Tier) -> Plan:
 _JOB: tuple | None = None
 
 
-def _compile(defined: list[int]) -> list[tuple[int, list[bytes], bool, list]]:
+def _compile(defined: list[int]) -> list[tuple[list[store.Member], list[bytes]]]:
+    """The packs of `defined` (their members, keyed by compile_plan, and objects), PACK_FUNCTIONS at a
+    time in index order."""
     from ..codegen import optimized_module, resume_object, target_machine
     from ..errors import UnsupportedError
-    from ..lower.module import lower_cached_function, unsupported_simd
+    from ..lower.builder import Declarations
+    from ..lower.module import cached_pack_ir, lower_cached_function, unsupported_simd
     m, info, p, triple, host_cpu = _JOB
     n_imported = m.num_imported_funcs
     tier = p.tier
     tm = target_machine(tier.opt_level, triple, host_cpu)
     out = []
-    for d in defined:
-        prefix = f"fn_{p.keys[d]}"
-        inline = {k: (n_imported + g, p.forms[g]) for k, g in p.inline[d].items()}
-        try:
-            fn = lower_cached_function(m, info, n_imported + d, p.forms[d], prefix, tier.direct_copies, inline,
-                                       tier.metering)
-        except UnsupportedError as e:
-            if e.feature != "simd":
-                raise
-            raise unsupported_simd(m, info, n_imported) from None
-        objects = [tm.emit_object(optimized_module(fn.main, tm, tier.opt_level))]
-        if fn.resume:
-            objects.append(resume_object(fn.resume, tier.opt_level, triple, host_cpu))
-        bindings = [(name[len(prefix):], list(b.path), b.how) for name, b in sorted(fn.bindings.items())]
-        out.append((d, objects, bool(fn.resume), bindings))
+    for at in range(0, len(defined), PACK_FUNCTIONS):
+        decls = Declarations()
+        members, functions = [], []
+        for d in defined[at:at + PACK_FUNCTIONS]:
+            prefix = f"fn_{p.keys[d]}"
+            inline = {k: (n_imported + g, p.forms[g]) for k, g in p.inline[d].items()}
+            try:
+                fn = lower_cached_function(m, info, n_imported + d, p.forms[d], prefix, tier.direct_copies,
+                                           decls, inline, tier.metering, tier.guard_pages)
+            except UnsupportedError as e:
+                if e.feature != "simd":
+                    raise
+                raise unsupported_simd(m, info, n_imported) from None
+            functions.append(fn)
+            bindings = [(name[len(prefix):], list(b.path), b.how) for name, b in sorted(fn.bindings.items())]
+            members.append(store.Member(p.keys[d], bool(fn.resume), bindings))
+        main_ir, resume_ir = cached_pack_ir(functions, decls)
+        objects = [tm.emit_object(optimized_module(main_ir, tm, tier.opt_level))]
+        if resume_ir:
+            objects.append(resume_object(resume_ir, tier.opt_level, triple, host_cpu))
+        out.append((members, objects))
     return out
 
 
@@ -145,7 +160,8 @@ def _compile_uncached(defined: list[int]) -> list[bytes]:
         if tier.direct_copies:
             ir, resume_ir = lower_module_pair(m, info, one, glue=False, metering=tier.metering)
         else:
-            ir, resume_ir = lower_module(m, info, one, glue=False, metering=tier.metering), ""
+            ir = lower_module(m, info, one, glue=False, metering=tier.metering, guard_pages=tier.guard_pages)
+            resume_ir = ""
         objects.append(tm.emit_object(optimized_module(ir, tm, tier.opt_level)))
         if resume_ir:
             objects.append(resume_object(resume_ir, tier.opt_level, triple, host_cpu))
@@ -203,14 +219,15 @@ def module_objects(m: Module, info, tiers: list[Tier], glue, data: dict[str, byt
     stats.seconds["plan"] = time.perf_counter() - clock
     # Per function: (plan, key) of the object linked for it.
     chosen: list[tuple[Plan, str | None]] = []
-    entries: dict[str, store.Entry] = {}
+    entries: dict[str, store.Entry] = {}        # key -> entry, for every function linked
+    packs_read: dict = {}
     misses: dict[str, int] = {}                 # key -> the defined index compiled for it
     uncached = []
     root = store.functions_dir()
     for d in range(len(forms)):
         for p in plans:
             key = p.keys[d]
-            if key is not None and (key in entries or store_hit(entries, key, root)):
+            if key is not None and (key in entries or store_hit(entries, key, root, packs_read)):
                 stats.hits[p.tier.opt_level] = stats.hits.get(p.tier.opt_level, 0) + 1
                 chosen.append((p, key))
                 break
@@ -232,9 +249,8 @@ def module_objects(m: Module, info, tiers: list[Tier], glue, data: dict[str, byt
         compiled = _run_parallel(m, list(misses.values()), uncached, jobs, progress)
     finally:
         _JOB = None
-    for d, objects, has_direct, bindings in compiled[0]:
-        key = compile_plan.keys[d]
-        entries[key] = store.store(key, objects, has_direct, bindings, root)
+    for members, objects in compiled[0]:
+        entries.update(store.store_pack(members, objects, root))
     extra_objects += compiled[1]
     stats.seconds["compile"] = time.perf_counter() - clock - sum(stats.seconds.values())
 
@@ -253,12 +269,14 @@ def module_objects(m: Module, info, tiers: list[Tier], glue, data: dict[str, byt
     if data:
         extra_objects.append(elfdata.data_object(data))
     archive = tmp / "functions.a"
-    archive.write_bytes(link.archive([obj for entry in entries.values() for obj in entry.objects]
-                                     + extra_objects))
+    packs = {entry.pack.name: entry.pack for entry in entries.values()}
+    archive.write_bytes(link.archive([obj for pack in packs.values() for obj in pack.objects] + extra_objects))
     linked = [link.Linked(n_imported + d, f"fn_{key}", entries[key].has_direct, entries[key].bindings)
               for d, (p, key) in enumerate(chosen) if key is not None]
+    # The other members of the packs linked: dead code here, their placeholders bound to anything.
+    unused = {mb.key: mb for pack in packs.values() for mb in pack.members if mb.key not in entries}
     script = tmp / "bind.ld"
-    script.write_text(link.script(m, forms, linked))
+    script.write_text(link.script(m, forms, linked, list(unused.values())))
     stats.seconds["glue"] = time.perf_counter() - clock - sum(stats.seconds.values())
     from .. import cache
     cache.record_compile({"module": label or hashlib.sha256(m.data).hexdigest()[:12], "time": time.time(),
@@ -268,9 +286,9 @@ def module_objects(m: Module, info, tiers: list[Tier], glue, data: dict[str, byt
     return LinkInputs(workdir, archive, script, stats)
 
 
-def store_hit(entries: dict, key: str, root: str) -> bool:
+def store_hit(entries: dict, key: str, root: str, packs: dict) -> bool:
     """Whether the cache has `key` (then loaded into `entries`)."""
-    hit = store.lookup(key, root)
+    hit = store.lookup(key, root, packs)
     if hit is not None:
         entries[key] = hit
     return hit is not None
@@ -283,13 +301,15 @@ def _resumable(m: Module, func_idx: int) -> bool:
 
 def _run_parallel(m: Module, misses: list[int], uncached: list[int], jobs: int, progress):
     """(results of _compile for `misses`, objects of `uncached`), in forked workers when it pays."""
+    code = sum(m.code[d].end - m.code[d].start for d in misses + uncached)
+    if code < PARALLEL_MIN_CODE_BYTES:
+        jobs = 1
     tasks = [(_compile, c) for c in _chunks(m, misses, jobs)] + [(_compile_uncached, c)
                                                                  for c in _chunks(m, uncached, jobs)]
     results: list[list] = [[], []]
     if not tasks:
         return results
-    code = sum(m.code[d].end - m.code[d].start for d in misses + uncached)
-    if jobs <= 1 or len(tasks) == 1 or code < PARALLEL_MIN_CODE_BYTES:
+    if jobs <= 1 or len(tasks) == 1:
         for done, (fn, chunk) in enumerate(tasks, 1):
             results[fn is _compile_uncached].extend(fn(chunk))
             if progress:

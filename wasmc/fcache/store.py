@@ -1,11 +1,16 @@
 """The function cache on disk: compiled functions by key, shared by every module that contains them.
 
-One file per function, cache_root()/functions/<key[:2]>/<key>: a magic, the SHA-256 of the rest, then
-a header (whether the object defines a direct-call copy, the objects' sizes, what each placeholder
-symbol stands for) and the object code: the function's object, and a resumable function's general
-body. A file is written aside and renamed into place, so several processes filling the cache at once
-only ever replace an entry by the same bytes; a reader checks the digest, so a truncated or corrupted
-entry is a miss, compiled again and overwritten, never linked.
+Functions are compiled several to an object (a pack: each object costs LLVM a fixed setup, which
+one object per function paid 1,600 times for a Go binary). Under cache_root()/functions/:
+- `<name[:2]>/<name>.pack`, named by its digest: the objects (the functions' object, and the general
+  bodies of resumable ones) and a header listing each member: its key, whether it defines a
+  direct-call copy, and what each of its placeholder symbols stands for;
+- `<key[:2]>/<key>`: one small file per function, naming the pack it is in.
+Each file starts with a magic and the SHA-256 of the rest. Files are written aside and renamed into
+place, packs before the entries that name them, so several processes filling the cache at once only
+ever replace a file by a complete one; a reader checks the digest, so a truncated or corrupted entry or
+pack is a miss, compiled again and overwritten, never linked. Eviction (cache.evict) removes files on
+their own: an entry whose pack is gone is a miss too.
 """
 from __future__ import annotations
 
@@ -16,7 +21,9 @@ from dataclasses import dataclass
 
 from .. import cache
 
-MAGIC = b"WFC2"
+ENTRY_MAGIC = b"WFC3"
+PACK_MAGIC = b"WFP1"
+PACK_SUFFIX = ".pack"
 _DIGEST = 32
 
 
@@ -25,50 +32,110 @@ def functions_dir() -> str:
 
 
 @dataclass(slots=True)
-class Entry:
-    """A compiled function: its objects' bytes, whether it defines a direct-call copy, and its
-    placeholder bindings as (symbol suffix after `fn_<key>`, path, how) (lower/placeholders.Binding)."""
-    objects: list[bytes]
+class Member:
+    """A function in a pack: its key, whether it defines a direct-call copy, and its placeholder
+    bindings as (symbol suffix after `fn_<key>`, path, how) (lower/placeholders.Binding)."""
+    key: str
     has_direct: bool
     bindings: list
 
 
-def _path(root: str, key: str) -> str:
-    return os.path.join(root, key[:2], key)
+@dataclass(slots=True)
+class Pack:
+    """A pack's name (its file name), objects and members."""
+    name: str
+    objects: list[bytes]
+    members: list[Member]
 
 
-def lookup(key: str, root: str | None = None) -> Entry | None:
-    """The entry, if it is in the cache and intact (its use also refreshes it for eviction)."""
-    path = _path(root or functions_dir(), key)
+@dataclass(slots=True)
+class Entry:
+    """A compiled function: the pack its object is in and its member record."""
+    pack: Pack
+    member: Member
+
+    @property
+    def has_direct(self) -> bool:
+        return self.member.has_direct
+
+    @property
+    def bindings(self) -> list:
+        return self.member.bindings
+
+
+def _path(root: str, name: str) -> str:
+    return os.path.join(root, name[:2], name)
+
+
+def _read(path: str, magic: bytes) -> memoryview | None:
+    """The payload of an intact file (its use also refreshes it for eviction), else None."""
     try:
         with open(path, "rb") as f:
             data = f.read()
-        if data[:4] != MAGIC or hashlib.sha256(memoryview(data)[4 + _DIGEST:]).digest() != data[4:4 + _DIGEST]:
-            return None
-        at = 4 + _DIGEST
-        header_len = int.from_bytes(data[at:at + 4], "little")
-        has_direct, sizes, bindings = marshal.loads(data[at + 4:at + 4 + header_len])
-        at += 4 + header_len
-        objects = []
-        for size in sizes:
-            objects.append(data[at:at + size])
-            at += size
-        if at != len(data):
-            return None
         os.utime(path)
-    except (OSError, ValueError, EOFError, TypeError):
+    except OSError:
         return None
-    return Entry(objects, has_direct, bindings)
+    body = memoryview(data)[len(magic) + _DIGEST:]
+    if data[:len(magic)] != magic or hashlib.sha256(body).digest() != data[len(magic):len(magic) + _DIGEST]:
+        return None
+    return body
 
 
-def store(key: str, objects: list[bytes], has_direct: bool, bindings: list, root: str | None = None) -> Entry:
-    """Write an entry (objects: the main object, then the general body's if any)."""
-    path = _path(root or functions_dir(), key)
-    header = marshal.dumps((has_direct, [len(o) for o in objects], bindings))
-    payload = len(header).to_bytes(4, "little") + header + b"".join(objects)
+def _write(path: str, magic: bytes, payload: bytes) -> None:
     os.makedirs(os.path.dirname(path), exist_ok=True)
     tmp = f"{path}.{os.getpid()}.tmp"
     with open(tmp, "wb") as f:
-        f.write(MAGIC + hashlib.sha256(payload).digest() + payload)
+        f.write(magic + hashlib.sha256(payload).digest() + payload)
     os.replace(tmp, path)
-    return Entry(objects, has_direct, bindings)
+
+
+def read_pack(name: str, root: str | None = None) -> Pack | None:
+    body = _read(_path(root or functions_dir(), name), PACK_MAGIC)
+    if body is None:
+        return None
+    try:
+        header_len = int.from_bytes(body[:4], "little")
+        members, sizes = marshal.loads(body[4:4 + header_len])
+        at = 4 + header_len
+        objects = []
+        for size in sizes:
+            objects.append(bytes(body[at:at + size]))
+            at += size
+        if at != len(body):
+            return None
+        return Pack(name, objects, [Member(key, has_direct, bindings) for key, has_direct, bindings in members])
+    except (ValueError, EOFError, TypeError):
+        return None
+
+
+def lookup(key: str, root: str | None = None, packs: dict[str, Pack | None] | None = None) -> Entry | None:
+    """The entry, if it and its pack are in the cache and intact. `packs` remembers the packs read so
+    far (by name), so one compile reads each once."""
+    root = root or functions_dir()
+    body = _read(_path(root, key), ENTRY_MAGIC)
+    if body is None:
+        return None
+    name = bytes(body).decode("ascii", "replace")
+    if packs is None:
+        packs = {}
+    if name not in packs:
+        packs[name] = read_pack(name, root)
+    pack = packs[name]
+    if pack is None:
+        return None
+    member = next((mb for mb in pack.members if mb.key == key), None)
+    return None if member is None else Entry(pack, member)
+
+
+def store_pack(members: list[Member], objects: list[bytes], root: str | None = None) -> dict[str, Entry]:
+    """Write a pack (objects: the functions' object, then the general bodies' if any) and an entry for
+    each member; returns the entries by key."""
+    root = root or functions_dir()
+    header = marshal.dumps(([(mb.key, mb.has_direct, mb.bindings) for mb in members], [len(o) for o in objects]))
+    payload = len(header).to_bytes(4, "little") + header + b"".join(objects)
+    name = hashlib.sha256(payload).hexdigest()[:32] + PACK_SUFFIX
+    _write(_path(root, name), PACK_MAGIC, payload)
+    pack = Pack(name, objects, members)
+    for mb in members:
+        _write(_path(root, mb.key), ENTRY_MAGIC, name.encode("ascii"))
+    return {mb.key: Entry(pack, mb) for mb in members}

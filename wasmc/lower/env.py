@@ -16,9 +16,10 @@ from .resumable import Resumable
 
 class ModuleEnv:
     def __init__(self, module: Module, linkage: str = "internal", direct_copies: bool = False,
-                 metering: Metering = NONE):
+                 metering: Metering = NONE, guard_pages: bool = False):
         self.module = module
         self.metering = metering                   # fuel and interrupt checks (meter.py), if any
+        self.guard_pages = guard_pages             # 32-bit memory accesses trap on the guard region (memory.py)
         self.linkage = linkage                     # of wasm_func_*: "hidden" when split across objects
         self.direct_copies = direct_copies         # emit wasm_func_N.direct for resumable functions
         self.resumable = Resumable(module)

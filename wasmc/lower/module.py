@@ -38,15 +38,17 @@ def unsupported_simd(m: Module, info, first_func_idx: int) -> UnsupportedError:
 
 
 def lower_module(m: Module, info=None, defined: range | None = None, glue: bool = True,
-                 on_function=None, metering: Metering = NONE) -> str:
+                 on_function=None, metering: Metering = NONE, guard_pages: bool = False) -> str:
     """Validate and lower `m` to LLVM IR text.
 
     `defined` picks a slice of the defined functions (default: all) and `glue` adds the entry
     trampolines, host adapters and address arrays: a parallel compile lowers slices in separate
     processes, one of them with the glue, and links the objects. A partial module gives its functions
     hidden external linkage and declares the ones it calls or lists but does not define.
-    `on_function(done, total)` reports progress; `metering` adds fuel and interrupt checks (meter.py)."""
-    return _lower(m, info, defined, glue, on_function, direct_copies=False, metering=metering)[0]
+    `on_function(done, total)` reports progress; `metering` adds fuel and interrupt checks (meter.py);
+    `guard_pages` leaves 32-bit memory accesses to the guard region (memory.py: for -O0 only)."""
+    return _lower(m, info, defined, glue, on_function, direct_copies=False, metering=metering,
+                  guard_pages=guard_pages)[0]
 
 
 def lower_module_pair(m: Module, info=None, defined: range | None = None, glue: bool = True,
@@ -71,7 +73,7 @@ def _metered_steps():
 
 
 def _lower(m: Module, info, defined: range | None, with_glue: bool, on_function, direct_copies: bool,
-           metering: Metering = NONE):
+           metering: Metering = NONE, guard_pages: bool = False):
     if info is None:
         info = validate_module(m)
     n_imported = m.num_imported_funcs
@@ -79,7 +81,7 @@ def _lower(m: Module, info, defined: range | None, with_glue: bool, on_function,
     whole = defined is None or (defined.start == 0 and defined.stop >= total)
     defined = range(total) if defined is None else defined
     linkage = "internal" if whole and with_glue and not direct_copies else "hidden"
-    env = ModuleEnv(m, linkage=linkage, direct_copies=direct_copies, metering=metering)
+    env = ModuleEnv(m, linkage=linkage, direct_copies=direct_copies, metering=metering, guard_pages=guard_pages)
     decls = Declarations()
     parts, resume_parts = [], []
     resume_defined = set()
@@ -148,30 +150,40 @@ def lower_glue(m: Module, names: dict, extra_ir: str = "") -> str:
     return finish_module(parts, decls.lines()) + extra_ir
 
 
-# --- one function, for the function cache ------------------------------------------------------------
+# --- functions for the function cache, several to an IR module ---------------------------------------
+# The function cache compiles functions several to an object (a pack: fcache/pipeline.py), and one link
+# can hold two packs that both define a function (two processes compiled it at once, or its entry was
+# damaged and compiled again). The definitions are the same code, so weak_odr lets the linker keep one.
+PACKED = "weak_odr hidden"
+
+
 class CachedFunction(NamedTuple):
-    """The IR of one function compiled for the function cache: `main` (the function, or a resumable
-    function's direct-call copy and the inlinable copies of its small callees), `resume` (a resumable
-    function's general body, "" if none), and what each placeholder symbol stands for."""
-    main: str
-    resume: str
+    """One function lowered for the function cache: `main`, its definitions (the function, or a
+    resumable function's direct-call copy, and the inlinable copies of its small callees); `resume`, a
+    resumable function's general body (empty if none); the declarations each needs beyond the runtime's
+    (its placeholders, its own symbols defined in the other object); what each placeholder stands for."""
+    main: list[str]
+    main_declarations: list[str]
+    resume: list[str]
+    resume_declarations: list[str]
     bindings: dict
 
 
 def lower_cached_function(m: Module, info, func_idx: int, form, prefix: str, direct_copies: bool,
-                          inline: dict | None = None, metering: Metering = NONE) -> CachedFunction:
+                          decls: Declarations, inline: dict | None = None,
+                          metering: Metering = NONE, guard_pages: bool = False) -> CachedFunction:
     """Lower one defined function with its module-specific numbers as placeholders (placeholders.py),
-    its own symbols named after `prefix`. `inline` maps placeholder numbers of small callees to their
-    (func_idx, form): the function carries available_externally copies of them that the optimizer may
-    inline, whose own placeholders are named `<prefix>_i<k>_p<j>` (bound as path (k, j))."""
-    env = CanonicalEnv(m, form, func_idx, prefix, direct_copies, metering)
-    decls = Declarations()
+    its own symbols named after `prefix`; the runtime calls it makes go to `decls`. `inline` maps
+    placeholder numbers of small callees to their (func_idx, form): the function carries
+    available_externally copies of them that the optimizer may inline, whose own placeholders are named
+    `<prefix>_i<k>_p<j>` (bound as path (k, j))."""
+    env = CanonicalEnv(m, form, func_idx, prefix, direct_copies, metering, guard_pages)
     t = translate(m, info, env, decls, func_idx)
     if env.has_direct_copy(func_idx):
-        copy, general = resumable.render(t, "hidden")
+        copy, general = resumable.render(t, PACKED)
         parts, defined = [copy], {env.copy_definition(func_idx)}
     else:
-        parts, general, defined = [t.render("hidden")], "", {prefix}
+        parts, general, defined = [t.render(PACKED)], "", {prefix}
     copied_envs = []
     for name, binding in sorted(env.bindings.items()):
         target = (inline or {}).get(binding.path[0])
@@ -179,7 +191,7 @@ def lower_cached_function(m: Module, info, func_idx: int, form, prefix: str, dir
             continue
         g_idx, g_form = target
         k = binding.path[0]
-        g_env = CanonicalEnv(m, g_form, g_idx, f"{prefix}_i{k}", direct_copies, metering)
+        g_env = CanonicalEnv(m, g_form, g_idx, f"{prefix}_i{k}", direct_copies, metering, guard_pages)
         resumable_g = g_env.has_direct_copy(g_idx)
         if (binding.how == "direct") != resumable_g:
             continue          # a resumable callee is copied only as its direct-call copy
@@ -189,13 +201,24 @@ def lower_cached_function(m: Module, info, func_idx: int, form, prefix: str, dir
         defined.add(name)
         copied_envs.append(g_env)
         env.bindings.update((n, b._replace(path=(k, *b.path))) for n, b in g_env.bindings.items())
-    main_decls = decls.lines() + [line for e in (env, *copied_envs) for line in e.placeholder_declarations(defined)]
-    resume = ""
-    if general:
-        copy_name = env.copy_definition(func_idx)
-        resume = finish_module([general], decls.lines() + env.placeholder_declarations({prefix, copy_name})
-                               + [env.own_declaration(copy_name)])
-    return CachedFunction(finish_module(parts, _unique(main_decls)), resume, env.bindings)
+    main_decls = [line for e in (env, *copied_envs) for line in e.placeholder_declarations(defined)]
+    if not general:
+        return CachedFunction(parts, main_decls, [], [], env.bindings)
+    copy_name = env.copy_definition(func_idx)
+    resume_decls = env.placeholder_declarations({prefix, copy_name}) + [env.own_declaration(copy_name)]
+    return CachedFunction(parts, main_decls, [general], resume_decls, env.bindings)
+
+
+def cached_pack_ir(functions: list[CachedFunction], decls: Declarations) -> tuple[str, str]:
+    """The IR modules of a pack of cached functions: the main one, and the general bodies' ("" if no
+    function is resumable)."""
+    main = finish_module([p for f in functions for p in f.main],
+                         _unique(decls.lines() + [d for f in functions for d in f.main_declarations]))
+    if not any(f.resume for f in functions):
+        return main, ""
+    resume = finish_module([p for f in functions for p in f.resume],
+                           _unique(decls.lines() + [d for f in functions for d in f.resume_declarations]))
+    return main, resume
 
 
 def _unique(lines: list[str]) -> list[str]:

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ..fcache.canonical import FUNC, FUNCREF, I64, TYPE, Form
+from ..fcache.canonical import FUNC, FUNCREF, I64, TYPE, Form, folds
 from ..metering import NONE, Metering
 from ..wasm.module import Module
 from .builder import I64 as LLVM_I64
-from .builder import LLVM_TYPE, PTR, Value, declare, results_type
+from .builder import LLVM_TYPE, PTR, Block, Value, absolute_symbol_declaration, declare, results_type
 from .env import ModuleEnv
 
 
@@ -31,14 +31,16 @@ class Binding(NamedTuple):
 
 class CanonicalEnv(ModuleEnv):
     def __init__(self, module: Module, form: Form, func_idx: int, prefix: str, direct_copies: bool,
-                 metering: Metering = NONE):
-        super().__init__(module, linkage="hidden", direct_copies=direct_copies, metering=metering)
+                 metering: Metering = NONE, guard_pages: bool = False):
+        super().__init__(module, linkage="hidden", direct_copies=direct_copies, metering=metering,
+                         guard_pages=guard_pages)
         self.form = form
         self.func_idx = func_idx
         self.prefix = prefix                       # "fn_<key>": the names this function's object uses
         self.number = {ph: k for k, ph in enumerate(form.placeholders)}
         self.bindings: dict[str, Binding] = {}     # placeholder symbol -> what it stands for
         self._functions: dict[str, int] = {}       # function symbols referenced -> func_idx
+        self._absolute: set[str] = set()           # placeholders read as LLVM absolute symbols
 
     def _placeholder(self, kind: int, value: int, how: str) -> str:
         k = self.number[(kind, value)]
@@ -64,16 +66,28 @@ class CanonicalEnv(ModuleEnv):
         self._functions[name] = func_idx
         return "@" + name
 
+    def _value(self, t, name: str, kind: int, value: int, ty: str, block: Block | None = None) -> Value:
+        """A placeholder's value: an absolute symbol where canonical.folds says so, else an instruction
+        that reads it (Form.key covers which)."""
+        if folds(kind, value):
+            self._absolute.add(name)
+            # Read once, in the entry block: -O0's fast instruction selector cannot read absolute
+            # symbols and hands the rest of each block that does to the slow one (-O2 folds them
+            # back into each use).
+            return t.once(f"{name} {ty}", lambda: t.b.absolute_symbol(name, ty, t.b.entry))
+        return t.b.link_constant(name, ty, wide=kind == I64, block=block)
+
     def funcref(self, t, func_idx: int, called: bool = False) -> Value:
-        name = self._placeholder(FUNC if called else FUNCREF, func_idx, "funcref")
-        return t.b.gep(self._funcrefs(t), t.b.link_constant(name, LLVM_I64))
+        kind = FUNC if called else FUNCREF
+        name = self._placeholder(kind, func_idx, "funcref")
+        return t.b.gep(self._funcrefs(t), self._value(t, name, kind, func_idx, LLVM_I64))
 
     def type_id(self, t, type_idx: int) -> Value:
         name = self._placeholder(TYPE, type_idx, "type")
 
         def load() -> Value:
             b = t.b
-            slot = b.gep(self._type_ids(t), b.link_constant(name, LLVM_I64, block=b.entry), block=b.entry)
+            slot = b.gep(self._type_ids(t), self._value(t, name, TYPE, type_idx, LLVM_I64, b.entry), block=b.entry)
             return b.load_invariant(LLVM_I64, slot, b.entry)
         return t.once(f"typeid{type_idx}", load)
 
@@ -82,7 +96,7 @@ class CanonicalEnv(ModuleEnv):
         if k is None:
             return super().constant(t, ty, value)
         kind, bits = self.form.placeholders[k]
-        return t.b.link_constant(self._placeholder(kind, bits, "value"), ty, wide=kind == I64)
+        return self._value(t, self._placeholder(kind, bits, "value"), kind, bits, ty)
 
     # --- what the IR module declares ------------------------------------------------------------------
     def placeholder_declarations(self, defined: set[str]) -> list[str]:
@@ -93,6 +107,7 @@ class CanonicalEnv(ModuleEnv):
                 ft = self.module.func_type(func_idx)
                 out.append(declare(results_type([LLVM_TYPE[r] for r in ft.results]), name,
                                    [PTR] + [LLVM_TYPE[p] for p in ft.params]))
+        out += [absolute_symbol_declaration(name) for name in sorted(self._absolute)]
         return out
 
     def own_declaration(self, name: str) -> str:

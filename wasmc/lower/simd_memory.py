@@ -1,20 +1,20 @@
 """SIMD memory access: v128 loads and stores, extending loads, splat and zero-filling loads, lane loads and
-lane stores. Every pointer comes from memory.address, so a SIMD access traps exactly as a scalar one of
-the same size does; like scalar accesses they are emitted with align 1 (Wasm's alignment is a hint).
+lane stores. Every access is made by memory.load_at and store_at, so a SIMD access traps exactly as a
+scalar one of the same size does; like scalar accesses they are emitted with align 1 (Wasm's alignment is a hint).
 """
 from __future__ import annotations
 
-from .builder import I8, I16, I32, I64, V128, Alias, Value, const_int, vector, zero
+from .builder import I8, I16, I32, I64, V128, Value, const_int, vector, zero
 from .function import FunctionTranslator
-from .memory import address
+from .memory import load_at, store_at
 from .simd import pop_as, splat
 
 _BYTES = {I8: 1, I16: 2, I32: 4, I64: 8}
 
 
 def _load(t: FunctionTranslator, ty: str, memarg, size: int) -> Value:
-    """Load `ty` (`size` bytes) at the popped address, after its bounds check (memory.address)."""
-    return t.b.load(ty, address(t, t.pop(), memarg[1], size), align=1, alias=Alias.MEMORY)
+    """Load `ty` (`size` bytes) at the popped address (memory.load_at)."""
+    return load_at(t, ty, t.pop(), memarg[1], size)
 
 
 def _push_loaded(t: FunctionTranslator, v: Value) -> None:
@@ -27,7 +27,7 @@ def lower_v128_load(t: FunctionTranslator, op, memarg) -> None:
 
 def lower_v128_store(t: FunctionTranslator, op, memarg) -> None:
     value = t.pop()
-    t.b.store(value, address(t, t.pop(), memarg[1], 16), align=1, alias=Alias.MEMORY)
+    store_at(t, value, t.pop(), memarg[1], 16)
 
 
 def extending_load(lanes: int, elem: str, extend: str):
@@ -77,7 +77,7 @@ def lane_store(elem: str):
     def lower(t: FunctionTranslator, op, imm) -> None:
         memarg, lane = imm
         v = t.b.extract_element(pop_as(t, shape), const_int(I32, lane))
-        t.b.store(v, address(t, t.pop(), memarg[1], _BYTES[elem]), align=1, alias=Alias.MEMORY)
+        store_at(t, v, t.pop(), memarg[1], _BYTES[elem])
     return lower
 
 
