@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 
 from cffi import FFI
 
@@ -95,11 +96,12 @@ def build_static_library(out_dir: str | os.PathLike[str], cc: str | None = None)
     cc = cc or os.environ.get("CC", "cc")
     out_dir = os.fspath(out_dir)
     os.makedirs(out_dir, exist_ok=True)
-    objects = []
-    for name in RUNTIME_SOURCES:
-        obj = os.path.join(out_dir, os.path.splitext(name)[0].replace("/", "_") + ".o")
-        _run([cc, *CFLAGS, "-fPIC", "-std=c11", "-I", HERE, "-c", os.path.join(HERE, name), "-o", obj])
-        objects.append(obj)
+    objects = [os.path.join(out_dir, os.path.splitext(name)[0].replace("/", "_") + ".o") for name in RUNTIME_SOURCES]
+    # One compiler per core: the first AOT link on a machine waits for this.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        list(pool.map(lambda name, obj: _run([cc, *CFLAGS, "-fPIC", "-std=c11", "-I", HERE, "-c",
+                                              os.path.join(HERE, name), "-o", obj]),
+                      RUNTIME_SOURCES, objects))
     library = os.path.join(out_dir, "libwasmc_rt.a")
     if os.path.exists(library):
         os.remove(library)   # `ar rcs` adds to an existing archive; start clean
