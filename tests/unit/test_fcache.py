@@ -168,3 +168,23 @@ def test_64_bit_memories_and_tables_are_keyed_apart():
                                           "(memory 1) (table i64 1 funcref)"))
     assert b"addr64" not in module_prefix(plain)
     assert len({module_prefix(m) for m in (plain, mem64, table64)}) == 3
+
+
+@pytest.mark.parametrize("level", [0, 1, 2])
+def test_placeholder_constants_keep_their_values_through_folding(fresh_cache, level):
+    """Constants made placeholders, added to, stored, returned and picked by a switch: an optimizer that
+    folds `placeholder + 8` must not turn the absolute value into an address (Go's return PCs)."""
+    data = bytes(wat2wasm("""(module (memory 1)
+      (func (export "sum32") (result i32) (i32.add (i32.const 100000) (i32.const 8)))
+      (func (export "sum64") (result i64) (i64.add (i64.const 300000) (i64.const 8)))
+      (func (export "stored") (result i64)
+        (i64.store (i32.const 16) (i64.add (i64.const 400000) (i64.const 1)))
+        (i64.load (i32.const 16)))
+      (func (export "pick") (param i32) (result i64)
+        (block (block (block (br_table 0 1 2 (local.get 0)))
+          (return (i64.or (i64.const 0x50000) (i64.const 1))))
+          (return (i64.const 0x60001)))
+        (i64.const 0x70001)))"""))
+    exports = wasmc.Instance(wasmc.Module(data, level), {}).exports
+    assert (exports["sum32"](), exports["sum64"](), exports["stored"]()) == (100_008, 300_008, 400_001)
+    assert [exports["pick"](i) for i in range(3)] == [0x50001, 0x60001, 0x70001]

@@ -131,7 +131,8 @@ def _compile(defined: list[int]) -> list[tuple[list[store.Member], list[bytes]]]
             inline = {k: (n_imported + g, p.forms[g]) for k, g in p.inline[d].items()}
             try:
                 fn = lower_cached_function(m, info, n_imported + d, p.forms[d], prefix, tier.direct_copies,
-                                           decls, inline, tier.metering, tier.guard_pages)
+                                           decls, inline, tier.metering, tier.guard_pages,
+                                           absolute_symbols=tier.opt_level <= 0)
             except UnsupportedError as e:
                 if e.feature != "simd":
                     raise

@@ -319,8 +319,8 @@ class FuncBuilder:
         """The value of absolute symbol `name`, which the linker supplies (a placeholder of the function
         cache), as an i32, or as an i64 (`wide`: any 64-bit value; else one below 2**32). An x86-64
         instruction, not a symbol address: LLVM would otherwise pick addressing (RIP-relative, or a
-        sign-extended 32-bit immediate) that is wrong for an absolute value. For values below 2**31
-        absolute_symbol is better: LLVM folds those (2x faster code generation at -O0 on Go)."""
+        sign-extended 32-bit immediate) that is wrong for an absolute value. Unoptimized code reads values
+        below 2**31 by absolute_symbol instead (placeholders.CanonicalEnv._value)."""
         text = "movabsq $$%s, $0" % name if wide else "movl $$%s, %s" % (name, "${0:k}" if ty == I64 else "$0")
         return self._def(ty, f'call {ty} asm "{text}", "=r"()', block)
 

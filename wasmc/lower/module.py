@@ -171,13 +171,15 @@ class CachedFunction(NamedTuple):
 
 def lower_cached_function(m: Module, info, func_idx: int, form, prefix: str, direct_copies: bool,
                           decls: Declarations, inline: dict | None = None,
-                          metering: Metering = NONE, guard_pages: bool = False) -> CachedFunction:
+                          metering: Metering = NONE, guard_pages: bool = False,
+                          absolute_symbols: bool = False) -> CachedFunction:
     """Lower one defined function with its module-specific numbers as placeholders (placeholders.py),
     its own symbols named after `prefix`; the runtime calls it makes go to `decls`. `inline` maps
     placeholder numbers of small callees to their (func_idx, form): the function carries
     available_externally copies of them that the optimizer may inline, whose own placeholders are named
-    `<prefix>_i<k>_p<j>` (bound as path (k, j))."""
-    env = CanonicalEnv(m, form, func_idx, prefix, direct_copies, metering, guard_pages)
+    `<prefix>_i<k>_p<j>` (bound as path (k, j)). `absolute_symbols`: for code compiled without
+    optimization (placeholders.CanonicalEnv._value)."""
+    env = CanonicalEnv(m, form, func_idx, prefix, direct_copies, metering, guard_pages, absolute_symbols)
     t = translate(m, info, env, decls, func_idx)
     if env.has_direct_copy(func_idx):
         copy, general = resumable.render(t, PACKED)
@@ -191,7 +193,8 @@ def lower_cached_function(m: Module, info, func_idx: int, form, prefix: str, dir
             continue
         g_idx, g_form = target
         k = binding.path[0]
-        g_env = CanonicalEnv(m, g_form, g_idx, f"{prefix}_i{k}", direct_copies, metering, guard_pages)
+        g_env = CanonicalEnv(m, g_form, g_idx, f"{prefix}_i{k}", direct_copies, metering, guard_pages,
+                             absolute_symbols)
         resumable_g = g_env.has_direct_copy(g_idx)
         if (binding.how == "direct") != resumable_g:
             continue          # a resumable callee is copied only as its direct-call copy

@@ -31,9 +31,10 @@ class Binding(NamedTuple):
 
 class CanonicalEnv(ModuleEnv):
     def __init__(self, module: Module, form: Form, func_idx: int, prefix: str, direct_copies: bool,
-                 metering: Metering = NONE, guard_pages: bool = False):
+                 metering: Metering = NONE, guard_pages: bool = False, absolute_symbols: bool = False):
         super().__init__(module, linkage="hidden", direct_copies=direct_copies, metering=metering,
                          guard_pages=guard_pages)
+        self.absolute_symbols = absolute_symbols   # for unoptimized code only: _value says why
         self.form = form
         self.func_idx = func_idx
         self.prefix = prefix                       # "fn_<key>": the names this function's object uses
@@ -67,13 +68,14 @@ class CanonicalEnv(ModuleEnv):
         return "@" + name
 
     def _value(self, t, name: str, kind: int, value: int, ty: str, block: Block | None = None) -> Value:
-        """A placeholder's value: an absolute symbol where canonical.folds says so, else an instruction
-        that reads it (Form.key covers which)."""
-        if folds(kind, value):
+        """A placeholder's value. In unoptimized code (`absolute_symbols`), an absolute symbol where
+        canonical.folds says so (Form.key covers which), read once in the entry block: code generation
+        then needs no inline asm, and -O0's fast instruction selector, which cannot read absolute
+        symbols, is not handed to the slow one for each block that does. Optimized code reads it by an
+        instruction of its own: LLVM would fold `symbol + constant` and address the sum RIP-relative, as
+        if it were not absolute."""
+        if self.absolute_symbols and folds(kind, value):
             self._absolute.add(name)
-            # Read once, in the entry block: -O0's fast instruction selector cannot read absolute
-            # symbols and hands the rest of each block that does to the slow one (-O2 folds them
-            # back into each use).
             return t.once(f"{name} {ty}", lambda: t.b.absolute_symbol(name, ty, t.b.entry))
         return t.b.link_constant(name, ty, wide=kind == I64, block=block)
 
