@@ -2,9 +2,10 @@
 
 Each defined function gets a key from its canonical form (canonical.py) and the options; functions in
 the cache are linked as they are, the rest are lowered with placeholders (lower/placeholders.py),
-compiled PACK_FUNCTIONS to an LLVM module in forked workers, and stored (store.py's packs). The module's own glue (entry trampolines,
-host adapters, the arrays the loader reads, and for executables the instance image) is compiled per
-module; link.py's script binds every placeholder to this module's values.
+compiled PACK_FUNCTIONS to an LLVM module in forked workers, and stored (store.py's packs). The
+module's own glue (entry trampolines, host adapters, the arrays the loader reads, and for executables
+the instance image) is compiled per module; link.py's script binds every placeholder to this module's
+values.
 
 At -O2 a function's object also carries available_externally copies of the small functions it calls, so
 LLVM can inline them; their forms are part of its key. Functions that share a key but not their
@@ -274,7 +275,8 @@ def module_objects(m: Module, info, tiers: list[Tier], glue, data: dict[str, byt
     archive.write_bytes(link.archive([obj for pack in packs.values() for obj in pack.objects] + extra_objects))
     linked = [link.Linked(n_imported + d, f"fn_{key}", entries[key].has_direct, entries[key].bindings)
               for d, (p, key) in enumerate(chosen) if key is not None]
-    # The other members of the packs linked: dead code here, their placeholders bound to anything.
+    # The other members of the packs linked: dead code here, their placeholders bound to their own
+    # symbol or 0 (link.script).
     unused = {mb.key: mb for pack in packs.values() for mb in pack.members if mb.key not in entries}
     script = tmp / "bind.ld"
     script.write_text(link.script(m, forms, linked, list(unused.values())))
