@@ -217,12 +217,12 @@ def recent_compiles(n: int = 20) -> list[dict]:
 
 def describe() -> str:
     modules, functions = entries("modules"), entries("functions")
+    packs = sum(e.path.name.endswith(".pack") for e in functions)     # fcache/store.py's PACK_SUFFIX
     size = sum(e.size for e in modules + functions)
     newest = max((e.last_used for e in modules + functions), default=None)
     lines = [f"cache: {cache_root()}",
              f"modules: {len(modules)}, {mib(sum(e.size for e in modules))}",
-             f"functions: {sum(not e.path.name.endswith('.pack') for e in functions)} in "
-             f"{sum(e.path.name.endswith('.pack') for e in functions)} objects, {mib(sum(e.size for e in functions))}",
+             f"functions: {len(functions) - packs} in {packs} objects, {mib(sum(e.size for e in functions))}",
              f"size: {mib(size)} (cap {cap() / (1 << 20):.0f} MiB)",
              f"last used: {time.strftime('%Y-%m-%d %H:%M', time.localtime(newest)) if newest else '-'}"]
     recent = recent_compiles()

@@ -2,10 +2,11 @@
 this module's value, and the linker that can take it.
 
 Every function's object (its pack's: fcache/store.py) defines `fn_<key>` (and `fn_<key>_direct`) and
-leaves its placeholders undefined (lower/placeholders.py). The script names each defined function as the module knows it
-(`wasm_func_N = fn_<key>;`, which the glue's arrays refer to) and binds every placeholder: callees to
-those names, offsets and constants to absolute values. gold (binutils) and lld accept the absolute
-32-bit relocations this needs in shared objects; GNU ld does not, so it is not used here.
+leaves its placeholders undefined (lower/placeholders.py). The script names each defined function as
+the module knows it (`wasm_func_N = fn_<key>;`, which the glue's arrays refer to) and binds every
+placeholder: callees to those names, offsets and constants to absolute values. gold (binutils) and lld
+accept the absolute 32-bit relocations this needs in shared objects; GNU ld does not, so it is not
+used here.
 """
 from __future__ import annotations
 
@@ -52,8 +53,9 @@ def script(m: Module, forms: list[Form], functions: list[Linked], unused: list =
             kind, value = owner.placeholders[path[-1]]
             lines.append(f"HIDDEN({fn.prefix}{suffix} = {_value(how, value)});")
     for mb in unused:
+        own = f"fn_{mb.key}"
         for suffix, _path, how in mb.bindings:
-            lines.append(f"HIDDEN(fn_{mb.key}{suffix} = {f'fn_{mb.key}' if how in ('func', 'direct') else 'ABSOLUTE(0)'});")
+            lines.append(f"HIDDEN({own}{suffix} = {own if how in ('func', 'direct') else 'ABSOLUTE(0)'});")
     return "\n".join(lines) + "\n"
 
 
