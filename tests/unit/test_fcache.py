@@ -188,3 +188,41 @@ def test_placeholder_constants_keep_their_values_through_folding(fresh_cache, le
     exports = wasmc.Instance(wasmc.Module(data, level), {}).exports
     assert (exports["sum32"](), exports["sum64"](), exports["stored"]()) == (100_008, 300_008, 400_001)
     assert [exports["pick"](i) for i in range(3)] == [0x50001, 0x60001, 0x70001]
+
+
+def _twins(values: list[int], extra: str = "") -> bytes:
+    """Functions with one body each but their own constant (Go's identical functions, each with its own
+    return addresses), exported as t0, t1, ..."""
+    funcs = " ".join(f"(func (export \"t{i}\") (param i64) (result i64) (i64.add (local.get 0) (i64.const {v})))"
+                     for i, v in enumerate(values))
+    return bytes(wat2wasm(f"(module {extra} {funcs})"))
+
+
+@pytest.mark.parametrize("level", [0, 2])
+def test_identical_bodies_with_their_own_values_share_across_modules(fresh_cache, level):
+    """One module binds one object once, so identical bodies with other values get other keys; they are
+    numbered in index order, so the next module with the same bodies finds every one."""
+    first = _twins([0x100000, 0x200000, 0x300000])
+    second = _twins([0x400000, 0x500000, 0x600000], extra="(func (export \"other\") (result i32) (i32.const 3))")
+    assert len(set(keys(first, level).values())) == 3
+    assert [keys(first, level)[f"t{i}"] for i in range(3)] == [keys(second, level)[f"t{i}"] for i in range(3)]
+    exports = wasmc.Instance(wasmc.Module(first, level), {}).exports
+    assert [exports[f"t{i}"](1) for i in range(3)] == [0x100001, 0x200001, 0x300001]
+    exports = wasmc.Instance(wasmc.Module(second, level), {}).exports
+    assert [exports[f"t{i}"](1) for i in range(3)] == [0x400001, 0x500001, 0x600001]
+    last = cache.recent_compiles()[-1]
+    assert last["hits"] == {str(level): 3} and last["compiled"] == 1
+
+
+def test_an_address_compared_for_equality_is_a_placeholder(fresh_cache):
+    """A constant compared for equality stays literal (switches, sentinels) unless it lies where
+    addresses do: Go compares type descriptors' addresses, which move from one module to the next."""
+    def compare(value: int, op: str = "eq") -> bytes:
+        return bytes(wat2wasm(f"""(module (func (export "f") (param i64) (result i32)
+          (i64.{op} (local.get 0) (i64.const {value}))))"""))
+    address, other_address, sentinel = compare(0x2f0000), compare(0x310000), compare(0xfffd)
+    assert keys(address, 0)["f"] == keys(other_address, 0)["f"] != keys(sentinel, 0)["f"]
+    assert keys(compare(0x2f0000, "lt_u"), 0)["f"] != keys(compare(0x310000, "lt_u"), 0)["f"]
+    for data, value in ((address, 0x2f0000), (other_address, 0x310000), (sentinel, 0xfffd)):
+        f = wasmc.Instance(wasmc.Module(data, 0), {}).exports["f"]
+        assert (f(value), f(value + 1)) == (1, 0)

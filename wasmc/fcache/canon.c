@@ -181,12 +181,14 @@ static const canon_op *op_at(const canon_ops *ops, cursor *c)
     return NULL;
 }
 
-/* Whether the operator after the one at c->p keeps a constant literal (peeks without consuming). */
-static int next_keeps_const(const canon_ops *ops, const cursor *c)
+/* Whether the operator after the one at c->p keeps constant `bits` literal (peeks without consuming). */
+static int next_keeps_const(const canon_ops *ops, const cursor *c, const canon_facts *facts, uint64_t bits)
 {
     cursor peek = *c;
     const canon_op *next = op_at(ops, &peek);
-    return next != NULL && (next->flags & CANON_FLAG_KEEP_CONST);
+    if (next == NULL || !(next->flags & CANON_FLAG_KEEP_CONST))
+        return 0;
+    return !(next->flags & CANON_FLAG_EQUALITY) || bits < facts->address_lo || bits >= facts->address_hi;
 }
 
 /* One body. Returns CANON_OK, CANON_MALFORMED, CANON_BAD_INDEX, or -1 (out of memory). */
@@ -302,9 +304,9 @@ static int canon_body(const uint8_t *code, size_t body_start, size_t body_end, c
                     return CANON_MALFORMED;
                 uint64_t magnitude = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
                 /* Tagged, so a literal's bytes can never read as a placeholder's number. */
+                uint64_t bits = is64 ? (uint64_t)v : (uint32_t)v;
                 if (op->role == CANON_ROLE_CONST && magnitude >= (is64 ? facts->const_min_i64 : facts->const_min_i32)
-                    && !next_keeps_const(ops, &c)) {
-                    uint64_t bits = is64 ? (uint64_t)v : (uint32_t)v;
+                    && !next_keeps_const(ops, &c, facts, bits)) {
                     uint8_t kind = !is64 ? CANON_PH_I32 : bits >> 32 ? CANON_PH_I64 : CANON_PH_I64_U32;
                     uint8_t tag[2] = {1, kind};
                     r = put(b, tag, 2) ? -1 : ph_use(out, phs, b, kind, bits, at);

@@ -5,8 +5,9 @@ placeholders, and at each use the facts about the index named), its type and loc
 module it depends on, the options and the compiler; equal keys mean the same object code up to the
 placeholders' values. What becomes a placeholder: callees, function records, call_indirect type ids,
 and i32/i64 constants of magnitude CONST_MIN_I32/I64 or more unless the next operator needs the value to
-optimize (a divisor, a mask, a compared value). A constant left literal is part of the key, so sharing
-never depends on guessing which constants are addresses.
+optimize (a divisor, a mask, a compared value, but not an address compared for equality: ADDRESS_MIN).
+A constant left literal is part of the key, so sharing never depends on guessing which constants are
+addresses.
 """
 from __future__ import annotations
 
@@ -22,6 +23,11 @@ from ._canon import ffi, lib
 # (i32, which jump threading needs). Go's data addresses and return-address constants (i64) are above.
 CONST_MIN_I32 = 1 << 16
 CONST_MIN_I64 = 1 << 8
+# A constant compared for equality in [ADDRESS_MIN, ADDRESS_END) is taken for an address and made a
+# placeholder after all: Go compares type descriptors' and variables' addresses so, and they move from
+# one module to the next. Only sharing depends on the guess (the form says which constants are literal).
+ADDRESS_MIN = 1 << 18
+ADDRESS_END = 1 << 32
 # Operators whose second operand, when a constant right before them, stays literal.
 _KEEPS_CONST = ("mul", "div_s", "div_u", "rem_s", "rem_u", "and", "or", "xor", "shl", "shr_s", "shr_u",
                 "rotl", "rotr", "eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u")
@@ -62,6 +68,8 @@ def _op_table():
         row.role = _ROLE.get(op.name, lib.CANON_ROLE_PLAIN)
         if op.name.split(".")[-1] in _KEEPS_CONST and op.name[:3] in ("i32", "i64"):
             row.flags |= lib.CANON_FLAG_KEEP_CONST
+            if op.name.split(".")[-1] in ("eq", "ne"):
+                row.flags |= lib.CANON_FLAG_EQUALITY
         row.flags |= _RESUME_FLAGS.get(op.name, 0)
     for t in ValType:
         ops.is_valtype[int(t)] = 1
@@ -153,6 +161,7 @@ def module_forms(m: Module, info, resumable) -> list[Form]:
         arr("uint32_t", ln) for ln in lens)
     facts.data_count = -1 if m.data_count is None else m.data_count
     facts.const_min_i32, facts.const_min_i64 = CONST_MIN_I32, CONST_MIN_I64
+    facts.address_lo, facts.address_hi = ADDRESS_MIN, ADDRESS_END
 
     n = len(m.code)
     starts = arr("uint32_t", [b.start for b in m.code])

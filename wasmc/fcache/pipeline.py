@@ -82,15 +82,15 @@ def forms_of(m: Module, info) -> list[Form]:
 def plan(m: Module, forms: list[Form], tier: Tier) -> Plan:
     n_imported = m.num_imported_funcs
     base = [f.key(tier.options) if f.digest is not None else None for f in forms]
-    # The same key with other placeholder values: keyed by the values too, so they never share.
-    groups = defaultdict(list)
+    # The same key with other placeholder values (Go's identical bodies, each with its own return
+    # addresses): the n-th set of values in index order is keyed with n, so one module never binds one
+    # object twice, and the next module, listing the same bodies in the same order, shares every one.
+    groups = defaultdict(dict)
     for d, key in enumerate(base):
         if key is not None:
-            groups[key].append(d)
-    for key, members in groups.items():
-        if len({tuple(forms[d].placeholders) for d in members}) > 1:
-            for d in members:
-                base[d] = hashlib.sha256(f"{key}{forms[d].placeholders}".encode()).hexdigest()[:32]
+            n = groups[key].setdefault(tuple(forms[d].placeholders), len(groups[key]))
+            if n:
+                base[d] = hashlib.sha256(f"{key}#{n}".encode()).hexdigest()[:32]
     keys = list(base)
     inline: list[dict[int, int]] = [{} for _ in forms]
     if tier.opt_level >= 2:
