@@ -6,7 +6,7 @@ opt_level=None:
 - else the module is linked now from each function's -O2 object where the function cache has one, and
   its -O0 object otherwise, compiling the functions it lacks at -O0 (seconds for a Go test binary, and
   much less when its functions were seen before); that code runs at once, and the module is queued
-  for a background upgrade: a detached process (no terminal, no inherited pipes, nice 19, one at a
+  for a background upgrade: a detached process (no terminal, no inherited pipes, idle CPU only, one at a
   time per cache) compiles the missing -O2 functions into the cache and builds the module's -O2 code,
   which the next run uses. Functions shared with other modules are then -O2 there too.
 WASMC_TIERS=0 turns the background upgrade off (first runs stay on the mixed code).

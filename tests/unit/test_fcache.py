@@ -151,6 +151,18 @@ def test_tiered_module_is_upgraded_in_the_background(fresh_cache, monkeypatch):
     assert not list(queue.glob("*.wasm"))
 
 
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="Linux scheduling policies")
+def test_the_background_worker_takes_only_idle_cpu():
+    """Started in a session of its own, as tiers._spawn_worker starts it: where the kernel groups by
+    session, only its session group's nice and its scheduling policy keep it off the user's cores."""
+    probe = ("import os; from wasmc.tier_worker import background_priority; background_priority(); "
+             "group = open('/proc/self/autogroup').read().split()[-1] if os.path.exists('/proc/self/autogroup') "
+             "else '19'; print(os.sched_getscheduler(0) == os.SCHED_IDLE, os.nice(0), group)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, start_new_session=True,
+                         check=True).stdout.split()
+    assert out == ["True", "19", "19"]
+
+
 def test_functions_without_a_form_still_compile(fresh_cache):
     # A body naming an index the module lacks has no canonical form; the module is rejected as invalid.
     bad = bytes(wat2wasm("(module (func (export \"f\") (result i32) (i32.const 1)))"))
