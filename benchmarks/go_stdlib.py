@@ -83,6 +83,10 @@ def host_env(host: str, shim_dir: Path, cache_dir: Path | None, cold: bool, opt_
     env = {**os.environ, "GOOS": "wasip1", "GOARCH": "wasm", "RUST_BACKTRACE": "0", "GOTOOLCHAIN": "local",
            "GOFLAGS": "", "GOWORK": "off"}
     env.pop("GOWASIRUNTIMEARGS", None)
+    # Both hosts are Python programs: let them keep their compiled bytecode, as on a machine where pip
+    # installed them, instead of compiling every module they import at every start (containers and CI
+    # set this; it cost wasmc's host ~0.3 s a package).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     if host == "wasmtime":
         env["PATH"] = f"{shim_dir}{os.pathsep}{env.get('PATH', '')}"
         env["WASMTIME_EXEC_CACHE"] = "0" if cold else "1"

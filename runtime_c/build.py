@@ -76,16 +76,20 @@ def _rel(name: str) -> str:
     return os.path.relpath(os.path.join(HERE, name))
 
 
-ffibuilder = FFI()
-ffibuilder.cdef(CDEF)
-ffibuilder.set_source(
-    "wasmc._rt",
-    PRELUDE,
-    sources=[_rel(name) for name in RUNTIME_SOURCES + SELFTEST_SOURCES],
-    include_dirs=[_rel(".")],
-    extra_compile_args=list(CFLAGS),
-    libraries=["pthread"],
-)
+def ffibuilder() -> FFI:
+    """The extension's builder (setup.py's cffi_modules calls it). A function, so that AOT links, which
+    load this file for build_static_library and the sources' key, do not parse the declarations."""
+    builder = FFI()
+    builder.cdef(CDEF)
+    builder.set_source(
+        "wasmc._rt",
+        PRELUDE,
+        sources=[_rel(name) for name in RUNTIME_SOURCES + SELFTEST_SOURCES],
+        include_dirs=[_rel(".")],
+        extra_compile_args=list(CFLAGS),
+        libraries=["pthread"],
+    )
+    return builder
 
 
 def build_static_library(out_dir: str | os.PathLike[str], cc: str | None = None) -> str:
@@ -116,4 +120,4 @@ def _run(argv: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    ffibuilder.compile(verbose=True)
+    ffibuilder().compile(verbose=True)

@@ -54,8 +54,9 @@ def _cc(cc: str | None) -> str:
 
 
 @functools.cache
+@functools.cache
 def _runtime_build():
-    """runtime_c/build.py, loaded by path: runtime_c ships beside the package, not inside it."""
+    """runtime_c/build.py, loaded by path (once): runtime_c ships beside the package, not inside it."""
     spec = importlib.util.spec_from_file_location("wasmc_runtime_build", RUNTIME_DIR / "build.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -250,7 +251,7 @@ def build_executable(wasm_bytes: bytes, out_path: str | os.PathLike[str], opt_le
                      cc: str | None = None, progress=None, link: Sequence[str | os.PathLike[str]] = (),
                      use_cache: bool = True, host_cpu: bool = False, unknown_imports: str = "declare",
                      net: NetGrants = NetGrants(), metering: Metering = NONE, fuel: int | None = None,
-                     timeout_ns: int | None = None) -> Path:
+                     timeout_ns: int | None = None, strip: bool = False) -> Path:
     """Compile a WASI module into a standalone executable at out_path (replaced atomically).
 
     dirs: "HOST[::GUEST]" preopens; env: "NAME=VALUE" or "NAME"; inherit_env: pass the whole environment;
@@ -263,7 +264,8 @@ def build_executable(wasm_bytes: bytes, out_path: str | os.PathLike[str], opt_le
     one --link must define, "error" refuses the first (nothing is linked), "trap" defines each as a
     function that fails when called (wasmtime's -W unknown-imports-trap). metering: fuel and interrupt
     checks compiled in; fuel, timeout_ns: the amounts the executable runs with unless WASMC_FUEL or
-    WASMC_TIMEOUT_NS say otherwise (and metering follows them)."""
+    WASMC_TIMEOUT_NS say otherwise (and metering follows them). strip: no symbol table (a quarter of a
+    Go executable linked from the function cache, whose symbols are hashes)."""
     out = Path(out_path)
     _check_output(out, Path(source) if source is not None else None)
     metering = Metering(metering.fuel or fuel is not None, metering.interrupt or timeout_ns is not None)
@@ -284,6 +286,8 @@ def build_executable(wasm_bytes: bytes, out_path: str | os.PathLike[str], opt_le
             link = [*link, _limits_source(fuel, timeout_ns, Path(tmp) / "limits.c")]
         inputs = _link_inputs(link, Path(tmp), cc)   # before the long compile: a C error shows at once
         linked = out.parent / f".{out.name}.{os.getpid()}.tmp"
+        if strip:
+            inputs = ["-s", *inputs]
         try:
             if function_cache_usable(target):
                 _link_cached(m, opt_level, wasi_grants, host_cpu, progress, cc, linked, inputs, rt, host,
@@ -404,7 +408,7 @@ def cached_executable(wasm_bytes: bytes, opt_level: int | tuple[int, ...] = 2, p
     tmp = cache.modules_dir() / f".{key}.{os.getpid()}.exe"
     try:
         build_executable(wasm_bytes, tmp, opt_level, progress=progress, use_cache=False, host_cpu=True,
-                         unknown_imports=unknown_imports, metering=metering)
+                         unknown_imports=unknown_imports, metering=metering, strip=True)
         return cache.store(key, tmp, suffix=".exe")
     finally:
         tmp.unlink(missing_ok=True)
