@@ -227,14 +227,16 @@ def test_identical_bodies_with_their_own_values_share_across_modules(fresh_cache
 
 
 def test_an_address_compared_for_equality_is_a_placeholder(fresh_cache):
-    """A constant compared for equality stays literal (switches, sentinels) unless it lies where
-    addresses do: Go compares type descriptors' addresses, which move from one module to the next."""
-    def compare(value: int, op: str = "eq") -> bytes:
-        return bytes(wat2wasm(f"""(module (func (export "f") (param i64) (result i32)
-          (i64.{op} (local.get 0) (i64.const {value}))))"""))
+    """A constant compared for equality stays literal (switches, sentinels, magic numbers) unless it is an
+    i64 where addresses lie: Go compares type descriptors' addresses, which move from one module to the
+    next."""
+    def compare(value: int, op: str = "eq", ty: str = "i64") -> bytes:
+        return bytes(wat2wasm(f"""(module (func (export "f") (param {ty}) (result i32)
+          ({ty}.{op} (local.get 0) ({ty}.const {value}))))"""))
     address, other_address, sentinel = compare(0x2f0000), compare(0x310000), compare(0xfffd)
     assert keys(address, 0)["f"] == keys(other_address, 0)["f"] != keys(sentinel, 0)["f"]
     assert keys(compare(0x2f0000, "lt_u"), 0)["f"] != keys(compare(0x310000, "lt_u"), 0)["f"]
+    assert keys(compare(0x2f0000, ty="i32"), 0)["f"] != keys(compare(0x310000, ty="i32"), 0)["f"]
     for data, value in ((address, 0x2f0000), (other_address, 0x310000), (sentinel, 0xfffd)):
         f = wasmc.Instance(wasmc.Module(data, 0), {}).exports["f"]
         assert (f(value), f(value + 1)) == (1, 0)

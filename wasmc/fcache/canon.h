@@ -42,9 +42,9 @@ enum { CANON_OK = 0, CANON_MALFORMED = 1, CANON_BAD_INDEX = 2 };
 
 /* One operator's row: its immediates, its role, and flags: CANON_FLAG_KEEP_CONST if a constant right
  * before it stays literal (the optimizer needs its value: a divisor, a mask, a shift count, a compared
- * value); CANON_FLAG_EQUALITY with it for eq/ne, whose constant is a placeholder after all when it lies
- * in [address_lo, address_hi) (taken for an address: canonical.py's ADDRESS_MIN); the others mark the
- * operators of Go's resume switch for canon_resumable. */
+ * value); CANON_FLAG_EQUALITY with it for i64.eq/ne, whose constant is a placeholder after all when it
+ * lies in [address_lo, address_hi) (taken for an address: canonical.py's ADDRESS_MIN); the others mark
+ * the operators of Go's resume switch for canon_resumable. */
 #define CANON_FLAG_KEEP_CONST 1
 #define CANON_FLAG_EQUALITY 32
 #define CANON_FLAG_RESUME_PREFIX 2    /* may precede the switch: global.get, local.set, block, loop */

@@ -5,7 +5,7 @@ placeholders, and at each use the facts about the index named), its type and loc
 module it depends on, the options and the compiler; equal keys mean the same object code up to the
 placeholders' values. What becomes a placeholder: callees, function records, call_indirect type ids,
 and i32/i64 constants of magnitude CONST_MIN_I32/I64 or more unless the next operator needs the value to
-optimize (a divisor, a mask, a compared value, but not an address compared for equality: ADDRESS_MIN).
+optimize (a divisor, a mask, a compared value, but not an i64 address compared for equality: ADDRESS_MIN).
 A constant left literal is part of the key, so sharing never depends on guessing which constants are
 addresses.
 """
@@ -23,9 +23,10 @@ from ._canon import ffi, lib
 # (i32, which jump threading needs). Go's data addresses and return-address constants (i64) are above.
 CONST_MIN_I32 = 1 << 16
 CONST_MIN_I64 = 1 << 8
-# A constant compared for equality in [ADDRESS_MIN, ADDRESS_END) is taken for an address and made a
-# placeholder after all: Go compares type descriptors' and variables' addresses so, and they move from
-# one module to the next. Only sharing depends on the guess (the form says which constants are literal).
+# An i64 constant compared for equality in [ADDRESS_MIN, ADDRESS_END) is taken for an address and made
+# a placeholder after all: Go compares type descriptors' and variables' addresses so (always as i64),
+# and they move from one module to the next. i32 compares keep their constants (C's magic numbers and
+# hashes would fall in the range). Only sharing depends on the guess: the form says which are literal.
 ADDRESS_MIN = 1 << 18
 ADDRESS_END = 1 << 32
 # Operators whose second operand, when a constant right before them, stays literal.
@@ -68,7 +69,7 @@ def _op_table():
         row.role = _ROLE.get(op.name, lib.CANON_ROLE_PLAIN)
         if op.name.split(".")[-1] in _KEEPS_CONST and op.name[:3] in ("i32", "i64"):
             row.flags |= lib.CANON_FLAG_KEEP_CONST
-            if op.name.split(".")[-1] in ("eq", "ne"):
+            if op.name in ("i64.eq", "i64.ne"):
                 row.flags |= lib.CANON_FLAG_EQUALITY
         row.flags |= _RESUME_FLAGS.get(op.name, 0)
     for t in ValType:
