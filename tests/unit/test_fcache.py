@@ -73,25 +73,42 @@ def test_a_shared_body_links_with_each_modules_numbers(fresh_cache, level):
     assert last["hits"] == {str(level): 3} and last["compiled"] == 1     # f, callee and h shared; pad not
 
 
-def _entry_of_f(data: bytes, level: int) -> Path:
-    return Path(store.functions_dir()) / keys(data, level)["f"][:2] / keys(data, level)["f"]
+def _entry_of(data: bytes, level: int, name: str) -> Path:
+    key = keys(data, level)[name]
+    return Path(store.functions_dir()) / key[:2] / key
+
+
+def _damage(path: Path, how: str) -> None:
+    raw = bytearray(path.read_bytes())
+    if how == "flip":
+        raw[len(raw) // 2] ^= 0x40
+    else:
+        del raw[len(raw) // 3:]
+    path.write_bytes(bytes(raw))
+
+
+SHARED = ("f", "callee", "h")     # what A and B share
 
 
 @pytest.mark.parametrize("damage", ["flip", "truncate"])
 def test_a_damaged_entry_is_compiled_again(fresh_cache, damage):
     wasmc.Module(A, 0)
-    path = _entry_of_f(A, 0)
-    raw = bytearray(path.read_bytes())
-    if damage == "flip":
-        raw[len(raw) // 2] ^= 0x40
-    else:
-        del raw[len(raw) // 3:]
-    path.write_bytes(bytes(raw))
-    assert store.lookup(keys(A, 0)["f"]) is None
-    # B shares f: its compile must find the entry damaged, compile f again and mend the cache.
+    for name in SHARED:
+        _damage(_entry_of(A, 0, name), damage)
+    assert all(store.lookup(keys(A, 0)[name]) is None for name in SHARED)
+    # B shares them: its compile must find their entries damaged, compile them again and mend the cache.
     assert wasmc.Instance(wasmc.Module(B, 0), {}).exports["f"]() == 5 + 11 + 90_000
-    assert cache.recent_compiles()[-1]["compiled"] == 2          # f again, and pad
-    assert store.lookup(keys(A, 0)["f"]) is not None
+    assert cache.recent_compiles()[-1]["compiled"] == 4          # the three again, and pad
+    assert all(store.lookup(keys(A, 0)[name]) is not None for name in SHARED)
+
+
+def test_an_intact_pack_serves_a_member_whose_entry_is_damaged(fresh_cache):
+    """A compile that reads a pack for one function links its other members from it without reading
+    their entries: the pack is verified, and it is where a member's code is."""
+    wasmc.Module(A, 0)
+    _damage(_entry_of(A, 0, "f"), "flip")
+    assert wasmc.Instance(wasmc.Module(B, 0), {}).exports["f"]() == 5 + 11 + 90_000
+    assert cache.recent_compiles()[-1]["compiled"] == 1          # pad only: f came with callee's pack
 
 
 def test_concurrent_compiles_of_overlapping_modules(fresh_cache):

@@ -222,14 +222,14 @@ def module_objects(m: Module, info, tiers: list[Tier], glue, data: dict[str, byt
     # Per function: (plan, key) of the object linked for it.
     chosen: list[tuple[Plan, str | None]] = []
     entries: dict[str, store.Entry] = {}        # key -> entry, for every function linked
-    packs_read: dict = {}
+    reading = store.Reading()
     misses: dict[str, int] = {}                 # key -> the defined index compiled for it
     uncached = []
     root = store.functions_dir()
     for d in range(len(forms)):
         for p in plans:
             key = p.keys[d]
-            if key is not None and (key in entries or store_hit(entries, key, root, packs_read)):
+            if key is not None and (key in entries or store_hit(entries, key, root, reading)):
                 stats.hits[p.tier.opt_level] = stats.hits.get(p.tier.opt_level, 0) + 1
                 chosen.append((p, key))
                 break
@@ -289,9 +289,9 @@ def module_objects(m: Module, info, tiers: list[Tier], glue, data: dict[str, byt
     return LinkInputs(workdir, archive, script, stats)
 
 
-def store_hit(entries: dict, key: str, root: str, packs: dict) -> bool:
+def store_hit(entries: dict, key: str, root: str, reading: store.Reading) -> bool:
     """Whether the cache has `key` (then loaded into `entries`)."""
-    hit = store.lookup(key, root, packs)
+    hit = store.lookup(key, root, reading)
     if hit is not None:
         entries[key] = hit
     return hit is not None

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .. import cache
 
@@ -108,23 +108,33 @@ def read_pack(name: str, root: str | None = None) -> Pack | None:
         return None
 
 
-def lookup(key: str, root: str | None = None, packs: dict[str, Pack | None] | None = None) -> Entry | None:
-    """The entry, if it and its pack are in the cache and intact. `packs` remembers the packs read so
-    far (by name), so one compile reads each once."""
+@dataclass(slots=True)
+class Reading:
+    """What one compile has read of the cache: packs by name, and the members of those packs by key. A
+    function found in a pack read for another (its neighbours in the module it was compiled for) is
+    linked from there without reading its entry: any intact pack listing a key has that key's code."""
+    packs: dict[str, Pack | None] = field(default_factory=dict)
+    members: dict[str, Entry] = field(default_factory=dict)
+
+
+def lookup(key: str, root: str | None = None, reading: Reading | None = None) -> Entry | None:
+    """The entry, if it and its pack are in the cache and intact. `reading` remembers what this compile
+    read so far, so it reads each pack once and most entries not at all."""
+    if reading is None:
+        reading = Reading()
+    known = reading.members.get(key)
+    if known is not None:
+        return known
     root = root or functions_dir()
     body = _read(_path(root, key), ENTRY_MAGIC)
     if body is None:
         return None
     name = bytes(body).decode("ascii", "replace")
-    if packs is None:
-        packs = {}
-    if name not in packs:
-        packs[name] = read_pack(name, root)
-    pack = packs[name]
-    if pack is None:
-        return None
-    member = next((mb for mb in pack.members if mb.key == key), None)
-    return None if member is None else Entry(pack, member)
+    if name not in reading.packs:
+        pack = reading.packs[name] = read_pack(name, root)
+        for mb in pack.members if pack is not None else ():
+            reading.members.setdefault(mb.key, Entry(pack, mb))
+    return reading.members.get(key) if reading.packs[name] is not None else None
 
 
 def store_pack(members: list[Member], objects: list[bytes], root: str | None = None) -> dict[str, Entry]:
