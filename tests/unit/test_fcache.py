@@ -257,3 +257,27 @@ def test_an_address_compared_for_equality_is_a_placeholder(fresh_cache):
     for data, value in ((address, 0x2f0000), (other_address, 0x310000), (sentinel, 0xfffd)):
         f = wasmc.Instance(wasmc.Module(data, 0), {}).exports["f"]
         assert (f(value), f(value + 1)) == (1, 0)
+
+
+_REAL_COMPILE = pipeline._compile
+_DOOMED = 11            # the defined index whose task fails
+
+
+def _compile_failing_for_the_doomed(chunk):
+    """pipeline._compile, failing for the task with _DOOMED (module level: forked workers get it by name)."""
+    if _DOOMED in chunk:
+        raise RuntimeError("cut short")
+    return _REAL_COMPILE(chunk)
+
+
+def test_a_compile_cut_short_keeps_the_functions_it_finished(fresh_cache, monkeypatch):
+    """Each task's packs are stored as it ends: when one task fails (or the compile is interrupted),
+    the functions of the tasks that ended are in the cache for the next module."""
+    from wasmc.compile import cached_link_inputs
+    data = _twins([0x100000 * (i + 1) for i in range(12)])
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_CODE_BYTES", 0)
+    monkeypatch.setattr(pipeline, "_compile", _compile_failing_for_the_doomed)
+    with pytest.raises(RuntimeError, match="cut short"):
+        cached_link_inputs(decode_module(data), 0, jobs=2, host_cpu=True)
+    cached = [store.lookup(key) is not None for key in keys(data, 0).values()]
+    assert not cached[_DOOMED] and sum(cached) >= 6, cached

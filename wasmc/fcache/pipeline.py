@@ -247,13 +247,17 @@ def module_objects(m: Module, info, tiers: list[Tier], glue, data: dict[str, byt
     tmp = Path(workdir.name)
     extra_objects: list[bytes] = []
     _JOB = (m, info, compile_plan, triple, host_cpu)
+
+    # Each task's packs are stored as it ends, so a compile cut short (^C, go test's timeout, a
+    # background build that never gets the CPU to finish) leaves what it did to the next module.
+    def stored(packs):
+        for members, objects in packs:
+            entries.update(store.store_pack(members, objects, root))
+
     try:
-        compiled = _run_parallel(m, list(misses.values()), uncached, jobs, progress)
+        extra_objects += _run_parallel(m, list(misses.values()), uncached, jobs, progress, stored)
     finally:
         _JOB = None
-    for members, objects in compiled[0]:
-        entries.update(store.store_pack(members, objects, root))
-    extra_objects += compiled[1]
     stats.seconds["compile"] = time.perf_counter() - clock - sum(stats.seconds.values())
 
     n_imported = m.num_imported_funcs
@@ -302,33 +306,41 @@ def _resumable(m: Module, func_idx: int) -> bool:
     return func_idx in Resumable(m)
 
 
-def _run_parallel(m: Module, misses: list[int], uncached: list[int], jobs: int, progress):
-    """(results of _compile for `misses`, objects of `uncached`), in forked workers when it pays."""
+def _run_parallel(m: Module, misses: list[int], uncached: list[int], jobs: int, progress, stored) -> list[bytes]:
+    """Compile `misses` (their packs handed to `stored` as each task ends) and `uncached` (their objects
+    returned), in forked workers when it pays."""
     code = sum(m.code[d].end - m.code[d].start for d in misses + uncached)
     if code < PARALLEL_MIN_CODE_BYTES:
         jobs = 1
     tasks = [(_compile, c) for c in _chunks(m, misses, jobs)] + [(_compile_uncached, c)
                                                                  for c in _chunks(m, uncached, jobs)]
-    results: list[list] = [[], []]
+    objects: list[bytes] = []
+
+    def done(fn, result) -> None:
+        if fn is _compile_uncached:
+            objects.extend(result)
+        else:
+            stored(result)
+
     if not tasks:
-        return results
+        return objects
     if jobs <= 1 or len(tasks) == 1:
-        for done, (fn, chunk) in enumerate(tasks, 1):
-            results[fn is _compile_uncached].extend(fn(chunk))
+        for n, (fn, chunk) in enumerate(tasks, 1):
+            done(fn, fn(chunk))
             if progress:
-                progress(done, len(tasks))
-        return results
+                progress(n, len(tasks))
+        return objects
     errors = {}
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
         futures = {pool.submit(fn, chunk): (i, fn) for i, (fn, chunk) in enumerate(tasks)}
-        for done, fut in enumerate(as_completed(futures), 1):
+        for n, fut in enumerate(as_completed(futures), 1):
             i, fn = futures[fut]
             try:
-                results[fn is _compile_uncached].extend(fut.result())
+                done(fn, fut.result())
             except BaseException as e:      # reported in task order, so the first error wins
                 errors[i] = e
             if progress:
-                progress(done, len(tasks))
+                progress(n, len(tasks))
     if errors:
         raise errors[min(errors)]
-    return results
+    return objects
