@@ -54,7 +54,6 @@ def _cc(cc: str | None) -> str:
 
 
 @functools.cache
-@functools.cache
 def _runtime_build():
     """runtime_c/build.py, loaded by path (once): runtime_c ships beside the package, not inside it."""
     spec = importlib.util.spec_from_file_location("wasmc_runtime_build", RUNTIME_DIR / "build.py")
