@@ -20,6 +20,7 @@ import argparse
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -175,15 +176,36 @@ def hit_rate(records: list[dict]) -> str:
 
 
 def wait_for_background(env: dict[str, str], log, limit: float = 1800) -> None:
-    """Let wasmc's background -O2 builds finish before the cache they write into is removed (untimed)."""
+    """Let wasmc's background -O2 builds finish before the cache they write into is removed (untimed);
+    after `limit` seconds, stop them (they run on idle CPU only, so a busy machine may never finish)."""
     script = "from wasmc import tiers; print(tiers.pending())"
     start = time.monotonic()
     while time.monotonic() - start < limit:
         left = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True).stdout.strip()
         if left in ("", "0"):
-            break
+            log(f"wasmc background builds done {time.monotonic() - start:.0f} s after the last package")
+            return
         time.sleep(5)
-    log(f"wasmc background builds done {time.monotonic() - start:.0f} s after the last package")
+    stopped = stop_background(env["WASMC_CACHE_DIR"]) if "WASMC_CACHE_DIR" in env else 0
+    log(f"wasmc background builds: {left} modules still queued after {limit:.0f} s; stopped {stopped} workers")
+
+
+def stop_background(cache_dir: str) -> int:
+    """Stop the tier workers filling `cache_dir` (each leads a session with its compile workers: Linux's
+    /proc tells which); how many were stopped."""
+    stopped = 0
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            cmdline = (proc / "cmdline").read_bytes().split(b"\0")
+            environ = (proc / "environ").read_bytes().split(b"\0")
+            pid = int(proc.name)
+            if b"wasmc.tier_worker" in cmdline and f"WASMC_CACHE_DIR={cache_dir}".encode() in environ \
+                    and os.getpgid(pid) == pid:
+                os.killpg(pid, signal.SIGTERM)
+                stopped += 1
+        except (OSError, ValueError):
+            continue            # gone meanwhile, or not ours to read
+    return stopped
 
 
 def run_host(go: str, host: str, packages: list[str], env: dict[str, str], jobs: int, warm: bool,
@@ -277,7 +299,8 @@ def main() -> int:
     log = lambda line: print(line, file=sys.stderr, flush=True)
 
     results: dict[str, dict[str, Outcome]] = {}
-    with tempfile.TemporaryDirectory(prefix="go-stdlib-") as tmp:
+    # ignore_cleanup_errors: a stopped worker may still be writing into the cache as it is removed.
+    with tempfile.TemporaryDirectory(prefix="go-stdlib-", ignore_cleanup_errors=True) as tmp:
         shim_dir = Path(tmp) / "bin"
         shim_dir.mkdir()
         wasmtime_shim(shim_dir)
