@@ -85,8 +85,8 @@ def host_env(host: str, shim_dir: Path, cache_dir: Path | None, cold: bool, opt_
            "GOFLAGS": "", "GOWORK": "off"}
     env.pop("GOWASIRUNTIMEARGS", None)
     # Both hosts are Python programs: let them keep their compiled bytecode, as on a machine where pip
-    # installed them, instead of compiling every module they import at every start (containers and CI
-    # set this; it cost wasmc's host ~0.3 s a package).
+    # installed them, instead of compiling every module they import at every start (some containers set
+    # this, the one this was measured in among them; it cost wasmc's host ~0.3 s a package).
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     if host == "wasmtime":
         env["PATH"] = f"{shim_dir}{os.pathsep}{env.get('PATH', '')}"
