@@ -35,8 +35,18 @@ CODEGEN_SOURCES = ("wasm/*.py", "lower/*.py", "fcache/*.py", "fcache/*.[ch]", "c
                    "image.py")
 
 
-@functools.cache
+# Set to 1, every memory access is checked explicitly, as off x86-64 (compile.guard_pages): how tests
+# run that lowering here. It decides code, so it is part of every key.
+BOUNDS_CHECKS_ENV = "WASMC_BOUNDS_CHECKS"
+
+
 def compiler_fingerprint() -> str:
+    """The sources' fingerprint, and the bounds-check switch (read every time: a forked child may set it)."""
+    return _sources_fingerprint() + ("-checked" if os.environ.get(BOUNDS_CHECKS_ENV) == "1" else "")
+
+
+@functools.cache
+def _sources_fingerprint() -> str:
     h = hashlib.sha256(f"abi{ABI_VERSION}".encode())
     for path in sorted(p for pattern in CODEGEN_SOURCES for p in PACKAGE_DIR.glob(pattern)):
         h.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes())

@@ -52,12 +52,15 @@ def direct_copies(opt_level: int) -> bool:
     return opt_level >= 2
 
 
-def guard_pages(opt_level: int, triple: str | None = None) -> bool:
+def guard_pages(triple: str | None = None) -> bool:
     """Whether 32-bit memory accesses are left to the guard region instead of checked
-    (lower/memory.py): at -O0, which moves no access, and on x86-64, where a faulting store writes
-    nothing (an AArch64 store straddling the end may write its first part)."""
+    (lower/memory.py): on x86-64, where a faulting store writes nothing (an AArch64 store straddling
+    the end may write its first part), at every -O level, unless cache.BOUNDS_CHECKS_ENV asks for the
+    checks (tests do, to run that lowering here)."""
     import platform
-    return opt_level <= 0 and (triple or platform.machine()).split("-")[0] in ("x86_64", "amd64", "AMD64")
+    if os.environ.get(cache.BOUNDS_CHECKS_ENV) == "1":
+        return False
+    return (triple or platform.machine()).split("-")[0] in ("x86_64", "amd64", "AMD64")
 
 
 # What forked workers inherit instead of receiving it pickled:
@@ -72,10 +75,11 @@ def lower(m: Module, info=None, defined: range | None = None, glue: bool = True,
     lower_module_pair)."""
     from .lower.module import lower_module, lower_module_pair
     if direct_copies(opt_level):
-        ir, resume_ir = lower_module_pair(m, info, defined, glue=glue, metering=metering)
+        ir, resume_ir = lower_module_pair(m, info, defined, glue=glue, metering=metering,
+                                          guard_pages=guard_pages(triple))
     else:
         ir = lower_module(m, info, defined, glue=glue, metering=metering,
-                          guard_pages=guard_pages(opt_level, triple))
+                          guard_pages=guard_pages(triple))
         resume_ir = ""
     return ir + extra_ir, resume_ir
 
@@ -161,7 +165,7 @@ def cache_options(opt_level: int, triple: str | None, host_cpu: bool | str, mete
     import platform
     cpu = cache.cpu_key(host_cpu)
     options = (f"O{opt_level}|{triple or platform.machine()}|{cpu}|copies{int(direct_copies(opt_level))}"
-               f"|guard{int(guard_pages(opt_level, triple))}")
+               f"|guard{int(guard_pages(triple))}")
     return options + (f"|meter:{metering.tag}" if metering else "")
 
 
@@ -169,7 +173,7 @@ def tier(opt_level: int, host_cpu: bool | str = False, metering: Metering = NONE
     """The function cache's tier for compiling at `opt_level` (fcache.pipeline.Tier)."""
     from .fcache.pipeline import Tier
     return Tier(opt_level, cache_options(opt_level, None, host_cpu, metering), direct_copies(opt_level), metering,
-                guard_pages(opt_level))
+                guard_pages())
 
 
 def cached_link_inputs(m: Module, opt_level: int | list[int], extra_ir: str = "", host_cpu: bool = False,

@@ -160,7 +160,8 @@ def _compile_uncached(defined: list[int]) -> list[bytes]:
     for d in defined:
         one = range(d, d + 1)
         if tier.direct_copies:
-            ir, resume_ir = lower_module_pair(m, info, one, glue=False, metering=tier.metering)
+            ir, resume_ir = lower_module_pair(m, info, one, glue=False, metering=tier.metering,
+                                              guard_pages=tier.guard_pages)
         else:
             ir = lower_module(m, info, one, glue=False, metering=tier.metering, guard_pages=tier.guard_pages)
             resume_ir = ""

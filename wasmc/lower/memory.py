@@ -1,26 +1,31 @@
 """Linear memory: loads, stores, memory.size/grow and the bulk operations.
 
 The rule (DESIGN.md): every out-of-bounds access traps, whether or not its value is used, and at the
-trap memory and globals hold exactly what the program wrote before it. A guard page cannot give that
-under LLVM: it deletes a load whose value is unused, and moves loads and stores across one another and
-across a load it believes cannot fault. So every access is checked explicitly before it is made
-(address()): `addr + offset + size > memory size` branches to the function's out-of-bounds trap block,
-which calls wasmc_trap. That branch is control flow LLVM keeps, in program order with the other traps,
-and wasmc_trap is an opaque call, so every store before it is done when it runs and none after it is;
-a dead load may go, its check stays. The memory's size is read from its descriptor, which only calls
-(memory.grow) change, so LLVM keeps it in a register between calls and loops check against it at the
-cost of a compare and a branch that is never taken. The 8 GiB reservation and its guard pages stay as a
-second line of defence. Alignment hints are only hints, so accesses are emitted with align 1. Bulk
-operations go to runtime_c, which checks bounds before writing anything.
+trap memory and globals hold exactly what the program wrote before it. A plain load cannot give that
+under LLVM: it deletes a load whose value is unused (SelectionDAG even at -O0), and moves loads and
+stores across one another and across a load it believes cannot fault.
 
-At -O0 (`env.guard_pages`, x86-64 only: compile.guard_pages) a 32-bit memory's accesses are not
-checked: nothing at -O0 moves a memory access, and the one thing that deletes one, SelectionDAG
-dropping a load whose value is unused, cannot touch a volatile access, so the accesses are volatile and
-the reservation's guard region traps them (runtime_c/trap.c: the fault maps to the out-of-bounds trap).
-The address plus offset plus size stays under 2**33 + 16, inside the 8 GiB reservation's PROT_NONE
-pages beyond the memory, and an x86-64 access that faults writes nothing, so a store straddling the end
-leaves memory as it was. The checks and the blocks they split cost -O0 45% of its compile time and
-double its code (Go hello: 19.7 s against 13.6 s of CPU, a 9.9 MB executable against 4.9 MB).
+On x86-64 (`env.guard_pages`: compile.guard_pages), at every -O level, a 32-bit memory's accesses are
+not checked but volatile, and the reservation's guard region traps them (runtime_c/trap.c maps the
+fault to the out-of-bounds trap). LLVM neither deletes a volatile access nor changes how many there are
+or their order among themselves and with calls, so every access happens, in program order with the
+other traps (calls to wasmc_trap); x86 still folds a volatile load into the instruction using it. The
+other state a trap exposes, global.set and table.set, is stored volatile too (variables.py,
+tables.py), so it cannot move across a faulting access either. The address plus offset plus size stays
+under 2**33 + 16, inside the 8 GiB reservation's PROT_NONE pages beyond the memory, and an x86-64
+access that faults writes nothing, so a store straddling the end leaves memory as it was. What it
+costs: loads of the same address are not merged or hoisted out of loops. What it saves, against
+checking each access (below), in `benchmarks/compare.py` CPU time: Go 24% and C 22% (geomeans), and
+checks that doubled -O0's code.
+
+Elsewhere (AArch64, where a store straddling the end may write its first part) every access is
+checked explicitly before it is made (address()): `addr + offset + size > memory size` branches to the
+function's out-of-bounds trap block, which calls wasmc_trap. That branch is control flow LLVM keeps,
+and wasmc_trap is an opaque call, so every store before it is done when it runs and none after it is; a
+dead load may go, its check stays. The memory's size is read from its descriptor, which only calls
+(memory.grow) change, so LLVM keeps it in a register between calls. Alignment hints are only hints,
+so accesses are emitted with align 1. Bulk operations go to runtime_c, which checks bounds before
+writing anything.
 
 A 64-bit memory (memory64) takes i64 addresses and u64 offsets, so `addr + offset + size` may wrap: its
 check compares `addr` against `memory size - (offset + size)` instead, underflow included. Its
@@ -53,7 +58,7 @@ def store_at(t: FunctionTranslator, value: Value, addr: Value, offset: int, size
 
 
 def _guarded(t: FunctionTranslator, addr: Value) -> bool:
-    """Whether this access is left to the guard region (the docstring above): -O0, a 32-bit memory."""
+    """Whether this access is left to the guard region (the docstring above): x86-64, a 32-bit memory."""
     return t.env.guard_pages and addr.type == I32
 
 

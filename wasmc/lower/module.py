@@ -46,18 +46,19 @@ def lower_module(m: Module, info=None, defined: range | None = None, glue: bool 
     processes, one of them with the glue, and links the objects. A partial module gives its functions
     hidden external linkage and declares the ones it calls or lists but does not define.
     `on_function(done, total)` reports progress; `metering` adds fuel and interrupt checks (meter.py);
-    `guard_pages` leaves 32-bit memory accesses to the guard region (memory.py: for -O0 only)."""
+    `guard_pages` leaves 32-bit memory accesses to the guard region (memory.py; compile.guard_pages)."""
     return _lower(m, info, defined, glue, on_function, direct_copies=False, metering=metering,
                   guard_pages=guard_pages)[0]
 
 
 def lower_module_pair(m: Module, info=None, defined: range | None = None, glue: bool = True,
-                      on_function=None, metering: Metering = NONE) -> tuple[str, str]:
+                      on_function=None, metering: Metering = NONE, guard_pages: bool = False) -> tuple[str, str]:
     """Like lower_module, with a `wasm_func_N.direct` copy of every resumable function for the calls
     that pass 0 (resumable.py), as two IR modules: the first holds those copies and everything else,
     the second the general resumable functions, which only a goroutine switch enters with a non-zero
     first argument. The caller optimizes the first fully and the second lightly."""
-    return _lower(m, info, defined, glue, on_function, direct_copies=True, metering=metering)
+    return _lower(m, info, defined, glue, on_function, direct_copies=True, metering=metering,
+                  guard_pages=guard_pages)
 
 
 def translate(m: Module, info, env: ModuleEnv, decls: Declarations, func_idx: int) -> FunctionTranslator:

@@ -44,7 +44,8 @@ def lower_table_get(t: FunctionTranslator, op, table_idx: int) -> None:
 
 def lower_table_set(t: FunctionTranslator, op, table_idx: int) -> None:
     val, index = t.pop(), t.pop()
-    t.b.store(val, _elem_slot(t, table_idx, index), alias=Alias.RUNTIME)
+    # Volatile under the guard region, like global.set (variables.py): kept in order with faults.
+    t.b.store(val, _elem_slot(t, table_idx, index), alias=Alias.RUNTIME, volatile=t.env.guard_pages)
 
 
 def lower_table_size(t: FunctionTranslator, op, table_idx: int) -> None:

@@ -33,8 +33,11 @@ def lower_global_get(t: FunctionTranslator, op, idx: int) -> None:
 
 
 def lower_global_set(t: FunctionTranslator, op, idx: int) -> None:
+    # Volatile when the guard region traps memory accesses: LLVM would otherwise move the store across
+    # a faulting (volatile) access, and a trap would see the global's old value (memory.py).
     value = t.pop()
-    t.b.store(value, t.env.global_cell(t, idx), align=_CELL_ALIGN.get(value.type), alias=Alias.GLOBAL)
+    t.b.store(value, t.env.global_cell(t, idx), align=_CELL_ALIGN.get(value.type), alias=Alias.GLOBAL,
+              volatile=t.env.guard_pages)
 
 
 HANDLERS = {
