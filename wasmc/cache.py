@@ -40,9 +40,14 @@ CODEGEN_SOURCES = ("wasm/*.py", "lower/*.py", "fcache/*.py", "fcache/*.[ch]", "c
 BOUNDS_CHECKS_ENV = "WASMC_BOUNDS_CHECKS"
 
 
+def bounds_checks_forced() -> bool:
+    """Whether BOUNDS_CHECKS_ENV asks for the explicit checks (read every time: a forked child may set it)."""
+    return os.environ.get(BOUNDS_CHECKS_ENV) == "1"
+
+
 def compiler_fingerprint() -> str:
-    """The sources' fingerprint, and the bounds-check switch (read every time: a forked child may set it)."""
-    return _sources_fingerprint() + ("-checked" if os.environ.get(BOUNDS_CHECKS_ENV) == "1" else "")
+    """The sources' fingerprint, and the bounds-check switch."""
+    return _sources_fingerprint() + ("-checked" if bounds_checks_forced() else "")
 
 
 @functools.cache

@@ -58,7 +58,7 @@ def guard_pages(triple: str | None = None) -> bool:
     the end may write its first part), at every -O level, unless cache.BOUNDS_CHECKS_ENV asks for the
     checks (tests do, to run that lowering here)."""
     import platform
-    if os.environ.get(cache.BOUNDS_CHECKS_ENV) == "1":
+    if cache.bounds_checks_forced():
         return False
     return (triple or platform.machine()).split("-")[0] in ("x86_64", "amd64", "AMD64")
 
